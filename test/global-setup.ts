@@ -7,6 +7,7 @@ import {
   withDatabase,
   type DatabaseServer,
 } from "../db/dev-database";
+import { migrateDatabase } from "../db/migrate";
 
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -27,6 +28,7 @@ export default async function setup() {
   const name = `sb_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
   process.env.TEST_DATABASE_URL = await createDatabase(adminUrl, name);
   process.env.TEST_DATABASE_ADMIN_URL = adminUrl;
+  await migrateDatabase(process.env.TEST_DATABASE_URL);
 
   return async () => {
     await dropDatabase(adminUrl, name);

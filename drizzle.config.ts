@@ -1,0 +1,10 @@
+import { defineConfig } from "drizzle-kit";
+
+// Generating migrations needs no database; commands that connect (studio) read DATABASE_URL from the shell.
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./db/schema/index.ts",
+  out: "./db/migrations",
+  casing: "snake_case",
+  dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+});

@@ -1,0 +1,34 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const optionalUrl = z.url().optional();
+
+/**
+ * The only place product code reads process.env. Importing it validates everything once, so a bad value
+ * fails at start (and at `next build`, which imports this from next.config.ts).
+ */
+export const env = createEnv({
+  server: {
+    DATABASE_URL: z.url().refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// URL"),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+    AUTH_URL: optionalUrl,
+    AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),
+    AUTH_MICROSOFT_ENTRA_ID_SECRET: z.string().optional(),
+    AUTH_MICROSOFT_ENTRA_ID_ISSUER: optionalUrl,
+  },
+  shared: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
+  },
+  client: {},
+  experimental__runtimeEnv: {
+    NODE_ENV: process.env.NODE_ENV,
+    NEXT_RUNTIME: process.env.NEXT_RUNTIME,
+  },
+  emptyStringAsUndefined: true,
+  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+});
+
+export const isEntraSignInConfigured = Boolean(
+  env.AUTH_MICROSOFT_ENTRA_ID_ID && env.AUTH_MICROSOFT_ENTRA_ID_SECRET && env.AUTH_MICROSOFT_ENTRA_ID_ISSUER,
+);

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import {
+  acceptInvitation,
+  createInvitation,
+  createInvitationInput,
+  describeInvitation,
+  listInvitations,
+  revokeInvitation,
+} from "../../organizations/invitations";
+import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+
+const tokenInput = z.object({ token: z.string().min(20, "Invitation link is incomplete").max(200) });
+
+export const invitationRouter = createTRPCRouter({
+  create: adminProcedure
+    .input(createInvitationInput)
+    .mutation(({ ctx, input }) => createInvitation(ctx.db, ctx.membership, input)),
+
+  list: adminProcedure.query(({ ctx }) => listInvitations(ctx.db, ctx.org.id)),
+
+  revoke: adminProcedure
+    .input(z.object({ invitationId: z.uuid("Invitation id must be a UUID") }))
+    .mutation(({ ctx, input }) => revokeInvitation(ctx.db, ctx.membership, input.invitationId)),
+
+  /** Public: the invitation page shows who invited you where before you sign in. */
+  describe: publicProcedure.input(tokenInput).query(({ ctx, input }) => describeInvitation(ctx.db, input.token)),
+
+  accept: protectedProcedure.input(tokenInput).mutation(({ ctx, input }) => {
+    const { id, email } = ctx.session.user;
+    if (!email) throw new Error("session has no email");
+    return acceptInvitation(ctx.db, { id, email }, input.token);
+  }),
+});

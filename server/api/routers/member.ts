@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { roles } from "../../../db/schema";
+import { changeMemberRole, listMembers, removeMember } from "../../organizations/members";
+import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
+
+const membershipId = z.uuid("Member id must be a UUID");
+
+export const memberRouter = createTRPCRouter({
+  list: orgProcedure.query(({ ctx }) => listMembers(ctx.db, ctx.org.id)),
+
+  changeRole: adminProcedure
+    .input(z.object({ membershipId, role: z.enum(roles, "Role must be owner, admin or member") }))
+    .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.membership, input)),
+
+  /** Members may remove themselves (leave); the domain check decides who may remove whom. */
+  remove: orgProcedure
+    .input(z.object({ membershipId }))
+    .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.membership, input.membershipId)),
+});

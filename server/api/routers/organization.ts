@@ -1,0 +1,33 @@
+import { z } from "zod";
+import {
+  createOrganization,
+  createOrganizationInput,
+  deleteOrganization,
+  listMyOrganizations,
+  orgNameSchema,
+  renameOrganization,
+} from "../../organizations/organizations";
+import { adminProcedure, createTRPCRouter, orgProcedure, ownerProcedure, protectedProcedure } from "../trpc";
+
+export const organizationRouter = createTRPCRouter({
+  create: protectedProcedure
+    .input(createOrganizationInput)
+    .mutation(({ ctx, input }) => createOrganization(ctx.db, ctx.session.user.id, input)),
+
+  listMine: protectedProcedure.query(({ ctx }) => listMyOrganizations(ctx.db, ctx.session.user.id)),
+
+  bySlug: orgProcedure.query(({ ctx }) => ({
+    id: ctx.org.id,
+    slug: ctx.org.slug,
+    name: ctx.org.name,
+    myRole: ctx.membership.role,
+  })),
+
+  rename: adminProcedure
+    .input(z.object({ name: orgNameSchema }))
+    .mutation(({ ctx, input }) => renameOrganization(ctx.db, ctx.org, ctx.session.user.id, input.name)),
+
+  delete: ownerProcedure
+    .input(z.object({ confirmSlug: z.string() }))
+    .mutation(({ ctx, input }) => deleteOrganization(ctx.db, ctx.org, input.confirmSlug)),
+});

@@ -1,0 +1,190 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { invitations, memberships, organizations, users, type Invitation, type Membership } from "../../db/schema";
+import { emailSchema } from "../auth/credentials";
+import { recordAudit } from "../audit/record-audit";
+import { DomainError, notFound } from "../errors";
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const createInvitationInput = z.object({
+  email: emailSchema,
+  role: z.enum(["owner", "admin", "member"], "Role must be owner, admin or member"),
+});
+export type CreateInvitationInput = z.infer<typeof createInvitationInput>;
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+export function invitationStatus(invitation: Invitation, now = new Date()): InvitationStatus {
+  if (invitation.acceptedAt) return "accepted";
+  if (invitation.isRevoked) return "revoked";
+  if (invitation.expiresAt <= now) return "expired";
+  return "pending";
+}
+
+/**
+ * Returns the one-time token exactly once; only its hash is stored. A pending invitation to the same email is
+ * revoked, so at most one link per person works at a time.
+ */
+export async function createInvitation(db: Database, actor: Membership, input: CreateInvitationInput, now = new Date()) {
+  if (input.role === "owner" && actor.role !== "owner") {
+    throw new DomainError("FORBIDDEN", "Only owners can invite owners", "role");
+  }
+  const [existingMember] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, actor.orgId), eq(users.email, input.email)));
+  if (existingMember) throw new DomainError("CONFLICT", `${input.email} is already a member`, "email");
+
+  const token = randomBytes(32).toString("base64url");
+  const invitation = await db.transaction(async (tx) => {
+    await tx
+      .update(invitations)
+      .set({ isRevoked: true })
+      .where(
+        and(
+          eq(invitations.orgId, actor.orgId),
+          eq(invitations.email, input.email),
+          isNull(invitations.acceptedAt),
+          eq(invitations.isRevoked, false),
+        ),
+      );
+    const [created] = await tx
+      .insert(invitations)
+      .values({
+        orgId: actor.orgId,
+        email: input.email,
+        role: input.role,
+        tokenHash: hashToken(token),
+        invitedByUserId: actor.userId,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      })
+      .returning();
+    if (!created) throw new Error("invitation insert returned no row");
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorUserId: actor.userId,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: created.id,
+      diff: { email: input.email, role: input.role },
+    });
+    return created;
+  });
+  return { invitation: toPublicInvitation(invitation, now), token };
+}
+
+// Explicit shape: never return token_hash.
+function toPublicInvitation(invitation: Invitation, now = new Date()) {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    expiresAt: invitation.expiresAt,
+    createdAt: invitation.createdAt,
+    status: invitationStatus(invitation, now),
+  };
+}
+
+export async function listInvitations(db: Database, orgId: string) {
+  const rows = await db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.orgId, orgId))
+    .orderBy(desc(invitations.createdAt));
+  const now = new Date();
+  return rows.map((row) => toPublicInvitation(row, now));
+}
+
+export async function revokeInvitation(db: Database, actor: Membership, invitationId: string) {
+  await db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(invitations)
+      .set({ isRevoked: true })
+      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)))
+      .returning({ id: invitations.id, email: invitations.email });
+    if (!revoked) throw notFound("Pending invitation");
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorUserId: actor.userId,
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: revoked.id,
+      diff: { email: revoked.email },
+    });
+  });
+}
+
+async function findByToken(db: Database, token: string) {
+  const [row] = await db
+    .select({ invitation: invitations, org: { id: organizations.id, name: organizations.name, slug: organizations.slug } })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+    .where(eq(invitations.tokenHash, hashToken(token)));
+  if (!row) throw notFound("Invitation");
+  return row;
+}
+
+/** What the invitation page shows a visitor holding the link (signed in or not). */
+export async function describeInvitation(db: Database, token: string) {
+  const { invitation, org } = await findByToken(db, token);
+  return {
+    orgName: org.name,
+    orgSlug: org.slug,
+    email: invitation.email,
+    role: invitation.role,
+    status: invitationStatus(invitation),
+  };
+}
+
+const unusableMessage: Record<Exclude<InvitationStatus, "pending">, string> = {
+  accepted: "This invitation has already been used",
+  revoked: "This invitation was revoked; ask an admin for a new one",
+  expired: "This invitation has expired; ask an admin for a new one",
+};
+
+/** The link alone is not enough: it must be opened by the account it was sent to. */
+export async function acceptInvitation(db: Database, user: { id: string; email: string }, token: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ invitation: invitations, orgSlug: organizations.slug })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+      .where(eq(invitations.tokenHash, hashToken(token)))
+      .for("update");
+    if (!row) throw notFound("Invitation");
+    const { invitation } = row;
+    const status = invitationStatus(invitation, now);
+    if (status !== "pending") throw new DomainError("PRECONDITION_FAILED", unusableMessage[status]);
+    if (invitation.email !== user.email.toLowerCase()) {
+      throw new DomainError(
+        "FORBIDDEN",
+        `This invitation is for ${invitation.email}; sign in with that account to accept it`,
+      );
+    }
+    const [membership] = await tx
+      .insert(memberships)
+      .values({ orgId: invitation.orgId, userId: user.id, role: invitation.role })
+      .onConflictDoNothing()
+      .returning();
+    if (!membership) throw new DomainError("CONFLICT", "You are already a member of this organization");
+    await tx
+      .update(invitations)
+      .set({ acceptedAt: now, acceptedByUserId: user.id })
+      .where(and(eq(invitations.id, invitation.id), gt(invitations.expiresAt, now)));
+    await recordAudit(tx, {
+      orgId: invitation.orgId,
+      actorUserId: user.id,
+      action: "invitation.accepted",
+      targetType: "membership",
+      targetId: membership.id,
+      diff: { email: invitation.email, role: invitation.role },
+    });
+    return { orgSlug: row.orgSlug };
+  });
+}

@@ -1,0 +1,97 @@
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { memberships, organizations, type Organization } from "../../db/schema";
+import { diffOf, recordAudit } from "../audit/record-audit";
+import { DomainError } from "../errors";
+
+// Top-level paths the org slug shares the URL space with.
+const RESERVED_SLUGS = new Set(["api", "orgs", "sign-in", "sign-up", "sign-out", "invite", "new", "settings", "_next"]);
+
+export const orgNameSchema = z
+  .string()
+  .trim()
+  .min(2, "Name must be at least 2 characters")
+  .max(80, "Name must be at most 80 characters");
+
+export const orgSlugSchema = z
+  .string()
+  .trim()
+  .min(3, "URL slug must be at least 3 characters")
+  .max(48, "URL slug must be at most 48 characters")
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "URL slug may use lowercase letters, digits and single hyphens")
+  .refine((slug) => !RESERVED_SLUGS.has(slug), "This URL slug is reserved");
+
+export const createOrganizationInput = z.object({ name: orgNameSchema, slug: orgSlugSchema.optional() });
+export type CreateOrganizationInput = z.infer<typeof createOrganizationInput>;
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return slug.length >= 3 ? slug : `org-${slug || "new"}`;
+}
+
+export async function createOrganization(db: Database, userId: string, input: CreateOrganizationInput) {
+  const slug = input.slug ?? slugify(input.name);
+  if (RESERVED_SLUGS.has(slug)) throw new DomainError("CONFLICT", "This URL slug is reserved", "slug");
+  return db.transaction(async (tx) => {
+    const [org] = await tx
+      .insert(organizations)
+      .values({ name: input.name, slug })
+      .onConflictDoNothing({ target: organizations.slug })
+      .returning();
+    if (!org) throw new DomainError("CONFLICT", `The URL slug "${slug}" is taken; choose another`, "slug");
+    await tx.insert(memberships).values({ orgId: org.id, userId, role: "owner" });
+    await recordAudit(tx, {
+      orgId: org.id,
+      actorUserId: userId,
+      action: "organization.created",
+      targetType: "organization",
+      targetId: org.id,
+      diff: { name: org.name, slug: org.slug },
+    });
+    return org;
+  });
+}
+
+export async function listMyOrganizations(db: Database, userId: string) {
+  return db
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(organizations.name));
+}
+
+export async function renameOrganization(db: Database, org: Organization, actorUserId: string, name: string) {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(organizations)
+      .set({ name })
+      .where(eq(organizations.id, org.id))
+      .returning();
+    await recordAudit(tx, {
+      orgId: org.id,
+      actorUserId,
+      action: "organization.renamed",
+      targetType: "organization",
+      targetId: org.id,
+      diff: diffOf({ name: org.name }, { name }),
+    });
+    return updated ?? org;
+  });
+}
+
+/** Cascades to every org-owned row; the audit trail goes with it because it belongs to the org. */
+export async function deleteOrganization(db: Database, org: Organization, confirmSlug: string) {
+  if (confirmSlug !== org.slug) {
+    throw new DomainError("BAD_REQUEST", `Type "${org.slug}" to confirm deletion`, "confirmSlug");
+  }
+  await db.delete(organizations).where(eq(organizations.id, org.id));
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import { afterAll } from "vitest";
+import { createDatabaseClient } from "../db/client";
+import { memberships, organizations, users, type Role } from "../db/schema";
+import { createCaller } from "../server/api/root";
+
+const url = process.env.TEST_DATABASE_URL;
+if (!url) throw new Error("TEST_DATABASE_URL is not set; run tests through vitest (test/global-setup.ts)");
+
+const client = createDatabaseClient(url, { max: 4 });
+export const testDb = client.db;
+afterAll(() => client.close());
+
+export async function makeUser(overrides: { email?: string; name?: string } = {}) {
+  const id = randomUUID();
+  const [user] = await testDb
+    .insert(users)
+    .values({ email: overrides.email ?? `user-${id}@example.test`, name: overrides.name ?? "Test User" })
+    .returning();
+  if (!user) throw new Error("user insert returned nothing");
+  return user;
+}
+
+/** A fresh org owned by a fresh user; every test makes its own so tests never share tenants. */
+export async function makeOrg(owner?: { id: string }) {
+  const user = owner ?? (await makeUser());
+  const suffix = randomUUID().slice(0, 8);
+  const [org] = await testDb.insert(organizations).values({ slug: `org-${suffix}`, name: `Org ${suffix}` }).returning();
+  if (!org) throw new Error("org insert returned nothing");
+  await testDb.insert(memberships).values({ orgId: org.id, userId: user.id, role: "owner" });
+  return { org, owner: user };
+}
+
+export async function addMember(orgId: string, role: Role, user?: { id: string; email: string }) {
+  const member = user ?? (await makeUser());
+  const [membership] = await testDb.insert(memberships).values({ orgId, userId: member.id, role }).returning();
+  if (!membership) throw new Error("membership insert returned nothing");
+  return { user: member, membership };
+}
+
+export function callerFor(user: { id: string; email: string; name?: string | null } | null) {
+  return createCaller({
+    db: testDb,
+    headers: new Headers(),
+    session: user
+      ? { user: { id: user.id, email: user.email, name: user.name ?? null }, expires: new Date(Date.now() + 3600_000).toISOString() }
+      : null,
+  });
+}
