@@ -1,0 +1,177 @@
+import postgres from "postgres";
+import type { FunctionDefinition } from "./function-config";
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+type Queryable = Sql | TransactionSql;
+
+export type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
+export type QueueItemKind = "start" | "discovery" | "step" | "sleep";
+
+/** Memoized step values exactly as the SDK expects them: `{data}`, `{error}`, or `null` for a finished sleep. */
+export type StepValue = { data: unknown } | { error: unknown } | null;
+
+export interface EventPayload {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+  ts: number;
+  user: Record<string, unknown>;
+  v?: string;
+}
+
+export interface RunRow {
+  id: string;
+  function_id: string;
+  status: RunStatus;
+  event_id: string;
+  event: EventPayload;
+  events: EventPayload[];
+  steps: Record<string, StepValue>;
+  stack: string[];
+  disable_immediate_execution: boolean;
+  concurrency_keys: string[];
+  output: unknown;
+  error: unknown;
+  created_at: Date;
+  started_at: Date | null;
+  ended_at: Date | null;
+}
+
+export interface QueueItemRow {
+  id: string;
+  run_id: string;
+  kind: QueueItemKind;
+  step_id: string;
+  attempt: number;
+  run_at: Date;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function connect(databaseUrl: string, schema: string): Sql {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema "${schema}" must be a lowercase SQL identifier (letters, digits, underscores)`);
+  }
+  return postgres(databaseUrl, {
+    max: 8,
+    onnotice: () => undefined,
+    connection: { search_path: schema },
+  });
+}
+
+/** Idempotent, so every start (and every test file with its own schema) can call it. */
+export async function createSchema(sql: Sql, schema: string): Promise<void> {
+  await sql.unsafe(`create schema if not exists "${schema}"`);
+  await sql.unsafe(`
+    create table if not exists apps (
+      name text primary key,
+      url text not null,
+      synced_at timestamptz not null
+    );
+    create table if not exists functions (
+      id text primary key,
+      app_name text not null,
+      definition jsonb not null
+    );
+    create table if not exists cron_schedules (
+      function_id text not null,
+      cron text not null,
+      next_at timestamptz not null,
+      primary key (function_id, cron)
+    );
+    create table if not exists events (
+      id text primary key,
+      name text not null,
+      payload jsonb not null,
+      received_at timestamptz not null
+    );
+    create table if not exists runs (
+      id text primary key,
+      function_id text not null,
+      status text not null,
+      event_id text not null,
+      event jsonb not null,
+      events jsonb not null,
+      steps jsonb not null default '{}',
+      stack jsonb not null default '[]',
+      disable_immediate_execution boolean not null default false,
+      concurrency_keys jsonb not null default '[]',
+      output jsonb,
+      error jsonb,
+      created_at timestamptz not null,
+      started_at timestamptz,
+      ended_at timestamptz
+    );
+    create index if not exists runs_function_id_idx on runs (function_id, created_at);
+    create index if not exists runs_event_id_idx on runs (event_id);
+    create table if not exists queue_items (
+      id bigserial primary key,
+      run_id text not null references runs (id) on delete cascade,
+      kind text not null,
+      step_id text not null,
+      attempt integer not null default 0,
+      run_at timestamptz not null,
+      unique (run_id, step_id)
+    );
+    create index if not exists queue_items_due_idx on queue_items (run_at, id);
+    create table if not exists limiter_state (
+      key text primary key,
+      tat_ms double precision not null
+    );
+    create table if not exists cancel_pauses (
+      id bigserial primary key,
+      run_id text not null references runs (id) on delete cascade,
+      event_name text not null,
+      expression text,
+      expires_at timestamptz not null
+    );
+    create index if not exists cancel_pauses_event_idx on cancel_pauses (event_name);
+  `);
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+export async function loadFunctions(sql: Queryable): Promise<FunctionDefinition[]> {
+  const rows = await sql<{ definition: FunctionDefinition }[]>`select definition from functions order by id`;
+  return rows.map((row) => row.definition);
+}
+
+export async function lockRun(sql: TransactionSql, runId: string): Promise<RunRow | undefined> {
+  const [run] = await sql<RunRow[]>`select * from runs where id = ${runId} for update`;
+  return run;
+}
+
+export async function enqueue(
+  sql: Queryable,
+  item: { runId: string; kind: QueueItemKind; stepId: string; runAt: Date; attempt?: number },
+): Promise<void> {
+  await sql`
+    insert into queue_items (run_id, kind, step_id, attempt, run_at)
+    values (${item.runId}, ${item.kind}, ${item.stepId}, ${item.attempt ?? 0}, ${item.runAt})
+    on conflict (run_id, step_id) do nothing`;
+}
+
+/**
+ * GCRA (generic cell rate algorithm) shared by throttle and rate limit: `capacity` starts are admitted at
+ * once from idle, then one every `periodMs / limit`. Returns undefined when admitted (and records it), or
+ * the earliest time a start could be admitted.
+ */
+export async function admitGcra(
+  sql: Queryable,
+  key: string,
+  options: { limit: number; periodMs: number; capacity: number; nowMs: number },
+): Promise<number | undefined> {
+  const emission = options.periodMs / Math.max(options.limit, 1);
+  const [state] = await sql<{ tat_ms: number }[]>`select tat_ms from limiter_state where key = ${key}`;
+  const tat = Math.max(state?.tat_ms ?? options.nowMs, options.nowMs);
+  const newTat = tat + emission;
+  const allowAt = newTat - emission * options.capacity;
+  if (allowAt > options.nowMs) return allowAt;
+  await sql`
+    insert into limiter_state (key, tat_ms) values (${key}, ${newTat})
+    on conflict (key) do update set tat_ms = excluded.tat_ms`;
+  return undefined;
+}
