@@ -7,6 +7,7 @@ import {
   withDatabase,
   type DatabaseServer,
 } from "../db/dev-database";
+import { ensureLocalCertificateAuthority } from "../local/azure/tls";
 import { migrateDatabase } from "../db/migrate";
 
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -16,6 +17,8 @@ const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
  * reaches them through the inherited environment.
  */
 export default async function setup() {
+  // Node reads NODE_EXTRA_CA_CERTS only at start-up, so it must be set before the workers are forked.
+  process.env.NODE_EXTRA_CA_CERTS = (await ensureLocalCertificateAuthority()).caPath;
   let server: DatabaseServer | undefined;
   let adminUrl = process.env.DATABASE_URL ? withDatabase(process.env.DATABASE_URL, "postgres") : undefined;
   if (!adminUrl) {
