@@ -99,8 +99,18 @@ function asnObservable(indicator: MappableIndicator): ObservableResult {
   if (digits === undefined) return fail("AS Number", `'${value.value}' is not 'ASN' followed by digits`);
   const asNumber = Number(digits);
   if (asNumber > MAX_AS_NUMBER) return fail("AS Number", `'${value.value}' is larger than the 32-bit AS number range`);
-  // The guide maps ASN to autonomous-system:name; "ASN001" and "ASN1" name the same system.
-  return single("ASN", `ASN${asNumber}`, "autonomous-system:name", value.value);
+  // The guide maps ASN to autonomous-system:name with ThreatConnect's spelling ("ASN001"); the dedupe form
+  // drops leading zeros because "ASN001" and "ASN1" name the same system.
+  const name = value.value.toUpperCase();
+  return {
+    ok: true,
+    observable: {
+      type: "ASN",
+      normalizedValue: `ASN${asNumber}`,
+      pattern: `[${comparison("autonomous-system:name", name)}]`,
+      summary: value.value,
+    },
+  };
 }
 
 function emailSubjectObservable(indicator: MappableIndicator): ObservableResult {
