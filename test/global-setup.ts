@@ -7,7 +7,7 @@ import {
   withDatabase,
   type DatabaseServer,
 } from "../db/dev-database";
-import { ensureLocalCertificateAuthority } from "../local/azure/tls";
+import { extraCaCertificatesWithLocalCa } from "../local/azure/tls";
 import { migrateDatabase } from "../db/migrate";
 
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -18,7 +18,7 @@ const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
  */
 export default async function setup() {
   // Node reads NODE_EXTRA_CA_CERTS only at start-up, so it must be set before the workers are forked.
-  process.env.NODE_EXTRA_CA_CERTS = (await ensureLocalCertificateAuthority()).caPath;
+  process.env.NODE_EXTRA_CA_CERTS = await extraCaCertificatesWithLocalCa(process.env.NODE_EXTRA_CA_CERTS);
   let server: DatabaseServer | undefined;
   let adminUrl = process.env.DATABASE_URL ? withDatabase(process.env.DATABASE_URL, "postgres") : undefined;
   if (!adminUrl) {

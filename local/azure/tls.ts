@@ -109,3 +109,21 @@ async function writeAtomically(path: string, contents: string): Promise<void> {
   await writeFile(temporaryPath, contents, { mode: 0o600 });
   await rename(temporaryPath, path);
 }
+
+/**
+ * The value for NODE_EXTRA_CA_CERTS that trusts the local CA. Node takes a single file there, so a CA file the
+ * environment already names (a corporate proxy's, say) is kept by writing both into one bundle.
+ */
+export async function extraCaCertificatesWithLocalCa(existingPath: string | undefined, dir = ".data/local-ca"): Promise<string> {
+  const authority = await ensureLocalCertificateAuthority(dir);
+  if (!existingPath || resolve(existingPath) === authority.caPath) return authority.caPath;
+  let existing: string;
+  try {
+    existing = await readFile(existingPath, "utf8");
+  } catch {
+    return authority.caPath;
+  }
+  const bundlePath = join(resolve(dir), "extra-ca-bundle.pem");
+  await writeAtomically(bundlePath, `${existing.trimEnd()}\n${authority.caCertPem}`);
+  return bundlePath;
+}
