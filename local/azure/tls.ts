@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { generate } from "selfsigned";
@@ -38,7 +38,9 @@ export async function ensureLocalCertificateAuthority(dir = ".data/local-ca"): P
   await mkdir(absoluteDir, { recursive: true });
   const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
   const notAfterDate = new Date(notBeforeDate.getTime() + VALIDITY_DAYS * 24 * 60 * 60 * 1000);
-  const ca = await generate([{ name: "commonName", value: "Sentinel Bridge local CA" }], {
+  // A unique name per CA, so certificate lookup never confuses two generated CAs that a process trusts.
+  const caName = `Sentinel Bridge local CA ${randomBytes(4).toString("hex")}`;
+  const ca = await generate([{ name: "commonName", value: caName }], {
     algorithm: "sha256",
     keySize: 2048,
     notBeforeDate,
