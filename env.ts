@@ -18,12 +18,12 @@ export const env = createEnv({
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
+    
   },
   client: {},
   experimental__runtimeEnv: {
     NODE_ENV: process.env.NODE_ENV,
-    NEXT_RUNTIME: process.env.NEXT_RUNTIME,
+
   },
   emptyStringAsUndefined: true,
   skipValidation: process.env.SKIP_ENV_VALIDATION === "1",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
 import { createDatabaseClient } from "../db/client";
-import { memberships, organizations, users, type Role } from "../db/schema";
+import { memberships, organizations, users, type Role, type User } from "../db/schema";
 import { createCaller } from "../server/api/root";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -22,7 +22,7 @@ export async function makeUser(overrides: { email?: string; name?: string } = {}
 }
 
 /** A fresh org owned by a fresh user; every test makes its own so tests never share tenants. */
-export async function makeOrg(owner?: { id: string }) {
+export async function makeOrg(owner?: User) {
   const user = owner ?? (await makeUser());
   const suffix = randomUUID().slice(0, 8);
   const [org] = await testDb.insert(organizations).values({ slug: `org-${suffix}`, name: `Org ${suffix}` }).returning();

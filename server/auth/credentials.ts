@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { users, type User } from "../../db/schema";
-import { getDecoyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "./password";
+import { getDecoyHash, hashPassword, verifyPassword } from "./password";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
 import { clearAccountFailures, recordFailure, secondsUntilAllowed, throttleKeys } from "./throttle";
 
 export const emailSchema = z

@@ -1,0 +1,44 @@
+"use server";
+
+import { AuthError, CredentialsSignin } from "next-auth";
+import { signIn, signOut } from "../../server/auth";
+import { safeCallbackUrl } from "./callback-url";
+
+export interface SignInState {
+  error?: string;
+  email?: string;
+}
+
+function messageFor(error: AuthError): string {
+  if (error instanceof CredentialsSignin) {
+    const throttled = /^throttled_(\d+)$/.exec(error.code);
+    if (throttled) return `Too many failed attempts. Try again in ${throttled[1]} s.`;
+  }
+  return "Email or password is incorrect.";
+}
+
+export async function signInWithPassword(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const email = String(form.get("email") ?? "");
+  const password = String(form.get("password") ?? "");
+  if (!email || !password) return { error: "Enter your email and password.", email };
+  try {
+    await signIn("credentials", {
+      email,
+      password,
+      redirectTo: safeCallbackUrl(String(form.get("callbackUrl") ?? "")),
+    });
+    return {};
+  } catch (error) {
+    // A successful sign-in "throws" Next's redirect; only Auth.js failures become form errors.
+    if (error instanceof AuthError) return { error: messageFor(error), email };
+    throw error;
+  }
+}
+
+export async function signInWithEntra(form: FormData) {
+  await signIn("microsoft-entra-id", { redirectTo: safeCallbackUrl(String(form.get("callbackUrl") ?? "")) });
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/sign-in" });
+}

@@ -1,0 +1,21 @@
+import { spawn } from "node:child_process";
+import { prepareLocalEnvironment } from "./local-environment";
+
+const log = (line: string) => console.log(`[dev] ${line}`);
+const environment = await prepareLocalEnvironment(log);
+const next = spawn("npx", ["next", "dev", "--port", process.env.PORT ?? "3000"], {
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: environment.databaseUrl, AUTH_SECRET: environment.authSecret },
+});
+
+let isStopping = false;
+async function stop() {
+  if (isStopping) return;
+  isStopping = true;
+  next.kill("SIGTERM");
+  await environment.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+next.on("exit", () => void stop());
