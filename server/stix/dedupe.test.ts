@@ -69,14 +69,14 @@ describe("compareDedupeKeys", () => {
 
 describe("mergeByQueryOrder", () => {
   it("yields one winner per key in key order, with runs of one key spanning pages and empty pages", async () => {
-    const result = await collect([
+    const result = await collect<Candidate>([
       pages([candidate("Host:a", 0, "Org", "1")], [], [candidate("Host:c", 0, "Org", "2")]),
       pages(
         [candidate("Host:a", 1, "Zeta", "3"), candidate("Host:b", 1, "Zeta", "4")],
         [candidate("Host:b", 1, "Alpha", "5")],
         [candidate("Host:c", 1, "Alpha", "6"), candidate("Host:d", 1, "Alpha", "7")],
       ),
-      pages(),
+      pages<Candidate>(),
     ]);
     expect(result.winners.map((winner) => winner.label)).toEqual([
       "Host:a@0/Org/1",

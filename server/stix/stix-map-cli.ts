@@ -32,7 +32,7 @@ function parseSettings(argv: readonly string[], currentTime: Date): MappingSetti
   const sourceName = values["source-name"]?.trim();
   if (!sourceName) throw new UsageError(`--source-name is required and must not be empty (${USAGE})`);
   if (sourceSystemFor(sourceName).length > MAX_SOURCE_SYSTEM_LENGTH) {
-    throw new UsageError(`--source-name is too long: Sentinel limits the source system to ${MAX_SOURCE_SYSTEM_LENGTH} characters`);
+    throw new UsageError(`--source-name is too long: Sentinel's source system (ThreatConnect-<name>) must be at most ${MAX_SOURCE_SYSTEM_LENGTH} characters`);
   }
 
   let now = currentTime;
