@@ -13,7 +13,7 @@ import {
   connect,
   createSchema,
   enqueue,
-  json,
+  asJson,
   loadFunctions,
   lockRun,
   type EventPayload,
@@ -156,7 +156,7 @@ export class Engine {
       await tx`delete from functions where app_name = ${parsed.data.appName}`;
       for (const fn of definitions) {
         await tx`
-          insert into functions (id, app_name, definition) values (${fn.id}, ${fn.appName}, ${json(fn)}::jsonb)
+          insert into functions (id, app_name, definition) values (${fn.id}, ${fn.appName}, ${tx.json(asJson(fn))})
           on conflict (id) do update set app_name = excluded.app_name, definition = excluded.definition`;
       }
       await tx`
@@ -233,7 +233,7 @@ export class Engine {
 
   private async storeAndRoute(tx: TransactionSql, event: EventPayload, now: Date): Promise<void> {
     const inserted = await tx`
-      insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${json(event)}::jsonb, ${now})
+      insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${tx.json(asJson(event))}, ${now})
       on conflict (id) do nothing returning id`;
     if (inserted.length === 0) return;
     await this.applyCancellations(tx, event, now);
@@ -279,8 +279,8 @@ export class Engine {
     });
     await tx`
       insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, created_at)
-      values (${runId}, ${fn.id}, 'Queued', ${event.id}, ${json(event)}::jsonb, ${json([event])}::jsonb,
-              ${json(concurrencyKeys)}::jsonb, ${now})`;
+      values (${runId}, ${fn.id}, 'Queued', ${event.id}, ${tx.json(asJson(event))}, ${tx.json(asJson([event]))},
+              ${tx.json(asJson(concurrencyKeys))}, ${now})`;
     await enqueue(tx, { runId, kind: "start", stepId: "step", runAt: now });
     for (const cancel of fn.cancel) {
       await tx`
@@ -297,7 +297,7 @@ export class Engine {
     now: Date,
   ): Promise<void> {
     await tx`
-      update runs set status = ${status}, output = ${json(result.output)}::jsonb, error = ${json(result.error)}::jsonb,
+      update runs set status = ${status}, output = ${tx.json(asJson(result.output))}, error = ${tx.json(asJson(result.error))},
                       ended_at = ${now}
       where id = ${run.id}`;
     await tx`delete from queue_items where run_id = ${run.id}`;
@@ -418,7 +418,7 @@ export class Engine {
           user: {},
         };
         await tx`
-          insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${json(event)}::jsonb, ${now})`;
+          insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${tx.json(asJson(event))}, ${now})`;
         await this.createRun(tx, fn, event, now);
       });
     }
@@ -463,7 +463,7 @@ export class Engine {
     const steps = { ...run.steps, ...newSteps };
     const stack = [...run.stack, ...completed.filter((id) => !run.stack.includes(id))];
     await tx`
-      update runs set steps = ${json(steps)}::jsonb, stack = ${json(stack)}::jsonb,
+      update runs set steps = ${tx.json(asJson(steps))}, stack = ${tx.json(asJson(stack))},
                       disable_immediate_execution = ${disableImmediateExecution}
       where id = ${run.id}`;
     const [pending] = await tx<{ count: number }[]>`select count(*)::int as count from queue_items where run_id = ${run.id}`;

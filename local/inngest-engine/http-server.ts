@@ -13,7 +13,8 @@ const eventSchema = z.object({
   user: z.record(z.string(), z.unknown()).optional(),
   v: z.string().optional(),
 });
-const eventsBodySchema = z.union([z.array(eventSchema), eventSchema.transform((event) => [event])]);
+/** The SDK always sends an array; a single object is accepted too, like the real event API. */
+const eventsBodySchema = z.preprocess((body) => (Array.isArray(body) ? body : [body]), z.array(eventSchema));
 const runStatusSchema = z.enum(["Queued", "Running", "Completed", "Failed", "Cancelled"]);
 const syncBodySchema = z.object({ url: z.url() });
 

@@ -130,8 +130,12 @@ export async function createSchema(sql: Sql, schema: string): Promise<void> {
   `);
 }
 
-export function json(value: unknown): string {
-  return JSON.stringify(value ?? null);
+/**
+ * Values go through `sql.json()`: postgres.js serialises jsonb parameters itself, so a pre-stringified value
+ * would be stored as a JSON string. Engine values are JSON already (they came from or go to HTTP bodies).
+ */
+export function asJson(value: unknown): postgres.JSONValue {
+  return (value ?? null) as postgres.JSONValue;
 }
 
 export async function loadFunctions(sql: Queryable): Promise<FunctionDefinition[]> {
