@@ -76,7 +76,11 @@ const DUE_BATCH = 500;
 /** After an engine-side failure (e.g. a database hiccup) the item is parked briefly rather than spun on. */
 const INTERNAL_ERROR_DELAY_MS = 1000;
 
-type DueItem = QueueItemRow & { function_id: string; concurrency_keys: string[]; event: EventPayload };
+type DueItem = QueueItemRow & {
+  function_id: string;
+  concurrency_keys: string[];
+  event: EventPayload;
+};
 
 function toView(row: RunRow): RunView {
   return {
@@ -95,17 +99,24 @@ function toView(row: RunRow): RunView {
 }
 
 function isTerminal(status: RunStatus): boolean {
-  return status === "Completed" || status === "Failed" || status === "Cancelled";
+  return (
+    status === "Completed" || status === "Failed" || status === "Cancelled"
+  );
 }
 
 function errorOf(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
 }
 
 export class Engine {
   private readonly sql: Sql;
   private functions = new Map<string, FunctionDefinition>();
-  private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private readonly inFlight = new Map<
+    string,
+    { promise: Promise<void>; abort: AbortController }
+  >();
   private readonly slotsInUse = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private isTicking = false;
@@ -127,12 +138,16 @@ export class Engine {
     this.isClosed = true;
     clearTimeout(this.timer);
     for (const { abort } of this.inFlight.values()) abort.abort();
-    await Promise.allSettled([...this.inFlight.values()].map(({ promise }) => promise));
+    await Promise.allSettled(
+      [...this.inFlight.values()].map(({ promise }) => promise),
+    );
     await this.sql.end({ timeout: 5 });
   }
 
   private async reloadFunctions(): Promise<void> {
-    this.functions = new Map((await loadFunctions(this.sql)).map((fn) => [fn.id, fn]));
+    this.functions = new Map(
+      (await loadFunctions(this.sql)).map((fn) => [fn.id, fn]),
+    );
   }
 
   /** Replaces an app's functions (an app is identified by its name, so a new URL re-points it). */
@@ -140,16 +155,23 @@ export class Engine {
     const parsed = registerBodySchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RegistrationError(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+      throw new RegistrationError(
+        `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+      );
     }
     const definitions = this.normaliseAll(parsed.data);
     const now = this.config.now();
     const modified = await this.sql.begin(async (tx) => {
-      const existing = await tx<{ id: string; definition: FunctionDefinition }[]>`
+      const existing = await tx<
+        { id: string; definition: FunctionDefinition }[]
+      >`
         select id, definition from functions where app_name = ${parsed.data.appName}`;
-      const previous = new Map(existing.map((row) => [row.id, JSON.stringify(row.definition)]));
+      const previous = new Map(
+        existing.map((row) => [row.id, JSON.stringify(row.definition)]),
+      );
       const isModified =
-        previous.size !== definitions.length || definitions.some((fn) => previous.get(fn.id) !== JSON.stringify(fn));
+        previous.size !== definitions.length ||
+        definitions.some((fn) => previous.get(fn.id) !== JSON.stringify(fn));
       await tx`
         insert into apps (name, url, synced_at) values (${parsed.data.appName}, ${parsed.data.url}, ${now})
         on conflict (name) do update set url = excluded.url, synced_at = excluded.synced_at`;
@@ -176,7 +198,9 @@ export class Engine {
       return isModified;
     });
     await this.reloadFunctions();
-    this.config.log(`synced app "${parsed.data.appName}" at ${parsed.data.url}: ${definitions.length} function(s)`);
+    this.config.log(
+      `synced app "${parsed.data.appName}" at ${parsed.data.url}: ${definitions.length} function(s)`,
+    );
     return { modified };
   }
 
@@ -197,19 +221,37 @@ export class Engine {
   async sync(appUrl: string): Promise<void> {
     const response = await fetch(appUrl, {
       method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-server-kind": "dev", "x-inngest-sync-kind": "in_band" },
+      headers: {
+        "content-type": "application/json",
+        "x-inngest-server-kind": "dev",
+        "x-inngest-sync-kind": "in_band",
+      },
       body: JSON.stringify({ url: appUrl }),
       signal: AbortSignal.timeout(this.config.requestTimeoutMs),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`sync of ${appUrl} failed: ${response.status} ${text.slice(0, 500)}`);
+    if (!response.ok)
+      throw new Error(
+        `sync of ${appUrl} failed: ${response.status} ${text.slice(0, 500)}`,
+      );
     if (response.headers.get("x-inngest-sync-kind") !== "in_band") return;
-    const body = JSON.parse(text) as { app_id?: unknown; url?: unknown; functions?: unknown };
-    await this.register({ appName: body.app_id, url: body.url, functions: body.functions });
+    const body = JSON.parse(text) as {
+      app_id?: unknown;
+      url?: unknown;
+      functions?: unknown;
+    };
+    await this.register({
+      appName: body.app_id,
+      url: body.url,
+      functions: body.functions,
+    });
   }
 
   /** Stores and routes events; ids already seen within 24 h are acknowledged but not routed again. */
-  async ingest(events: IncomingEvent[], idFor: (index: number) => string | undefined): Promise<string[]> {
+  async ingest(
+    events: IncomingEvent[],
+    idFor: (index: number) => string | undefined,
+  ): Promise<string[]> {
     const now = this.config.now();
     const ids = await this.sql.begin(async (tx) => {
       const assigned: string[] = [];
@@ -231,7 +273,11 @@ export class Engine {
     return ids;
   }
 
-  private async storeAndRoute(tx: TransactionSql, event: EventPayload, now: Date): Promise<void> {
+  private async storeAndRoute(
+    tx: TransactionSql,
+    event: EventPayload,
+    now: Date,
+  ): Promise<void> {
     const inserted = await tx`
       insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${tx.json(asJson(event))}, ${now})
       on conflict (id) do nothing returning id`;
@@ -241,32 +287,66 @@ export class Engine {
       const isTriggered = fn.eventTriggers.some(
         (trigger) =>
           matchesEventName(trigger.event, event.name) &&
-          (!trigger.expression || evaluateCondition(trigger.expression, { event })),
+          (!trigger.expression ||
+            evaluateCondition(trigger.expression, { event })),
       );
       if (isTriggered) await this.createRun(tx, fn, event, now);
     }
   }
 
-  private async applyCancellations(tx: TransactionSql, event: EventPayload, now: Date): Promise<void> {
-    const pauses = await tx<{ run_id: string; expression: string | null; run_event: EventPayload }[]>`
+  private async applyCancellations(
+    tx: TransactionSql,
+    event: EventPayload,
+    now: Date,
+  ): Promise<void> {
+    const pauses = await tx<
+      { run_id: string; expression: string | null; run_event: EventPayload }[]
+    >`
       select p.run_id, p.expression, r.event as run_event
       from cancel_pauses p join runs r on r.id = p.run_id
       where p.event_name = ${event.name} and p.expires_at > ${now}
       order by p.id`;
     for (const pause of pauses) {
-      if (pause.expression && !evaluateCondition(pause.expression, { event: pause.run_event, async: event })) continue;
+      if (
+        pause.expression &&
+        !evaluateCondition(pause.expression, {
+          event: pause.run_event,
+          async: event,
+        })
+      )
+        continue;
       const run = await lockRun(tx, pause.run_id);
       if (run && !isTerminal(run.status)) {
-        await this.finishRun(tx, run, "Cancelled", { error: { name: "Cancelled", message: `cancelled by event ${event.name} (${event.id})` } }, now);
+        await this.finishRun(
+          tx,
+          run,
+          "Cancelled",
+          {
+            error: {
+              name: "Cancelled",
+              message: `cancelled by event ${event.name} (${event.id})`,
+            },
+          },
+          now,
+        );
       }
     }
   }
 
-  private async createRun(tx: TransactionSql, fn: FunctionDefinition, event: EventPayload, now: Date): Promise<void> {
+  private async createRun(
+    tx: TransactionSql,
+    fn: FunctionDefinition,
+    event: EventPayload,
+    now: Date,
+  ): Promise<void> {
     if (fn.rateLimit) {
       const key = `rate:${fn.id}:${fn.rateLimit.key ? evaluateKey(fn.rateLimit.key, { event }) : ""}`;
       const capacity = Math.floor(fn.rateLimit.limit / 10) + 1;
-      const retryAt = await admitGcra(tx, key, { ...fn.rateLimit, capacity, nowMs: now.getTime() });
+      const retryAt = await admitGcra(tx, key, {
+        ...fn.rateLimit,
+        capacity,
+        nowMs: now.getTime(),
+      });
       if (retryAt !== undefined) {
         this.config.log(`rate limit skipped event ${event.id} for ${fn.id}`);
         return;
@@ -275,7 +355,9 @@ export class Engine {
     const runId = newUlid(now);
     const concurrencyKeys = fn.concurrency.map((limit) => {
       const value = limit.key ? evaluateKey(limit.key, { event }) : "";
-      return limit.scope === "fn" ? `fn:${fn.id}:${limit.key ?? ""}:${value}` : `${limit.scope}:${value}`;
+      return limit.scope === "fn"
+        ? `fn:${fn.id}:${limit.key ?? ""}:${value}`
+        : `${limit.scope}:${value}`;
     });
     await tx`
       insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, created_at)
@@ -305,14 +387,27 @@ export class Engine {
     this.config.log(`run ${run.id} (${run.function_id}) ${status}`);
     // Runs triggered by the engine's own lifecycle events emit none, or onFailure handlers would loop.
     if (run.event.name.startsWith(INTERNAL_FUNCTION_EVENT_PREFIX)) return;
-    const base = { function_id: run.function_id, run_id: run.id, event: run.event, events: run.events };
+    const base = {
+      function_id: run.function_id,
+      run_id: run.id,
+      event: run.event,
+      events: run.events,
+    };
     const emit = (name: string, data: Record<string, unknown>) =>
-      this.storeAndRoute(tx, { id: newUlid(now), name, data, ts: now.getTime(), user: {} }, now);
-    if (status === "Failed") await emit(FAILED_EVENT, { ...base, error: result.error });
-    if (status === "Cancelled") await emit(CANCELLED_EVENT, { ...base, error: result.error });
+      this.storeAndRoute(
+        tx,
+        { id: newUlid(now), name, data, ts: now.getTime(), user: {} },
+        now,
+      );
+    if (status === "Failed")
+      await emit(FAILED_EVENT, { ...base, error: result.error });
+    if (status === "Cancelled")
+      await emit(CANCELLED_EVENT, { ...base, error: result.error });
     await emit(FINISHED_EVENT, {
       ...base,
-      ...(status === "Completed" ? { result: result.output } : { error: result.error }),
+      ...(status === "Completed"
+        ? { result: result.output }
+        : { error: result.error }),
       _inngest: { status },
     });
   }
@@ -334,7 +429,8 @@ export class Engine {
     try {
       await this.tick();
     } catch (error) {
-      if (!this.isClosed) this.config.log(`engine tick failed: ${errorOf(error).message}`);
+      if (!this.isClosed)
+        this.config.log(`engine tick failed: ${errorOf(error).message}`);
     } finally {
       this.isTicking = false;
       const again = this.isTickRequested;
@@ -367,22 +463,31 @@ export class Engine {
         continue;
       }
       const slots = this.slotKeys(fn, item);
-      if (!slots.every(([key, limit]) => (this.slotsInUse.get(key) ?? 0) < limit)) continue;
+      if (
+        !slots.every(([key, limit]) => (this.slotsInUse.get(key) ?? 0) < limit)
+      )
+        continue;
       if (item.kind === "start" && fn.throttle) {
         const throttleKey = `throttle:${fn.id}:${fn.throttle.key ? evaluateKey(fn.throttle.key, { event: item.event }) : ""}`;
         if (throttledKeys.has(throttleKey)) continue;
         const capacity = fn.throttle.limit + fn.throttle.burst;
-        const retryAt = await admitGcra(this.sql, throttleKey, { ...fn.throttle, capacity, nowMs: now.getTime() });
+        const retryAt = await admitGcra(this.sql, throttleKey, {
+          ...fn.throttle,
+          capacity,
+          nowMs: now.getTime(),
+        });
         if (retryAt !== undefined) {
           // Later starts with the same key wait behind this one: throttled runs are released FIFO.
           throttledKeys.add(throttleKey);
           continue;
         }
       }
-      for (const [key] of slots) this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 0) + 1);
+      for (const [key] of slots)
+        this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 0) + 1);
       const abort = new AbortController();
       const promise = this.dispatch(item, fn, abort.signal).finally(() => {
-        for (const [key] of slots) this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
+        for (const [key] of slots)
+          this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
         this.inFlight.delete(item.id);
         this.kick();
       });
@@ -398,7 +503,9 @@ export class Engine {
   }
 
   private async fireCrons(now: Date): Promise<void> {
-    const due = await this.sql<{ function_id: string; cron: string; next_at: Date }[]>`
+    const due = await this.sql<
+      { function_id: string; cron: string; next_at: Date }[]
+    >`
       select function_id, cron, next_at from cron_schedules where next_at <= ${now}`;
     for (const schedule of due) {
       const fn = this.functions.get(schedule.function_id);
@@ -413,7 +520,11 @@ export class Engine {
         const event: EventPayload = {
           id: newUlid(now),
           name: SCHEDULED_EVENT,
-          data: { cron: schedule.cron, scheduledAt: schedule.next_at.toISOString(), fireAt: now.toISOString() },
+          data: {
+            cron: schedule.cron,
+            scheduledAt: schedule.next_at.toISOString(),
+            fireAt: now.toISOString(),
+          },
           ts: now.getTime(),
           user: {},
         };
@@ -428,7 +539,8 @@ export class Engine {
     await this.sql`delete from cancel_pauses where expires_at <= ${now}`;
     if (now.getTime() - this.lastEventPurgeMs < 60_000) return;
     this.lastEventPurgeMs = now.getTime();
-    await this.sql`delete from events where received_at < ${new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)}`;
+    await this
+      .sql`delete from events where received_at < ${new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)}`;
   }
 
   private async failUnregistered(item: DueItem): Promise<void> {
@@ -436,7 +548,10 @@ export class Engine {
     await this.sql.begin(async (tx) => {
       const run = await lockRun(tx, item.run_id);
       if (!run || isTerminal(run.status)) return;
-      const error = { name: "FunctionNotFound", message: `function "${item.function_id}" is no longer registered` };
+      const error = {
+        name: "FunctionNotFound",
+        message: `function "${item.function_id}" is no longer registered`,
+      };
       await this.finishRun(tx, run, "Failed", { error }, now);
     });
   }
@@ -447,7 +562,14 @@ export class Engine {
       const run = await lockRun(tx, item.run_id);
       await tx`delete from queue_items where id = ${item.id}`;
       if (!run || isTerminal(run.status)) return;
-      await this.saveProgress(tx, run, { [item.step_id]: null }, [item.step_id], run.disable_immediate_execution, now);
+      await this.saveProgress(
+        tx,
+        run,
+        { [item.step_id]: null },
+        [item.step_id],
+        run.disable_immediate_execution,
+        now,
+      );
     });
   }
 
@@ -461,42 +583,71 @@ export class Engine {
     now: Date,
   ): Promise<void> {
     const steps = { ...run.steps, ...newSteps };
-    const stack = [...run.stack, ...completed.filter((id) => !run.stack.includes(id))];
+    const stack = [
+      ...run.stack,
+      ...completed.filter((id) => !run.stack.includes(id)),
+    ];
     await tx`
       update runs set steps = ${tx.json(asJson(steps))}, stack = ${tx.json(asJson(stack))},
                       disable_immediate_execution = ${disableImmediateExecution}
       where id = ${run.id}`;
-    const [pending] = await tx<{ count: number }[]>`select count(*)::int as count from queue_items where run_id = ${run.id}`;
-    if ((pending?.count ?? 0) === 0) await enqueue(tx, { runId: run.id, kind: "discovery", stepId: "step", runAt: now });
+    const [pending] = await tx<
+      { count: number }[]
+    >`select count(*)::int as count from queue_items where run_id = ${run.id}`;
+    if ((pending?.count ?? 0) === 0)
+      await enqueue(tx, {
+        runId: run.id,
+        kind: "discovery",
+        stepId: "step",
+        runAt: now,
+      });
   }
 
-  private async dispatch(item: DueItem, fn: FunctionDefinition, signal: AbortSignal): Promise<void> {
+  private async dispatch(
+    item: DueItem,
+    fn: FunctionDefinition,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
-      const [run] = await this.sql<RunRow[]>`select * from runs where id = ${item.run_id}`;
+      const [run] = await this.sql<
+        RunRow[]
+      >`select * from runs where id = ${item.run_id}`;
       if (!run || isTerminal(run.status)) {
         await this.sql`delete from queue_items where id = ${item.id}`;
         return;
       }
       if (item.kind === "start") {
-        await this.sql`update runs set status = 'Running', started_at = ${this.config.now()} where id = ${run.id}`;
-        await this.sql`update queue_items set kind = 'discovery' where id = ${item.id}`;
+        await this
+          .sql`update runs set status = 'Running', started_at = ${this.config.now()} where id = ${run.id}`;
+        await this
+          .sql`update queue_items set kind = 'discovery' where id = ${item.id}`;
       }
       const outcome = await this.call(run, item, fn, signal);
       if (signal.aborted) return;
       await this.applyOutcome(item, fn, outcome);
     } catch (error) {
       if (signal.aborted || this.isClosed) return;
-      this.config.log(`run ${item.run_id}: engine error, will retry: ${errorOf(error).message}`);
+      this.config.log(
+        `run ${item.run_id}: engine error, will retry: ${errorOf(error).message}`,
+      );
       await this.sql`
         update queue_items set run_at = ${new Date(this.config.now().getTime() + INTERNAL_ERROR_DELAY_MS)}
         where id = ${item.id}`.catch(() => undefined);
     }
   }
 
-  private async call(run: RunRow, item: DueItem, fn: FunctionDefinition, signal: AbortSignal): Promise<CallOutcome> {
+  private async call(
+    run: RunRow,
+    item: DueItem,
+    fn: FunctionDefinition,
+    signal: AbortSignal,
+  ): Promise<CallOutcome> {
     const url = new URL(fn.url);
     url.searchParams.set("fnId", fn.id);
-    url.searchParams.set("stepId", item.kind === "step" ? item.step_id : "step");
+    url.searchParams.set(
+      "stepId",
+      item.kind === "step" ? item.step_id : "step",
+    );
     // ctx.fn_id is deliberately absent: its presence switches SDK v4 into checkpointing mode.
     const body = {
       event: run.event,
@@ -523,17 +674,37 @@ export class Engine {
           "x-inngest-step-id": item.kind === "step" ? item.step_id : "step",
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.requestTimeoutMs)]),
+        signal: AbortSignal.any([
+          signal,
+          AbortSignal.timeout(this.config.requestTimeoutMs),
+        ]),
       });
       const text = await response.text();
-      return interpretResponse(response.status, response.headers, text, url.toString(), this.config.now());
+      return interpretResponse(
+        response.status,
+        response.headers,
+        text,
+        url.toString(),
+        this.config.now(),
+      );
     } catch (error) {
       if (signal.aborted) throw error;
-      return { type: "error", noRetry: false, error: { name: "NetworkError", message: `${url.origin}: ${errorOf(error).message}` } };
+      return {
+        type: "error",
+        noRetry: false,
+        error: {
+          name: "NetworkError",
+          message: `${url.origin}: ${errorOf(error).message}`,
+        },
+      };
     }
   }
 
-  private async applyOutcome(item: DueItem, fn: FunctionDefinition, outcome: CallOutcome): Promise<void> {
+  private async applyOutcome(
+    item: DueItem,
+    fn: FunctionDefinition,
+    outcome: CallOutcome,
+  ): Promise<void> {
     const now = this.config.now();
     await this.sql.begin(async (tx) => {
       const run = await lockRun(tx, item.run_id);
@@ -542,22 +713,39 @@ export class Engine {
         return;
       }
       const retry = async (retryAt: Date | undefined) => {
-        const at = retryAt ?? new Date(now.getTime() + this.config.retryBackoffMs(item.attempt));
+        const at =
+          retryAt ??
+          new Date(now.getTime() + this.config.retryBackoffMs(item.attempt));
         await tx`update queue_items set attempt = ${item.attempt + 1}, run_at = ${at} where id = ${item.id}`;
       };
       const hasAttemptsLeft = item.attempt + 1 < fn.maxAttempts;
       if (outcome.type === "complete") {
-        await this.finishRun(tx, run, "Completed", { output: outcome.output }, now);
+        await this.finishRun(
+          tx,
+          run,
+          "Completed",
+          { output: outcome.output },
+          now,
+        );
         return;
       }
       if (outcome.type === "error") {
         if (!outcome.noRetry && hasAttemptsLeft) await retry(outcome.retryAt);
-        else await this.finishRun(tx, run, "Failed", { error: outcome.error }, now);
+        else
+          await this.finishRun(
+            tx,
+            run,
+            "Failed",
+            { error: outcome.error },
+            now,
+          );
         return;
       }
       const stepError = outcome.ops.find((op) => op.op === "StepError");
       if (stepError && !outcome.noRetry && hasAttemptsLeft) {
-        this.config.log(`run ${run.id}: step "${stepError.displayName ?? stepError.name ?? stepError.id}" failed, retrying`);
+        this.config.log(
+          `run ${run.id}: step "${stepError.displayName ?? stepError.name ?? stepError.id}" failed, retrying`,
+        );
         await retry(outcome.retryAt);
         return;
       }
@@ -566,7 +754,12 @@ export class Engine {
     });
   }
 
-  private async applyOps(tx: TransactionSql, run: RunRow, ops: Op[], now: Date): Promise<void> {
+  private async applyOps(
+    tx: TransactionSql,
+    run: RunRow,
+    ops: Op[],
+    now: Date,
+  ): Promise<void> {
     const newSteps: Record<string, StepValue> = {};
     const completed: string[] = [];
     for (const op of ops) {
@@ -581,32 +774,68 @@ export class Engine {
           completed.push(op.id);
           break;
         case "StepPlanned":
-          if (!(op.id in run.steps)) await enqueue(tx, { runId: run.id, kind: "step", stepId: op.id, runAt: now });
+          if (!(op.id in run.steps))
+            await enqueue(tx, {
+              runId: run.id,
+              kind: "step",
+              stepId: op.id,
+              runAt: now,
+            });
           break;
         case "Sleep": {
-          const target = typeof op.opts?.duration === "string" ? op.opts.duration : (op.name ?? "");
+          const target =
+            typeof op.opts?.duration === "string"
+              ? op.opts.duration
+              : (op.name ?? "");
           let wakeAt: Date;
           try {
             wakeAt = resolveWakeTime(target, now);
           } catch (error) {
-            await this.finishRun(tx, run, "Failed", { error: errorOf(error) }, now);
+            await this.finishRun(
+              tx,
+              run,
+              "Failed",
+              { error: errorOf(error) },
+              now,
+            );
             return;
           }
-          await enqueue(tx, { runId: run.id, kind: "sleep", stepId: op.id, runAt: wakeAt });
+          await enqueue(tx, {
+            runId: run.id,
+            kind: "sleep",
+            stepId: op.id,
+            runAt: wakeAt,
+          });
           break;
         }
         case "RunComplete":
-          await this.finishRun(tx, run, "Completed", { output: op.data ?? null }, now);
+          await this.finishRun(
+            tx,
+            run,
+            "Completed",
+            { output: op.data ?? null },
+            now,
+          );
           return;
         default: {
           const step = op.displayName ?? op.name ?? op.id;
-          const error = { name: "UnsupportedOperation", message: `op ${op.op} (step "${step}") is not supported by the local engine` };
+          const error = {
+            name: "UnsupportedOperation",
+            message: `op ${op.op} (step "${step}") is not supported by the local engine`,
+          };
           await this.finishRun(tx, run, "Failed", { error }, now);
           return;
         }
       }
     }
-    await this.saveProgress(tx, run, newSteps, completed, run.disable_immediate_execution || ops.length > 1, now);
+    await this.saveProgress(
+      tx,
+      run,
+      newSteps,
+      completed,
+      run.disable_immediate_execution || ops.length > 1,
+      now,
+    );
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunView[]> {
@@ -621,7 +850,9 @@ export class Engine {
   }
 
   async getRun(runId: string): Promise<RunView | undefined> {
-    const [row] = await this.sql<RunRow[]>`select * from runs where id = ${runId}`;
+    const [row] = await this.sql<
+      RunRow[]
+    >`select * from runs where id = ${runId}`;
     return row && toView(row);
   }
 }
@@ -632,5 +863,7 @@ export class RegistrationError extends Error {
 
 /** Trigger names are exact, except a trailing "/*" or "*" wildcard such as "app/*". */
 function matchesEventName(pattern: string, name: string): boolean {
-  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+  return pattern.endsWith("*")
+    ? name.startsWith(pattern.slice(0, -1))
+    : pattern === name;
 }

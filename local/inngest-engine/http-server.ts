@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { z } from "zod";
 import { RegistrationError, type Engine } from "./engine";
 import { seededEventId } from "./ids";
@@ -8,14 +13,26 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const eventSchema = z.object({
   id: z.string().min(1).optional(),
   name: z.string().min(1),
-  data: z.record(z.string(), z.unknown()).nullish().transform((data) => data ?? undefined),
+  data: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((data) => data ?? undefined),
   ts: z.number().int().nonnegative().optional(),
   user: z.record(z.string(), z.unknown()).optional(),
   v: z.string().optional(),
 });
 /** The SDK always sends an array; a single object is accepted too, like the real event API. */
-const eventsBodySchema = z.preprocess((body) => (Array.isArray(body) ? body : [body]), z.array(eventSchema));
-const runStatusSchema = z.enum(["Queued", "Running", "Completed", "Failed", "Cancelled"]);
+const eventsBodySchema = z.preprocess(
+  (body) => (Array.isArray(body) ? body : [body]),
+  z.array(eventSchema),
+);
+const runStatusSchema = z.enum([
+  "Queued",
+  "Running",
+  "Completed",
+  "Failed",
+  "Cancelled",
+]);
 const syncBodySchema = z.object({ url: z.url() });
 
 class HttpError extends Error {
@@ -29,7 +46,10 @@ class HttpError extends Error {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -39,7 +59,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -63,14 +84,24 @@ function describeIssue(error: z.ZodError): string {
 export function createEngineServer(engine: Engine): Server {
   return createServer((req, res) => {
     handle(engine, req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : error instanceof RegistrationError ? 400 : 500;
+      const status =
+        error instanceof HttpError
+          ? error.status
+          : error instanceof RegistrationError
+            ? 400
+            : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent) send(res, status, { status, error: message, ids: [] });
+      if (!res.headersSent)
+        send(res, status, { status, error: message, ids: [] });
     });
   });
 }
 
-async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://engine.local");
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
@@ -78,7 +109,10 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   if (method === "POST" && path === "/fn/register") {
     const expectedKind = req.headers["x-inngest-expected-server-kind"];
     if (expectedKind !== undefined && expectedKind !== "dev") {
-      throw new HttpError(400, `the app expects a "${String(expectedKind)}" server, this is a dev server`);
+      throw new HttpError(
+        400,
+        `the app expects a "${String(expectedKind)}" server, this is a dev server`,
+      );
     }
     const { modified } = await engine.register(await readJson(req));
     send(res, 200, { ok: true, modified });
@@ -89,7 +123,9 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
     if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error));
     const seedHeader = req.headers["x-inngest-event-id-seed"];
     const seed = typeof seedHeader === "string" ? seedHeader : undefined;
-    const ids = await engine.ingest(parsed.data, (index) => (seed ? seededEventId(seed, index + 1) : undefined));
+    const ids = await engine.ingest(parsed.data, (index) =>
+      seed ? seededEventId(seed, index + 1) : undefined,
+    );
     send(res, 200, { ids, status: 200 });
     return;
   }
@@ -99,8 +135,13 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   }
   if (method === "GET" && path === "/runs") {
     const status = url.searchParams.get("status");
-    const parsedStatus = status === null ? undefined : runStatusSchema.safeParse(status);
-    if (parsedStatus && !parsedStatus.success) throw new HttpError(400, `status: must be one of ${runStatusSchema.options.join(", ")}`);
+    const parsedStatus =
+      status === null ? undefined : runStatusSchema.safeParse(status);
+    if (parsedStatus && !parsedStatus.success)
+      throw new HttpError(
+        400,
+        `status: must be one of ${runStatusSchema.options.join(", ")}`,
+      );
     const runs = await engine.listRuns({
       functionId: url.searchParams.get("function_id") ?? undefined,
       eventId: url.searchParams.get("event_id") ?? undefined,

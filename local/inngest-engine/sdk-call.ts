@@ -50,21 +50,39 @@ export function interpretResponse(
     return {
       type: "error",
       noRetry: false,
-      error: { name: "NonSdkResponse", message: `${url} answered ${status} without the x-inngest-sdk header` },
+      error: {
+        name: "NonSdkResponse",
+        message: `${url} answered ${status} without the x-inngest-sdk header`,
+      },
     };
   }
   if (status === 201) {
     const streamed = streamedResponseSchema.safeParse(parseJson(text));
     if (!streamed.success) {
-      return { type: "error", noRetry: false, error: { name: "BadStream", message: "streamed response had no final result" } };
+      return {
+        type: "error",
+        noRetry: false,
+        error: {
+          name: "BadStream",
+          message: "streamed response had no final result",
+        },
+      };
     }
     const inner = new Headers(streamed.data.headers);
     inner.set("x-inngest-sdk", headers.get("x-inngest-sdk") ?? "");
-    return interpretResponse(streamed.data.status, inner, streamed.data.body, url, now);
+    return interpretResponse(
+      streamed.data.status,
+      inner,
+      streamed.data.body,
+      url,
+      now,
+    );
   }
   const noRetryHeader = headers.get("x-inngest-no-retry");
   const retryAfterHeader = headers.get("retry-after");
-  const retryAt = retryAfterHeader ? parseRetryAfter(retryAfterHeader, now) : undefined;
+  const retryAt = retryAfterHeader
+    ? parseRetryAfter(retryAfterHeader, now)
+    : undefined;
   const body = parseJson(text);
   if (status === 200) return { type: "complete", output: body };
   if (status === 206) {
@@ -73,11 +91,22 @@ export function interpretResponse(
       return {
         type: "error",
         noRetry: false,
-        error: { name: "BadOps", message: `206 body is not a list of ops: ${ops.error.issues[0]?.message ?? ""}` },
+        error: {
+          name: "BadOps",
+          message: `206 body is not a list of ops: ${ops.error.issues[0]?.message ?? ""}`,
+        },
       };
     }
-    return { type: "ops", ops: ops.data, noRetry: noRetryHeader === "true", retryAt };
+    return {
+      type: "ops",
+      ops: ops.data,
+      noRetry: noRetryHeader === "true",
+      retryAt,
+    };
   }
-  const noRetry = noRetryHeader === null ? status >= 400 && status < 500 : noRetryHeader === "true";
+  const noRetry =
+    noRetryHeader === null
+      ? status >= 400 && status < 500
+      : noRetryHeader === "true";
   return { type: "error", error: body, noRetry, retryAt };
 }

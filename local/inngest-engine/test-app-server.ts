@@ -15,15 +15,23 @@ async function main(): Promise<void> {
   const databaseUrl = values["database-url"];
   const logSchema = values["log-schema"];
   if (!values.port || !engineUrl || !databaseUrl || !logSchema) {
-    throw new Error("--port, --engine-url, --database-url and --log-schema are required");
+    throw new Error(
+      "--port, --engine-url, --database-url and --log-schema are required",
+    );
   }
   const log = new ExecutionLog(databaseUrl, logSchema);
   await log.init();
-  const app = await startConformanceApp({ engineUrl, log, port: Number(values.port) });
+  const app = await startConformanceApp({
+    engineUrl,
+    log,
+    port: Number(values.port),
+  });
   console.log(`[conformance-app] listening on ${app.url}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(`[conformance-app] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `[conformance-app] ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -16,7 +16,11 @@ export class ExecutionLog {
     databaseUrl: string,
     private readonly schema: string,
   ) {
-    this.sql = postgres(databaseUrl, { max: 4, onnotice: () => undefined, connection: { search_path: schema } });
+    this.sql = postgres(databaseUrl, {
+      max: 4,
+      onnotice: () => undefined,
+      connection: { search_path: schema },
+    });
   }
 
   async init(): Promise<void> {
@@ -31,7 +35,11 @@ export class ExecutionLog {
       )`);
   }
 
-  async record(runId: string, step: string, detail: unknown = null): Promise<number> {
+  async record(
+    runId: string,
+    step: string,
+    detail: unknown = null,
+  ): Promise<number> {
     await this.sql`
       insert into step_executions (run_id, step, detail, at_ms)
       values (${runId}, ${step}, ${this.sql.json(detail as postgres.JSONValue)}, ${Date.now()})`;
@@ -45,10 +53,18 @@ export class ExecutionLog {
     return row?.count ?? 0;
   }
 
-  async list(step: string): Promise<{ runId: string; detail: unknown; atMs: number }[]> {
-    const rows = await this.sql<{ run_id: string; detail: unknown; at_ms: number }[]>`
+  async list(
+    step: string,
+  ): Promise<{ runId: string; detail: unknown; atMs: number }[]> {
+    const rows = await this.sql<
+      { run_id: string; detail: unknown; at_ms: number }[]
+    >`
       select run_id, detail, at_ms from step_executions where step = ${step} order by at_ms, id`;
-    return rows.map((row) => ({ runId: row.run_id, detail: row.detail, atMs: row.at_ms }));
+    return rows.map((row) => ({
+      runId: row.run_id,
+      detail: row.detail,
+      atMs: row.at_ms,
+    }));
   }
 
   close(): Promise<void> {
@@ -63,7 +79,10 @@ const CONCURRENT_WORK_MS = 300;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createConformanceFunctions(engineUrl: string, log: ExecutionLog) {
+export function createConformanceFunctions(
+  engineUrl: string,
+  log: ExecutionLog,
+) {
   const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: engineUrl });
 
   const sequential = inngest.createFunction(
@@ -116,7 +135,10 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
       retries: 1,
       triggers: [{ event: "test/failing" }],
       onFailure: async ({ error, event, runId }) => {
-        await log.record(runId, "failing.onFailure", { message: error.message, failedRunId: event.data.run_id });
+        await log.record(runId, "failing.onFailure", {
+          message: error.message,
+          failedRunId: event.data.run_id,
+        });
       },
     },
     async ({ step, runId }) => {
@@ -142,7 +164,10 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
       const count = Number(event.data.count);
       return step.sendEvent(
         "fan",
-        Array.from({ length: count }, (_, index) => ({ name: "test/fan-child", data: { index } })),
+        Array.from({ length: count }, (_, index) => ({
+          name: "test/fan-child",
+          data: { index },
+        })),
       );
     },
   );
@@ -150,14 +175,18 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
   const fanChild = inngest.createFunction(
     { id: "fan-child", triggers: [{ event: "test/fan-child" }] },
     async ({ step, event, runId }) => {
-      await step.run("child", () => log.record(runId, "fan-child", { index: event.data.index }));
+      await step.run("child", () =>
+        log.record(runId, "fan-child", { index: event.data.index }),
+      );
     },
   );
 
   const scheduled = inngest.createFunction(
     { id: "scheduled", triggers: [{ cron: "TZ=Europe/Paris 30 9 * * *" }] },
     async ({ step, event, runId }) => {
-      await step.run("tick", () => log.record(runId, "scheduled.tick", { name: event.name }));
+      await step.run("tick", () =>
+        log.record(runId, "scheduled.tick", { name: event.name }),
+      );
     },
   );
 
@@ -168,7 +197,9 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
       triggers: [{ event: "test/throttled" }],
     },
     async ({ step, event, runId }) => {
-      await step.run("start", () => log.record(runId, "throttled.start", { key: event.data.key }));
+      await step.run("start", () =>
+        log.record(runId, "throttled.start", { key: event.data.key }),
+      );
     },
   );
 
@@ -194,7 +225,9 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
       triggers: [{ event: "test/rate-limited" }],
     },
     async ({ step, event, runId }) => {
-      await step.run("accepted", () => log.record(runId, "rate-limited.accepted", { key: event.data.key }));
+      await step.run("accepted", () =>
+        log.record(runId, "rate-limited.accepted", { key: event.data.key }),
+      );
     },
   );
 
@@ -212,17 +245,26 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
   );
 
   const retryAfter = inngest.createFunction(
-    { id: "retry-after", retries: 2, triggers: [{ event: "test/retry-after" }] },
+    {
+      id: "retry-after",
+      retries: 2,
+      triggers: [{ event: "test/retry-after" }],
+    },
     async ({ step, runId }) =>
       step.run("call", async () => {
         const executions = await log.record(runId, "retry-after.call");
-        if (executions === 1) throw new RetryAfterError("upstream asked us to slow down", 1000);
+        if (executions === 1)
+          throw new RetryAfterError("upstream asked us to slow down", 1000);
         return "done";
       }),
   );
 
   const nonRetriable = inngest.createFunction(
-    { id: "non-retriable", retries: 4, triggers: [{ event: "test/non-retriable" }] },
+    {
+      id: "non-retriable",
+      retries: 4,
+      triggers: [{ event: "test/non-retriable" }],
+    },
     async ({ step, runId }) =>
       step.run("reject", async () => {
         await log.record(runId, "non-retriable.reject");
@@ -232,14 +274,21 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
 
   const waiting = inngest.createFunction(
     { id: "waiting", triggers: [{ event: "test/waiting" }] },
-    async ({ step }) => step.waitForEvent("approval", { event: "test/approved", timeout: "1h" }),
+    async ({ step }) =>
+      step.waitForEvent("approval", { event: "test/approved", timeout: "1h" }),
   );
 
   const finishedListener = inngest.createFunction(
-    { id: "finished-listener", triggers: [{ event: "inngest/function.finished" }] },
+    {
+      id: "finished-listener",
+      triggers: [{ event: "inngest/function.finished" }],
+    },
     async ({ step, event, runId }) => {
       await step.run("note", () =>
-        log.record(runId, "finished", { functionId: event.data.function_id, runId: event.data.run_id }),
+        log.record(runId, "finished", {
+          functionId: event.data.function_id,
+          runId: event.data.run_id,
+        }),
       );
     },
   );
@@ -294,7 +343,10 @@ export async function startConformanceApp(options: {
   log: ExecutionLog;
   port?: number;
 }): Promise<AppServer> {
-  const { inngest, functions } = createConformanceFunctions(options.engineUrl, options.log);
+  const { inngest, functions } = createConformanceFunctions(
+    options.engineUrl,
+    options.log,
+  );
   const handler = serve({ client: inngest, functions });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith("/api/inngest")) return void handler(req, res);
