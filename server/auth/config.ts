@@ -37,6 +37,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // Credentials sign-in only works with JWT sessions in Auth.js.
   session: { strategy: "jwt" },
   pages: { signIn: "/sign-in", error: "/sign-in" },
+  logger: {
+    // A wrong password is an expected outcome, already throttled and shown to the user; not a server error.
+    error(error) {
+      if (error instanceof CredentialsSignin) return;
+      console.error("[auth]", error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },

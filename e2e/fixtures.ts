@@ -1,0 +1,39 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+
+export { expect };
+
+export interface TestUser {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export function newUser(label: string): TestUser {
+  return { name: `${label} Tester`, email: `${label}-${randomUUID().slice(0, 8)}@e2e.test`, password: "e2e-password-123" };
+}
+
+export async function signUp(page: Page, user: TestUser) {
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function signUpFromScratch(page: Page, user: TestUser) {
+  await page.goto("/sign-up");
+  await signUp(page, user);
+  await expect(page).toHaveURL(/\/orgs$/);
+}
+
+export async function createOrganization(page: Page, name: string): Promise<string> {
+  await page.goto("/orgs");
+  await page.getByLabel("Organization name").fill(name);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page).toHaveURL(/\/[a-z0-9-]+\/configure$/);
+  const slug = new URL(page.url()).pathname.split("/")[1];
+  if (!slug) throw new Error("no org slug in URL after creating an organization");
+  return slug;
+}
+
+export const test = base;

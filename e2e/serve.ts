@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createScratchDatabase } from "../test/database-server";
+import { RUNTIME_FILE, type E2eRuntime } from "./runtime";
+
+/**
+ * The production build against a scratch database, as Playwright's webServer. Everything it starts is
+ * stopped, and the database dropped, when Playwright sends SIGTERM at the end of the run.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+if (!existsSync(".next/BUILD_ID")) {
+  console.error("e2e: no production build found; run `npm run build` first (npm test does this for you)");
+  process.exit(2);
+}
+
+const database = await createScratchDatabase("sb_e2e");
+const runtime: E2eRuntime = { baseUrl: `http://127.0.0.1:${port}`, databaseUrl: database.url };
+mkdirSync(path.dirname(RUNTIME_FILE), { recursive: true });
+writeFileSync(RUNTIME_FILE, JSON.stringify(runtime, null, 2));
+
+const next = spawn("npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: database.url,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+  },
+});
+
+let isStopping = false;
+async function stop() {
+  if (isStopping) return;
+  isStopping = true;
+  next.kill("SIGTERM");
+  await database.drop().catch((error: unknown) => console.error("e2e: could not drop database", error));
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+next.on("exit", () => void stop());
