@@ -214,23 +214,26 @@ export function generateDataset(
   }));
   const indicators: EmulatedIndicator[] = new Array<EmulatedIndicator>(count);
   let nextAttributeId = FIRST_ATTRIBUTE_ID;
+  // ThreatConnect holds a value at most once per owner; copies into other owners must respect that.
+  const taken = new Set<string>();
   for (let index = 0; index < count; index++) {
     let owner = weighted(random, OWNER_WEIGHTS);
     let type = weighted(random, TYPE_WEIGHTS);
-    let summary: string;
+    let summary = summaryFor(type, index, random);
     const original =
       index > 10 && random.chance(0.1)
         ? indicators[random.int(0, index - 1)]
         : undefined;
-    if (original && original.owner !== owner) {
+    const copyOwner = original
+      ? [owner, ...OWNERS].find(
+          (candidate) =>
+            !taken.has(`${candidate.id}|${original.type}|${original.summary}`),
+        )
+      : undefined;
+    if (original && copyOwner) {
+      owner = copyOwner;
       type = original.type;
       summary = original.summary;
-    } else {
-      summary = summaryFor(type, index, random);
-      if (original)
-        owner = OWNERS.find(
-          (candidate) => candidate !== original.owner,
-        ) as EmulatedOwner;
     }
     const values = valuesFromSummary(type, summary);
     if (type === "File") values.size = random.int(1024, 5_000_000);
@@ -262,6 +265,9 @@ export function generateDataset(
       groups: pickSome(random, groups, 2),
       securityLabels: pickSome(random, SECURITY_LABELS, 1),
     };
+    taken.add(
+      `${owner.id}|${type}|${(indicators[index] as EmulatedIndicator).summary}`,
+    );
     nextAttributeId += Math.max(attributes.length, 1);
   }
   return { indicators, groups, nextAttributeId };

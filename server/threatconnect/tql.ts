@@ -11,8 +11,8 @@ export function formatTqlDate(date: Date): string {
 }
 
 /**
- * Builds the TQL actually sent. The user's TQL is parenthesised so an OR inside it cannot escape the filters added
- * here. `lastModified >=` (not `>`) on the truncated cursor never misses an indicator modified within the same second;
+ * Builds the TQL actually sent. With added filters the user's TQL is parenthesised so an OR inside it cannot escape
+ * them. `lastModified >=` (not `>`) on the truncated cursor never misses an indicator modified within the same second;
  * callers de-duplicate by id.
  */
 export function composeTql(
@@ -21,7 +21,6 @@ export function composeTql(
 ): string | undefined {
   const clauses: string[] = [];
   const userTql = query.tql?.trim();
-  if (userTql) clauses.push(`(${userTql})`);
   if (query.types && query.types.length > 0) {
     for (const type of query.types) {
       if (!isIndicatorType(type))
@@ -40,5 +39,9 @@ export function composeTql(
       `lastModified >= ${quoteTql(formatTqlDate(query.modifiedSince))}`,
     );
   }
-  return clauses.length > 0 ? clauses.join(" AND ") : undefined;
+  if (!userTql) return clauses.length > 0 ? clauses.join(" AND ") : undefined;
+  // Alone, the user's TQL goes unwrapped so ThreatConnect's error positions match what the user typed.
+  return clauses.length > 0
+    ? [`(${userTql})`, ...clauses].join(" AND ")
+    : userTql;
 }
