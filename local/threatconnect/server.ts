@@ -245,8 +245,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "")
-    throw new InvalidIndicatorError("body: a JSON object is required");
+  if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
