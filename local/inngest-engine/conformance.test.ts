@@ -64,6 +64,16 @@ async function post(
 }
 
 describe("runs driven through the real SDK", () => {
+  it("accepts the SDK's own out-of-band sync (PUT on the app, which POSTs /fn/register)", async () => {
+    const response = await fetch(app.url, { method: "PUT" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-inngest-sync-kind")).toBe("out_of_band");
+    expect(await response.json()).toMatchObject({
+      message: "Successfully registered",
+      modified: false,
+    });
+  });
+
   it("runs sequential steps once each and completes with the function's return value", async () => {
     const [eventId = ""] = await sendEvents(engine.url, [
       { name: "test/sequential" },

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { evaluateCondition, evaluateKey } from "./expressions";
 import {
   nextCronTime,
@@ -166,12 +167,17 @@ export class Engine {
         { id: string; definition: FunctionDefinition }[]
       >`
         select id, definition from functions where app_name = ${parsed.data.appName}`;
-      const previous = new Map(
-        existing.map((row) => [row.id, JSON.stringify(row.definition)]),
-      );
+      const previous = new Map(existing.map((row) => [row.id, row.definition]));
+      // jsonb reorders keys and drops undefined ones, so compare structurally against the JSON form.
       const isModified =
         previous.size !== definitions.length ||
-        definitions.some((fn) => previous.get(fn.id) !== JSON.stringify(fn));
+        definitions.some(
+          (fn) =>
+            !isDeepStrictEqual(
+              previous.get(fn.id),
+              JSON.parse(JSON.stringify(fn)),
+            ),
+        );
       await tx`
         insert into apps (name, url, synced_at) values (${parsed.data.appName}, ${parsed.data.url}, ${now})
         on conflict (name) do update set url = excluded.url, synced_at = excluded.synced_at`;
