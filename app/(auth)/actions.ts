@@ -9,6 +9,11 @@ export interface SignInState {
   email?: string;
 }
 
+function formString(form: FormData, key: string): string {
+  const value = form.get(key);
+  return typeof value === "string" ? value : "";
+}
+
 function messageFor(error: AuthError): string {
   if (error instanceof CredentialsSignin) {
     const throttled = /^throttled_(\d+)$/.exec(error.code);
@@ -18,14 +23,14 @@ function messageFor(error: AuthError): string {
 }
 
 export async function signInWithPassword(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const email = String(form.get("email") ?? "");
-  const password = String(form.get("password") ?? "");
+  const email = formString(form, "email");
+  const password = formString(form, "password");
   if (!email || !password) return { error: "Enter your email and password.", email };
   try {
     await signIn("credentials", {
       email,
       password,
-      redirectTo: safeCallbackUrl(String(form.get("callbackUrl") ?? "")),
+      redirectTo: safeCallbackUrl(formString(form, "callbackUrl")),
     });
     return {};
   } catch (error) {
@@ -36,7 +41,7 @@ export async function signInWithPassword(_previous: SignInState, form: FormData)
 }
 
 export async function signInWithEntra(form: FormData) {
-  await signIn("microsoft-entra-id", { redirectTo: safeCallbackUrl(String(form.get("callbackUrl") ?? "")) });
+  await signIn("microsoft-entra-id", { redirectTo: safeCallbackUrl(formString(form, "callbackUrl")) });
 }
 
 export async function signOutAction() {

@@ -1,12 +1,13 @@
 import "server-only";
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { dehydrate, HydrationBoundary, type FetchQueryOptions, type QueryKey } from "@tanstack/react-query";
+import type { TRPCClientErrorLike } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { createTRPCContext } from "../../server/api/context";
-import { appRouter } from "../../server/api/root";
+import { appRouter, type AppRouter } from "../../server/api/root";
 import { makeQueryClient } from "./query-client";
 
 const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));
@@ -25,8 +26,9 @@ export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptio
 }
 
 /** Awaits the query on the server; NOT_FOUND (including another tenant's data) renders the 404 page. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors TRPCQueryOptions' own constraint
-export async function fetchQueryOrNotFound<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T) {
+export async function fetchQueryOrNotFound<TData, TQueryKey extends QueryKey>(
+  queryOptions: FetchQueryOptions<TData, TRPCClientErrorLike<AppRouter>, TData, TQueryKey>,
+): Promise<TData> {
   try {
     return await getQueryClient().fetchQuery(queryOptions);
   } catch (error) {

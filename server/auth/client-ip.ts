@@ -3,6 +3,6 @@
  * caller without one under a single per-IP budget, which still leaves the per-account throttle in force.
  */
 export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip")?.trim() || "unknown";
+  const candidates = [headers.get("x-forwarded-for")?.split(",")[0], headers.get("x-real-ip")];
+  return candidates.map((candidate) => candidate?.trim()).find((candidate) => Boolean(candidate)) ?? "unknown";
 }
