@@ -118,6 +118,11 @@ export class Engine {
     string,
     { promise: Promise<void>; abort: AbortController }
   >();
+  /**
+   * Items whose dispatch has finished stay in `inFlight` until the next tick starts: a tick that read the
+   * queue before the dispatch committed its outcome would otherwise send the same item a second time.
+   */
+  private readonly settledItems = new Set<string>();
   private readonly slotsInUse = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private isTicking = false;
@@ -446,6 +451,8 @@ export class Engine {
   }
 
   private async tick(): Promise<void> {
+    for (const itemId of this.settledItems) this.inFlight.delete(itemId);
+    this.settledItems.clear();
     const now = this.config.now();
     await this.fireCrons(now);
     await this.purgeExpired(now);
@@ -457,7 +464,8 @@ export class Engine {
       limit ${DUE_BATCH}`;
     const throttledKeys = new Set<string>();
     for (const item of due) {
-      if (this.isClosed || this.inFlight.size >= MAX_IN_FLIGHT) return;
+      const dispatching = this.inFlight.size - this.settledItems.size;
+      if (this.isClosed || dispatching >= MAX_IN_FLIGHT) return;
       if (this.inFlight.has(item.id)) continue;
       const fn = this.functions.get(item.function_id);
       if (!fn) {
@@ -494,7 +502,7 @@ export class Engine {
       const promise = this.dispatch(item, fn, abort.signal).finally(() => {
         for (const [key] of slots)
           this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
-        this.inFlight.delete(item.id);
+        this.settledItems.add(item.id);
         this.kick();
       });
       this.inFlight.set(item.id, { promise, abort });
