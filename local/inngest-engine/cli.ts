@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
+import { prepareLocalEnvironment } from "../../scripts/local-environment";
 import { startEngine } from "./index";
 
 const USAGE = `usage: npm run engine -- [--port 8288] [--schema inngest_engine] [--app-url http://127.0.0.1:3000/api/inngest]...
                       [--poll-interval-ms 100] [--retry-backoff-ms <fixed delay, for tests>]
-Postgres comes from DATABASE_URL.`;
+Postgres comes from DATABASE_URL; without it, the embedded Postgres under .data/ is started.`;
 
 function positiveInteger(
   value: string | undefined,
@@ -14,17 +15,6 @@ function positiveInteger(
   if (!Number.isInteger(parsed) || parsed < 0)
     throw new Error(`${flag}: expected a non-negative integer, got "${value}"`);
   return parsed;
-}
-
-/** The lead's shared helper starts an embedded Postgres when no server is configured; use it once it exists. */
-async function resolveDatabaseUrl(): Promise<string | undefined> {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const devDatabase: Record<string, unknown> =
-    await import("../../db/dev-database");
-  const resolve = devDatabase.resolveDevDatabaseUrl;
-  if (typeof resolve !== "function") return undefined;
-  const url: unknown = await (resolve as () => unknown)();
-  return typeof url === "string" ? url : undefined;
 }
 
 async function main(): Promise<void> {
@@ -42,12 +32,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const databaseUrl = await resolveDatabaseUrl();
-  if (!databaseUrl) {
-    throw new Error(
-      "DATABASE_URL is not set; point it at a Postgres database, e.g. postgres://postgres@127.0.0.1:5432/postgres",
-    );
-  }
+  const environment = await prepareLocalEnvironment((line) =>
+    console.log(`[inngest-engine] ${line}`),
+  );
+  const databaseUrl = environment.databaseUrl;
   const retryBackoff = positiveInteger(
     values["retry-backoff-ms"],
     "--retry-backoff-ms",
@@ -67,10 +55,13 @@ async function main(): Promise<void> {
   });
   console.log(`[inngest-engine] listening on ${engine.url}`);
   const shutdown = () => {
-    engine.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    engine
+      .close()
+      .then(() => environment.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
