@@ -15,6 +15,17 @@ export const env = createEnv({
     AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_SECRET: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_ISSUER: optionalUrl,
+    /**
+     * `<keyId>:<base64 32-byte key>[,…]`, active key first (`npm run credentials:rotate` re-encrypts under it).
+     * Optional so pages without services still run; saving or reading a credential without it fails clearly.
+     */
+    CREDENTIALS_ENCRYPTION_KEYS: z
+      .string()
+      .regex(/^\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*(,\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*)*$/, "must be <keyId>:<base64 key>[,<keyId>:<base64 key>…]")
+      .optional(),
+    /** Point the Sentinel client at another Entra ID authority and Sentinel host (the local emulator); unset in production. */
+    SENTINEL_AUTHORITY_HOST: optionalUrl,
+    SENTINEL_BASE_URL: optionalUrl,
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),

@@ -3,6 +3,7 @@ import { afterAll } from "vitest";
 import { createDatabaseClient } from "../db/client";
 import { memberships, organizations, users, type Role, type User } from "../db/schema";
 import { createCaller } from "../server/api/root";
+import { createAppDependencies, type AppDependencies } from "../server/deps";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) throw new Error("TEST_DATABASE_URL is not set; run tests through vitest (test/global-setup.ts)");
@@ -38,9 +39,20 @@ export async function addMember(orgId: string, role: Role, user?: { id: string; 
   return { user: member, membership };
 }
 
-export function callerFor(user: { id: string; email: string; name?: string | null } | null) {
+/** Two fixed test keys; "test-a" is active. Rotation tests build their own keyring with "test-b" first. */
+export const TEST_KEYS = {
+  a: `test-a:${Buffer.alloc(32, 0xa1).toString("base64")}`,
+  b: `test-b:${Buffer.alloc(32, 0xb2).toString("base64")}`,
+} as const;
+
+export function testDeps(overrides: Partial<AppDependencies> = {}): AppDependencies {
+  return createAppDependencies({ CREDENTIALS_ENCRYPTION_KEYS: `${TEST_KEYS.a},${TEST_KEYS.b}` }, overrides);
+}
+
+export function callerFor(user: { id: string; email: string; name?: string | null } | null, deps: AppDependencies = testDeps()) {
   return createCaller({
     db: testDb,
+    deps,
     headers: new Headers(),
     session: user
       ? { user: { id: user.id, email: user.email, name: user.name ?? null }, expires: new Date(Date.now() + 3600_000).toISOString() }

@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./organizations";
 export * from "./audit";
+export * from "./services";

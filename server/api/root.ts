@@ -1,7 +1,10 @@
 import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
+import { queryRouter } from "./routers/query";
+import { serviceRouter } from "./routers/service";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +12,9 @@ export const appRouter = createTRPCRouter({
   organization: organizationRouter,
   member: memberRouter,
   invitation: invitationRouter,
+  service: serviceRouter,
+  query: queryRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,12 +12,15 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Database } from "../../db/client";
 import { memberships, organizations, type Role } from "../../db/schema";
+import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
 
 // 1. CONTEXT
 
 export interface TRPCContext {
   db: Database;
+  /** Configuration-built collaborators (credential cipher, endpoint overrides, clock); never request state. */
+  deps: AppDependencies;
   session: Session | null;
   headers: Headers;
 }

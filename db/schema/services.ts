@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { IndicatorType } from "../../server/stix/indicator-types";
+import { organizations } from "./organizations";
+
+export const azureClouds = ["public", "usgov"] as const;
+export type AzureCloudSetting = (typeof azureClouds)[number];
+export const sentinelApis = ["stix-objects", "legacy-indicators"] as const;
+export type SentinelApiSetting = (typeof sentinelApis)[number];
+/** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
+export const runModes = ["delta", "full"] as const;
+export type RunMode = (typeof runModes)[number];
+export const querySortFields = ["dateAdded", "lastModified", "rating", "confidence", "threatAssessScore", "summary"] as const;
+export type QuerySortField = (typeof querySortFields)[number];
+export const sortDirections = ["ASC", "DESC"] as const;
+export type QuerySortDirection = (typeof sortDirections)[number];
+
+export const services = pgTable(
+  "services",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    slug: text().notNull(),
+    isEnabled: boolean().notNull().default(true),
+    azureCloud: text().$type<AzureCloudSetting>().notNull().default("public"),
+    sentinelApi: text().$type<SentinelApiSetting>().notNull().default("stix-objects"),
+    tenantId: text().notNull(),
+    clientId: text().notNull(),
+    workspaceId: text().notNull(),
+    /** Envelope from server/crypto (key id, IV, ciphertext+tag); never selected by anything that answers a client. */
+    clientSecretEncrypted: text().notNull(),
+    clientSecretUpdatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sourceName: text().notNull(),
+    threatConnectBaseUrl: text().notNull(),
+    threatConnectAccessId: text().notNull(),
+    threatConnectSecretKeyEncrypted: text().notNull(),
+    threatConnectSecretKeyUpdatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    scheduleIntervalHours: integer().notNull().default(24),
+    ttlHours: jsonb().$type<Record<IndicatorType, number>>().notNull(),
+    notificationEmails: text().array().notNull().default(sql`'{}'::text[]`),
+    maxRestartAttempts: integer().notNull().default(10),
+    nextRunMode: text().$type<RunMode>().notNull().default("full"),
+    lastSuccessfulRunAt: timestamp({ withTimezone: true }),
+    /** Bumped by every atomic save of the query list, so a run can tell which list it started from. */
+    queriesVersion: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+  },
+  (table) => [
+    index("services_org_id_idx").on(table.orgId),
+    uniqueIndex("services_org_name_idx").on(table.orgId, table.name),
+    uniqueIndex("services_org_slug_idx").on(table.orgId, table.slug),
+    check("services_next_run_mode_check", sql`${table.nextRunMode} in ('delta', 'full')`),
+  ],
+);
+
+export const serviceQueries = pgTable(
+  "service_queries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    serviceId: uuid()
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    /** 0 is the highest: when queries return the same indicator, the copy from the lowest position wins. */
+    position: integer().notNull(),
+    owners: text().array().notNull(),
+    types: text().array().$type<IndicatorType[]>().notNull(),
+    tql: text().notNull(),
+    sortField: text().$type<QuerySortField>().notNull().default("dateAdded"),
+    sortDirection: text().$type<QuerySortDirection>().notNull().default("ASC"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+  },
+  (table) => [
+    index("service_queries_org_id_idx").on(table.orgId),
+    uniqueIndex("service_queries_service_position_idx").on(table.serviceId, table.position),
+  ],
+);
+
+export type Service = typeof services.$inferSelect;
+export type ServiceQuery = typeof serviceQueries.$inferSelect;

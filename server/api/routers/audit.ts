@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { listAuditEntries } from "../../audit/list-audit-entries";
+import { createTRPCRouter, orgProcedure } from "../trpc";
+
+/** Every member may read the log: entries never hold secret values, only "set"/"replaced". */
+export const auditRouter = createTRPCRouter({
+  list: orgProcedure
+    .input(
+      z.object({
+        limit: z.number().int().min(1, "Limit must be from 1 to 100").max(100, "Limit must be from 1 to 100").default(50),
+        cursor: z.string().min(1).optional(),
+        targetId: z.string().min(1).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listAuditEntries(ctx.db, ctx.org.id, input)),
+});

@@ -1,0 +1,70 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { auditLog, users } from "../../db/schema";
+import { DomainError } from "../errors";
+
+export type AuditPageInput = { limit: number; cursor?: string; targetId?: string };
+
+export type AuditEntryView = {
+  id: string;
+  at: Date;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  diff: Record<string, unknown>;
+  actor: { id: string; name: string | null; email: string } | null;
+};
+
+export type AuditPage = { entries: AuditEntryView[]; nextCursor: string | null };
+
+// The cursor is the last entry's (at, id): stable under concurrent inserts, unlike an offset. Postgres keeps
+// microseconds and a JS Date only milliseconds, so ordering and comparison both use the millisecond value.
+const atMillis = sql<Date>`date_trunc('milliseconds', ${auditLog.at})`;
+
+function encodeCursor(entry: { at: Date; id: string }): string {
+  return Buffer.from(`${entry.at.toISOString()}|${entry.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
+  return { at: date, id };
+}
+
+/** Newest first, one org only. */
+export async function listAuditEntries(db: Database, orgId: string, input: AuditPageInput): Promise<AuditPage> {
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      targetType: auditLog.targetType,
+      targetId: auditLog.targetId,
+      diff: auditLog.diff,
+      actorId: users.id,
+      actorName: users.name,
+      actorEmail: users.email,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .where(
+      and(
+        eq(auditLog.orgId, orgId),
+        input.targetId ? eq(auditLog.targetId, input.targetId) : undefined,
+        after ? sql`(${atMillis}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(atMillis), desc(auditLog.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map(({ actorId, actorName, actorEmail, ...entry }) => ({
+      ...entry,
+      actor: actorId && actorEmail ? { id: actorId, name: actorName, email: actorEmail } : null,
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+  };
+}

@@ -1,0 +1,50 @@
+import { createCredentialCipher, parseKeyring, type CredentialCipher } from "./crypto";
+import { DomainError } from "./errors";
+import type { SentinelEndpoints } from "./sentinel";
+
+/**
+ * What the domain needs from configuration, built once per process and shared by request handlers and the
+ * sync pipeline alike, so it holds no request state.
+ */
+export type AppDependencies = {
+  cipher: CredentialCipher;
+  /** Overrides of the real Azure endpoints; empty in production, set to point at the local emulator. */
+  sentinelEndpoints: Partial<SentinelEndpoints>;
+  /** A person waits on connection tests, validation and previews, so ThreatConnect calls are bounded. */
+  threatConnectTimeoutMs: number;
+  now: () => Date;
+};
+
+export type AppDependenciesConfig = {
+  CREDENTIALS_ENCRYPTION_KEYS?: string;
+  SENTINEL_AUTHORITY_HOST?: string;
+  SENTINEL_BASE_URL?: string;
+};
+
+const INTERACTIVE_THREATCONNECT_TIMEOUT_MS = 15_000;
+
+export function createAppDependencies(config: AppDependenciesConfig, overrides: Partial<AppDependencies> = {}): AppDependencies {
+  return {
+    cipher: config.CREDENTIALS_ENCRYPTION_KEYS
+      ? createCredentialCipher(parseKeyring(config.CREDENTIALS_ENCRYPTION_KEYS))
+      : unconfiguredCipher(),
+    sentinelEndpoints: {
+      ...(config.SENTINEL_AUTHORITY_HOST ? { authorityHost: config.SENTINEL_AUTHORITY_HOST } : {}),
+      ...(config.SENTINEL_BASE_URL ? { sentinelBaseUrl: config.SENTINEL_BASE_URL } : {}),
+    },
+    threatConnectTimeoutMs: INTERACTIVE_THREATCONNECT_TIMEOUT_MS,
+    now: () => new Date(),
+    ...overrides,
+  };
+}
+
+/** Lets the rest of the portal run without keys while every credential operation says exactly what is missing. */
+function unconfiguredCipher(): CredentialCipher {
+  const refuse = (): never => {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "Credential encryption is not configured on this server: set CREDENTIALS_ENCRYPTION_KEYS and restart",
+    );
+  };
+  return { activeKeyId: "", encrypt: refuse, decrypt: refuse, keyIdOf: refuse };
+}

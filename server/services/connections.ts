@@ -1,0 +1,94 @@
+import type { Database } from "../../db/client";
+import type { Service } from "../../db/schema";
+import type { AppDependencies } from "../deps";
+import { DomainError } from "../errors";
+import { testAzureConnection, type SentinelConnection } from "../sentinel";
+import { createThreatConnectClient, testThreatConnectConnection, ThreatConnectError, type Owner, type ThreatConnectClient, type ThreatConnectCredentials } from "../threatconnect";
+import type { TestAzureInput, TestThreatConnectInput } from "./service-input";
+import { decryptServiceSecret, getServiceInOrg } from "./services";
+
+/** What a connection test shows: OK with what was proven, or the precise reason from the client. */
+export type ConnectionCheck = { ok: true; message: string } | { ok: false; code: string; message: string };
+
+export function threatConnectCredentialsOf(deps: AppDependencies, service: Service): ThreatConnectCredentials {
+  return {
+    baseUrl: service.threatConnectBaseUrl,
+    accessId: service.threatConnectAccessId,
+    secretKey: decryptServiceSecret(deps.cipher, service, "threatConnectSecretKey"),
+  };
+}
+
+export function sentinelConnectionOf(deps: AppDependencies, service: Service): SentinelConnection {
+  return {
+    cloud: service.azureCloud,
+    api: service.sentinelApi,
+    tenantId: service.tenantId,
+    clientId: service.clientId,
+    workspaceId: service.workspaceId,
+    clientSecret: decryptServiceSecret(deps.cipher, service, "clientSecret"),
+  };
+}
+
+export function threatConnectClientFor(deps: AppDependencies, credentials: ThreatConnectCredentials): ThreatConnectClient {
+  return createThreatConnectClient({ credentials, timeoutMs: deps.threatConnectTimeoutMs, now: deps.now });
+}
+
+function requireTyped<T>(value: T | undefined, field: string, label: string): T {
+  if (value === undefined) throw new DomainError("BAD_REQUEST", `${label} is required to test a connection`, field);
+  return value;
+}
+
+/** Typed values win over saved ones; nothing typed here is ever stored. */
+async function resolveThreatConnectCredentials(db: Database, deps: AppDependencies, orgId: string, input: TestThreatConnectInput) {
+  if (!input.serviceId) {
+    return {
+      baseUrl: requireTyped(input.threatConnectBaseUrl, "threatConnectBaseUrl", "ThreatConnect base URL"),
+      accessId: requireTyped(input.threatConnectAccessId, "threatConnectAccessId", "ThreatConnect access ID"),
+      secretKey: requireTyped(input.threatConnectSecretKey, "threatConnectSecretKey", "ThreatConnect secret key"),
+    };
+  }
+  const service = await getServiceInOrg(db, orgId, input.serviceId);
+  const baseUrl = input.threatConnectBaseUrl ?? service.threatConnectBaseUrl;
+  const accessId = input.threatConnectAccessId ?? service.threatConnectAccessId;
+  // The saved secret key only ever goes to the saved host and access ID.
+  if (input.threatConnectSecretKey === undefined && (baseUrl !== service.threatConnectBaseUrl || accessId !== service.threatConnectAccessId)) {
+    throw new DomainError("BAD_REQUEST", "Enter the secret key to test a different base URL or access ID", "threatConnectSecretKey");
+  }
+  return { baseUrl, accessId, secretKey: input.threatConnectSecretKey ?? decryptServiceSecret(deps.cipher, service, "threatConnectSecretKey") };
+}
+
+export async function checkThreatConnect(db: Database, deps: AppDependencies, orgId: string, input: TestThreatConnectInput): Promise<ConnectionCheck> {
+  const credentials = await resolveThreatConnectCredentials(db, deps, orgId, input);
+  const result = await testThreatConnectConnection(credentials, { timeoutMs: deps.threatConnectTimeoutMs, now: deps.now });
+  if (!result.ok) return result;
+  const owners = result.owners.length;
+  return { ok: true, message: `Connected to organization "${result.organization}"; ${owners} owner${owners === 1 ? "" : "s"} can be queried.` };
+}
+
+export async function checkAzure(db: Database, deps: AppDependencies, orgId: string, input: TestAzureInput): Promise<ConnectionCheck> {
+  const saved = input.serviceId ? sentinelConnectionOf(deps, await getServiceInOrg(db, orgId, input.serviceId)) : undefined;
+  const connection: SentinelConnection = {
+    cloud: input.azureCloud ?? saved?.cloud ?? "public",
+    api: input.sentinelApi ?? saved?.api ?? "stix-objects",
+    tenantId: input.tenantId ?? requireTyped(saved?.tenantId, "tenantId", "Tenant ID"),
+    clientId: input.clientId ?? requireTyped(saved?.clientId, "clientId", "Client ID"),
+    workspaceId: input.workspaceId ?? requireTyped(saved?.workspaceId, "workspaceId", "Workspace ID"),
+    clientSecret: input.clientSecret ?? requireTyped(saved?.clientSecret, "clientSecret", "Client secret"),
+  };
+  const result = await testAzureConnection(connection, { endpoints: deps.sentinelEndpoints });
+  return result.ok ? { ok: true, message: result.detail } : result;
+}
+
+/** The owners the saved ThreatConnect credentials can query, for the queries' owner multi-select. */
+export async function listServiceOwners(db: Database, deps: AppDependencies, orgId: string, serviceId: string): Promise<Owner[]> {
+  const service = await getServiceInOrg(db, orgId, serviceId);
+  try {
+    const owners = await threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service)).listOwners();
+    return owners.sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    if (error instanceof ThreatConnectError) {
+      throw new DomainError("PRECONDITION_FAILED", `ThreatConnect owners could not be loaded: ${error.message}`);
+    }
+    throw error;
+  }
+}

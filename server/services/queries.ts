@@ -1,0 +1,155 @@
+import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { serviceQueries, services, type Membership, type RunMode } from "../../db/schema";
+import { recordAudit } from "../audit/record-audit";
+import type { AppDependencies } from "../deps";
+import { DomainError } from "../errors";
+import { mapIndicator, sourceSystemFor, type MappingError, type StixIndicator } from "../stix";
+import { ThreatConnectError, type ThreatConnectIndicator } from "../threatconnect";
+import { threatConnectClientFor, threatConnectCredentialsOf } from "./connections";
+import type { PreviewQueryInput, QueryDefinition, SaveQueriesInput, ValidateQueryInput } from "./query-input";
+import { getServiceInOrg } from "./services";
+
+export const PREVIEW_LIMIT = 20;
+
+const queryViewColumns = {
+  id: serviceQueries.id,
+  position: serviceQueries.position,
+  owners: serviceQueries.owners,
+  types: serviceQueries.types,
+  tql: serviceQueries.tql,
+  sortField: serviceQueries.sortField,
+  sortDirection: serviceQueries.sortDirection,
+  updatedAt: serviceQueries.updatedAt,
+};
+
+export type QueryList = {
+  queriesVersion: number;
+  nextRunMode: RunMode;
+  /** Highest priority first: for an indicator several queries return, only the first query's copy is sent. */
+  queries: { id: string; position: number; owners: string[]; types: QueryDefinition["types"]; tql: string; sortField: QueryDefinition["sortField"]; sortDirection: QueryDefinition["sortDirection"]; updatedAt: Date }[];
+};
+
+export async function listQueries(db: Database, orgId: string, serviceId: string): Promise<QueryList> {
+  const service = await getServiceInOrg(db, orgId, serviceId);
+  const queries = await db
+    .select(queryViewColumns)
+    .from(serviceQueries)
+    .where(and(eq(serviceQueries.orgId, orgId), eq(serviceQueries.serviceId, serviceId)))
+    .orderBy(asc(serviceQueries.position));
+  return { queriesVersion: service.queriesVersion, nextRunMode: service.nextRunMode, queries };
+}
+
+const summaryOf = (query: QueryDefinition) => ({
+  owners: query.owners,
+  types: query.types,
+  tql: query.tql,
+  sortField: query.sortField,
+  sortDirection: query.sortDirection,
+});
+
+/**
+ * Replaces the whole ordered list in one transaction and records the next run's mode: either every change of
+ * an edit session lands, or none does. Positions end dense 0..n-1.
+ */
+export async function saveQueries(db: Database, actor: Membership, input: SaveQueriesInput): Promise<QueryList> {
+  await db.transaction(async (tx) => {
+    const service = await getServiceInOrg(tx, actor.orgId, input.serviceId, { forUpdate: true });
+    if (service.queriesVersion !== input.queriesVersion) {
+      throw new DomainError(
+        "CONFLICT",
+        "Someone else saved these queries after you started editing; reload to see their changes, then edit again",
+        "queriesVersion",
+      );
+    }
+    const scope = and(eq(serviceQueries.orgId, actor.orgId), eq(serviceQueries.serviceId, service.id));
+    const before = await tx.select().from(serviceQueries).where(scope).orderBy(asc(serviceQueries.position));
+    const existingIds = new Set(before.map((query) => query.id));
+    const unknownId = input.queries.find((query) => query.id !== undefined && !existingIds.has(query.id));
+    if (unknownId) throw new DomainError("NOT_FOUND", "A query in the list no longer exists; reload and edit again", "queries");
+
+    const keptIds = input.queries.flatMap((query) => (query.id ? [query.id] : []));
+    await tx.delete(serviceQueries).where(keptIds.length > 0 ? and(scope, notInArray(serviceQueries.id, keptIds)) : scope);
+    // Kept rows move out of 0..n-1 first so the unique (service, position) index never sees two rows on one slot.
+    if (keptIds.length > 0) {
+      await tx
+        .update(serviceQueries)
+        .set({ position: sql`-1 - ${serviceQueries.position}` })
+        .where(and(scope, inArray(serviceQueries.id, keptIds)));
+    }
+    for (const [position, query] of input.queries.entries()) {
+      const values = { ...summaryOf(query), position };
+      if (query.id) {
+        await tx
+          .update(serviceQueries)
+          .set(values)
+          .where(and(scope, eq(serviceQueries.id, query.id)));
+      } else {
+        await tx.insert(serviceQueries).values({ ...values, orgId: actor.orgId, serviceId: service.id });
+      }
+    }
+    await tx
+      .update(services)
+      .set({ queriesVersion: service.queriesVersion + 1, nextRunMode: input.runMode })
+      .where(and(eq(services.orgId, actor.orgId), eq(services.id, service.id)));
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorUserId: actor.userId,
+      action: "service.queries_saved",
+      targetType: "service",
+      targetId: service.id,
+      diff: {
+        runMode: input.runMode,
+        queriesVersion: { before: service.queriesVersion, after: service.queriesVersion + 1 },
+        queries: { before: before.map(summaryOf), after: input.queries.map(summaryOf) },
+      },
+    });
+  });
+  return listQueries(db, actor.orgId, input.serviceId);
+}
+
+export type ValidationResult = { ok: true; count: number } | { ok: false; code: string; message: string };
+
+/** ThreatConnect's own verdict on a TQL: how many indicators it matches, or its error message. */
+export async function validateQuery(db: Database, deps: AppDependencies, orgId: string, input: ValidateQueryInput): Promise<ValidationResult> {
+  const service = await getServiceInOrg(db, orgId, input.serviceId);
+  const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
+  try {
+    return { ok: true, count: await client.countIndicators({ tql: input.tql, owners: input.owners, types: input.types }) };
+  } catch (error) {
+    if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+export type PreviewRow = {
+  indicator: ThreatConnectIndicator;
+  mapping: { ok: true; object: StixIndicator } | { ok: false; error: MappingError };
+};
+export type PreviewResult =
+  | { ok: true; total: number | null; sourcesystem: string; rows: PreviewRow[] }
+  | { ok: false; code: string; message: string };
+
+/** The first indicators a query returns and what each would become in Sentinel; nothing is sent anywhere. */
+export async function previewQuery(db: Database, deps: AppDependencies, orgId: string, input: PreviewQueryInput): Promise<PreviewResult> {
+  const service = await getServiceInOrg(db, orgId, input.serviceId);
+  const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
+  const settings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now: deps.now() };
+  try {
+    const pages = client.indicatorPages(
+      { ...input.query, fields: ["tags", "attributes", "associatedGroups", "threatAssess"] },
+      { pageSize: PREVIEW_LIMIT },
+    );
+    for await (const page of pages) {
+      const rows = page.indicators.slice(0, PREVIEW_LIMIT).map((indicator): PreviewRow => {
+        const result = mapIndicator(indicator, settings);
+        return { indicator, mapping: result.ok ? { ok: true, object: result.object } : { ok: false, error: result.error } };
+      });
+      return { ok: true, total: page.total ?? null, sourcesystem: sourceSystemFor(service.sourceName), rows };
+    }
+    return { ok: true, total: 0, sourcesystem: sourceSystemFor(service.sourceName), rows: [] };
+  } catch (error) {
+    if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,283 @@
+import { and, asc, eq, like, ne } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import type { Database, DatabaseOrTransaction } from "../../db/client";
+import { services, type Membership, type Service } from "../../db/schema";
+import { diffOf, recordAudit } from "../audit/record-audit";
+import type { CredentialCipher } from "../crypto";
+import { DomainError, notFound } from "../errors";
+import { sourceSystemFor } from "../stix";
+import type { CreateServiceInput, ServiceSettingsPatch } from "./service-input";
+
+export const SECRET_FIELDS = ["clientSecret", "threatConnectSecretKey"] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+/** Explicit column list for everything that answers a client: the *Encrypted columns are never in it. */
+export const serviceViewColumns = {
+  id: services.id,
+  slug: services.slug,
+  name: services.name,
+  isEnabled: services.isEnabled,
+  azureCloud: services.azureCloud,
+  sentinelApi: services.sentinelApi,
+  tenantId: services.tenantId,
+  clientId: services.clientId,
+  workspaceId: services.workspaceId,
+  clientSecretUpdatedAt: services.clientSecretUpdatedAt,
+  sourceName: services.sourceName,
+  threatConnectBaseUrl: services.threatConnectBaseUrl,
+  threatConnectAccessId: services.threatConnectAccessId,
+  threatConnectSecretKeyUpdatedAt: services.threatConnectSecretKeyUpdatedAt,
+  scheduleIntervalHours: services.scheduleIntervalHours,
+  ttlHours: services.ttlHours,
+  notificationEmails: services.notificationEmails,
+  maxRestartAttempts: services.maxRestartAttempts,
+  nextRunMode: services.nextRunMode,
+  lastSuccessfulRunAt: services.lastSuccessfulRunAt,
+  queriesVersion: services.queriesVersion,
+  createdAt: services.createdAt,
+  updatedAt: services.updatedAt,
+};
+
+type ServiceRow = { [K in keyof typeof serviceViewColumns]: Service[K] };
+
+export type ServiceView = Omit<ServiceRow, "clientSecretUpdatedAt" | "threatConnectSecretKeyUpdatedAt"> & {
+  /** The Sentinel sourcesystem indicators are sent under. */
+  effectiveSourceName: string;
+  /** Secrets are write-only: only the fact that one is set, and when it last changed. */
+  secrets: Record<SecretField, { isSet: true; updatedAt: Date }>;
+};
+
+function toView(row: ServiceRow): ServiceView {
+  const { clientSecretUpdatedAt, threatConnectSecretKeyUpdatedAt, ...settings } = row;
+  return {
+    ...settings,
+    effectiveSourceName: sourceSystemFor(row.sourceName),
+    secrets: {
+      clientSecret: { isSet: true, updatedAt: clientSecretUpdatedAt },
+      threatConnectSecretKey: { isSet: true, updatedAt: threatConnectSecretKeyUpdatedAt },
+    },
+  };
+}
+
+export async function listServices(db: Database, orgId: string): Promise<ServiceView[]> {
+  const rows = await db.select(serviceViewColumns).from(services).where(eq(services.orgId, orgId)).orderBy(asc(services.name));
+  return rows.map(toView);
+}
+
+export async function getServiceViewBySlug(db: Database, orgId: string, slug: string): Promise<ServiceView> {
+  const [row] = await db
+    .select(serviceViewColumns)
+    .from(services)
+    .where(and(eq(services.orgId, orgId), eq(services.slug, slug)));
+  if (!row) throw notFound("Service");
+  return toView(row);
+}
+
+/** The full row, ciphertext included, for domain code only; never return it from a procedure. */
+export async function getServiceInOrg(db: DatabaseOrTransaction, orgId: string, serviceId: string, options: { forUpdate?: boolean } = {}) {
+  const query = db
+    .select()
+    .from(services)
+    .where(and(eq(services.orgId, orgId), eq(services.id, serviceId)));
+  const [row] = options.forUpdate ? await query.for("update") : await query;
+  if (!row) throw notFound("Service");
+  return row;
+}
+
+export function secretSlot(serviceId: string, field: SecretField) {
+  return { rowId: serviceId, field };
+}
+
+export function decryptServiceSecret(cipher: CredentialCipher, service: Pick<Service, "id" | "clientSecretEncrypted" | "threatConnectSecretKeyEncrypted">, field: SecretField): string {
+  const envelope = field === "clientSecret" ? service.clientSecretEncrypted : service.threatConnectSecretKeyEncrypted;
+  return cipher.decrypt(envelope, secretSlot(service.id, field));
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return slug || "service";
+}
+
+/** Names that differ only in punctuation share a base slug, so later ones get -2, -3…. */
+async function uniqueSlug(db: DatabaseOrTransaction, orgId: string, name: string, exceptServiceId?: string): Promise<string> {
+  const base = slugify(name);
+  const taken = new Set(
+    (
+      await db
+        .select({ slug: services.slug })
+        .from(services)
+        .where(
+          and(
+            eq(services.orgId, orgId),
+            like(services.slug, `${base}%`),
+            exceptServiceId ? ne(services.id, exceptServiceId) : undefined,
+          ),
+        )
+    ).map((row) => row.slug),
+  );
+  if (!taken.has(base)) return base;
+  for (let suffix = 2; ; suffix += 1) {
+    const candidate = `${base}-${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+async function assertNameFree(db: DatabaseOrTransaction, orgId: string, name: string, exceptServiceId?: string) {
+  const [clash] = await db
+    .select({ id: services.id })
+    .from(services)
+    .where(and(eq(services.orgId, orgId), eq(services.name, name), exceptServiceId ? ne(services.id, exceptServiceId) : undefined));
+  if (clash) throw new DomainError("CONFLICT", `A service named "${name}" already exists in this organization`, "name");
+}
+
+/** Two concurrent saves can both pass the pre-check; the unique index decides and the loser gets the same answer. */
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const cause = error instanceof Error && "cause" in error ? error.cause : undefined;
+  return [error, cause].some(
+    (candidate) =>
+      typeof candidate === "object" &&
+      candidate !== null &&
+      "code" in candidate &&
+      candidate.code === "23505" &&
+      "constraint_name" in candidate &&
+      candidate.constraint_name === constraint,
+  );
+}
+
+function rethrowNameConflict(error: unknown, name: string | undefined): never {
+  if (name !== undefined && (isUniqueViolation(error, "services_org_name_idx") || isUniqueViolation(error, "services_org_slug_idx"))) {
+    throw new DomainError("CONFLICT", `A service named "${name}" already exists in this organization`, "name");
+  }
+  throw error;
+}
+
+const viewOf = (service: Service): ServiceView => {
+  const row = Object.fromEntries(Object.keys(serviceViewColumns).map((key) => [key, service[key as keyof ServiceRow]])) as ServiceRow;
+  return toView(row);
+};
+
+/** What the audit log shows of a service: its settings, never a secret or its ciphertext. */
+function auditableSettings(service: ServiceView) {
+  const { secrets: _secrets, createdAt: _createdAt, updatedAt: _updatedAt, effectiveSourceName: _effective, ...settings } = service;
+  return settings;
+}
+
+export async function createService(db: Database, cipher: CredentialCipher, actor: Membership, input: CreateServiceInput): Promise<ServiceView> {
+  const { clientSecret, threatConnectSecretKey, ...settings } = input;
+  const id = randomUUID();
+  try {
+    return await db.transaction(async (tx) => {
+      await assertNameFree(tx, actor.orgId, settings.name);
+      const [created] = await tx
+        .insert(services)
+        .values({
+          ...settings,
+          id,
+          orgId: actor.orgId,
+          slug: await uniqueSlug(tx, actor.orgId, settings.name),
+          clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(id, "clientSecret")),
+          threatConnectSecretKeyEncrypted: cipher.encrypt(threatConnectSecretKey, secretSlot(id, "threatConnectSecretKey")),
+        })
+        .returning();
+      if (!created) throw new Error("service insert returned nothing");
+      const view = viewOf(created);
+      await recordAudit(tx, {
+        orgId: actor.orgId,
+        actorUserId: actor.userId,
+        action: "service.created",
+        targetType: "service",
+        targetId: id,
+        diff: { ...auditableSettings(view), clientSecret: "set", threatConnectSecretKey: "set" },
+      });
+      return view;
+    });
+  } catch (error) {
+    rethrowNameConflict(error, settings.name);
+  }
+}
+
+export async function updateService(
+  db: Database,
+  cipher: CredentialCipher,
+  actor: Membership,
+  serviceId: string,
+  patch: ServiceSettingsPatch,
+): Promise<ServiceView> {
+  const { clientSecret, threatConnectSecretKey, ...settings } = patch;
+  try {
+    return await db.transaction(async (tx) => {
+      const before = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
+      const isThreatConnectTargetChanging =
+        (settings.threatConnectBaseUrl !== undefined && settings.threatConnectBaseUrl !== before.threatConnectBaseUrl) ||
+        (settings.threatConnectAccessId !== undefined && settings.threatConnectAccessId !== before.threatConnectAccessId);
+      // Otherwise an edit could send the stored secret key to a host of the editor's choosing.
+      if (isThreatConnectTargetChanging && threatConnectSecretKey === undefined) {
+        throw new DomainError(
+          "BAD_REQUEST",
+          "Re-enter the ThreatConnect secret key when changing the base URL or access ID",
+          "threatConnectSecretKey",
+        );
+      }
+      const changes = diffOf(auditableSettings(viewOf(before)), settings);
+      const isRenamed = settings.name !== undefined && settings.name !== before.name;
+      if (isRenamed && settings.name) await assertNameFree(tx, actor.orgId, settings.name, serviceId);
+      const secretChanges: Partial<Record<SecretField, "replaced">> = {
+        ...(clientSecret !== undefined ? { clientSecret: "replaced" as const } : {}),
+        ...(threatConnectSecretKey !== undefined ? { threatConnectSecretKey: "replaced" as const } : {}),
+      };
+      if (Object.keys(changes).length === 0 && Object.keys(secretChanges).length === 0) return viewOf(before);
+
+      const now = new Date();
+      const [updated] = await tx
+        .update(services)
+        .set({
+          ...settings,
+          ...(isRenamed && settings.name ? { slug: await uniqueSlug(tx, actor.orgId, settings.name, serviceId) } : {}),
+          ...(clientSecret !== undefined
+            ? { clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(serviceId, "clientSecret")), clientSecretUpdatedAt: now }
+            : {}),
+          ...(threatConnectSecretKey !== undefined
+            ? {
+                threatConnectSecretKeyEncrypted: cipher.encrypt(threatConnectSecretKey, secretSlot(serviceId, "threatConnectSecretKey")),
+                threatConnectSecretKeyUpdatedAt: now,
+              }
+            : {}),
+        })
+        .where(and(eq(services.orgId, actor.orgId), eq(services.id, serviceId)))
+        .returning();
+      if (!updated) throw notFound("Service");
+      await recordAudit(tx, {
+        orgId: actor.orgId,
+        actorUserId: actor.userId,
+        action: "service.updated",
+        targetType: "service",
+        targetId: serviceId,
+        diff: { ...changes, ...secretChanges },
+      });
+      return viewOf(updated);
+    });
+  } catch (error) {
+    rethrowNameConflict(error, settings.name);
+  }
+}
+
+export async function deleteService(db: Database, actor: Membership, serviceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const service = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
+    await tx.delete(services).where(and(eq(services.orgId, actor.orgId), eq(services.id, serviceId)));
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorUserId: actor.userId,
+      action: "service.deleted",
+      targetType: "service",
+      targetId: serviceId,
+      diff: { name: service.name, slug: service.slug },
+    });
+  });
+}
