@@ -26,6 +26,14 @@ export const env = createEnv({
     /** Point the Sentinel client at another Entra ID authority and Sentinel host (the local emulator); unset in production. */
     SENTINEL_AUTHORITY_HOST: optionalUrl,
     SENTINEL_BASE_URL: optionalUrl,
+    INNGEST_DEV: z
+      .enum(["0", "1"], "must be 1 (local engine or dev server) or 0 (Inngest Cloud)")
+      .default("0")
+      .transform((value) => value === "1"),
+    INNGEST_BASE_URL: optionalUrl,
+    INNGEST_EVENT_KEY: z.string().optional(),
+    INNGEST_SIGNING_KEY: z.string().optional(),
+    INNGEST_SIGNING_KEY_FALLBACK: z.string().optional(),
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { spawnNext } from "../scripts/local-environment";
 import { createScratchDatabase } from "../test/database-server";
 import { RUNTIME_FILE, type E2eRuntime } from "./runtime";
 
@@ -20,15 +20,10 @@ const runtime: E2eRuntime = { baseUrl: `http://127.0.0.1:${port}`, databaseUrl: 
 mkdirSync(path.dirname(RUNTIME_FILE), { recursive: true });
 writeFileSync(RUNTIME_FILE, JSON.stringify(runtime, null, 2));
 
-const next = spawn("npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: database.url,
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-  },
+const next = spawnNext(["start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  NODE_ENV: "production",
+  DATABASE_URL: database.url,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
 });
 
 let isStopping = false;

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
-import { prepareLocalEnvironment } from "./local-environment";
+import { prepareLocalEnvironment, spawnNext } from "./local-environment";
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 const environment = await prepareLocalEnvironment(log);
-const next = spawn("npx", ["next", "dev", "--port", process.env.PORT ?? "3000"], {
-  stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: environment.databaseUrl, AUTH_SECRET: environment.authSecret },
+const next = spawnNext(["dev", "--port", process.env.PORT ?? "3000"], {
+  DATABASE_URL: environment.databaseUrl,
+  AUTH_SECRET: environment.authSecret,
 });
 
 let isStopping = false;

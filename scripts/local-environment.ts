@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -49,4 +50,16 @@ export async function prepareLocalEnvironment(log: (line: string) => void): Prom
       await server?.stop();
     },
   };
+}
+
+/**
+ * Runs the Next.js CLI as a direct child (not through npx), so stopping the child really stops the server
+ * instead of orphaning it behind a wrapper process.
+ */
+export function spawnNext(args: string[], env: Record<string, string>): ChildProcess {
+  const nextBin = path.resolve("node_modules", "next", "dist", "bin", "next");
+  return spawn(process.execPath, [nextBin, ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
 }
