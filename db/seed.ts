@@ -1,7 +1,12 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { hashPassword } from "../server/auth/password";
+import type { AppDependencies } from "../server/deps";
+import { listQueries, saveQueries } from "../server/services/queries";
+import type { QueryDefinition } from "../server/services/query-input";
+import { createServiceInput } from "../server/services/service-input";
+import { createService, updateService } from "../server/services/services";
 import type { Database } from "./client";
-import { memberships, organizations, users } from "./schema";
+import { memberships, organizations, services, users } from "./schema";
 
 export const DEMO_ORG_SLUG = "demo";
 
@@ -25,4 +30,76 @@ export async function seedDemo(db: Database, admin: { email: string; password: s
 
   await db.insert(memberships).values({ orgId: org.id, userId: user.id, role: "owner" }).onConflictDoNothing();
   return { user, org };
+}
+
+export const DEMO_SERVICE_NAME = "Demo Sentinel";
+
+/** Three queries over the ThreatConnect emulator's seeded owners and tags, highest priority first. */
+const DEMO_QUERIES: QueryDefinition[] = [
+  {
+    owners: ["Demo Organization"],
+    types: ["Address", "Host", "URL"],
+    tql: "rating >= 4 and confidence >= 70",
+    sortField: "lastModified",
+    sortDirection: "DESC",
+  },
+  {
+    owners: ["Demo Organization", "Demo Community", "Demo Source"],
+    types: ["EmailAddress", "Email Subject", "URL"],
+    tql: 'tag = "Phishing"',
+    sortField: "dateAdded",
+    sortDirection: "DESC",
+  },
+  {
+    owners: ["Demo Community", "Demo Source"],
+    types: ["File", "Host"],
+    tql: 'tag = "Ransomware" or tag = "Emotet"',
+    sortField: "confidence",
+    sortDirection: "DESC",
+  },
+];
+
+export type DemoServiceConnections = {
+  orgId: string;
+  threatConnect: { baseUrl: string; accessId: string; secretKey: string };
+  azure: { tenantId: string; clientId: string; clientSecret: string; workspaceId: string };
+};
+
+/**
+ * Idempotent: the emulators listen on new ports each run, so an existing demo service gets the current
+ * connection details and secrets; its queries are created only when it has none, so edits survive re-runs.
+ */
+export async function seedDemoService(db: Database, deps: Pick<AppDependencies, "cipher">, connections: DemoServiceConnections) {
+  const actor = { orgId: connections.orgId, userId: null };
+  const settings = createServiceInput.parse({
+    name: DEMO_SERVICE_NAME,
+    sourceName: "Demo",
+    tenantId: connections.azure.tenantId,
+    clientId: connections.azure.clientId,
+    workspaceId: connections.azure.workspaceId,
+    clientSecret: connections.azure.clientSecret,
+    threatConnectBaseUrl: connections.threatConnect.baseUrl,
+    threatConnectAccessId: connections.threatConnect.accessId,
+    threatConnectSecretKey: connections.threatConnect.secretKey,
+  });
+  const [existing] = await db
+    .select({ id: services.id })
+    .from(services)
+    .where(and(eq(services.orgId, connections.orgId), eq(services.name, DEMO_SERVICE_NAME)));
+  const service = existing
+    ? await updateService(db, deps.cipher, actor, existing.id, {
+        tenantId: settings.tenantId,
+        clientId: settings.clientId,
+        workspaceId: settings.workspaceId,
+        clientSecret: settings.clientSecret,
+        threatConnectBaseUrl: settings.threatConnectBaseUrl,
+        threatConnectAccessId: settings.threatConnectAccessId,
+        threatConnectSecretKey: settings.threatConnectSecretKey,
+      })
+    : await createService(db, deps.cipher, actor, settings);
+  const current = await listQueries(db, connections.orgId, service.id);
+  if (current.queries.length === 0) {
+    await saveQueries(db, actor, { serviceId: service.id, queriesVersion: current.queriesVersion, runMode: "full", queries: DEMO_QUERIES });
+  }
+  return service;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { serviceQueries, services, type Membership, type RunMode } from "../../db/schema";
+import { serviceQueries, services, type RunMode } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
@@ -8,7 +8,7 @@ import { mapIndicator, sourceSystemFor, type MappingError, type StixIndicator } 
 import { ThreatConnectError, type ThreatConnectIndicator } from "../threatconnect";
 import { threatConnectClientFor, threatConnectCredentialsOf } from "./connections";
 import type { PreviewQueryInput, QueryDefinition, SaveQueriesInput, ValidateQueryInput } from "./query-input";
-import { getServiceInOrg } from "./services";
+import { getServiceInOrg, type Actor } from "./services";
 
 export const PREVIEW_LIMIT = 20;
 
@@ -52,7 +52,7 @@ const summaryOf = (query: QueryDefinition) => ({
  * Replaces the whole ordered list in one transaction and records the next run's mode: either every change of
  * an edit session lands, or none does. Positions end dense 0..n-1.
  */
-export async function saveQueries(db: Database, actor: Membership, input: SaveQueriesInput): Promise<QueryList> {
+export async function saveQueries(db: Database, actor: Actor, input: SaveQueriesInput): Promise<QueryList> {
   await db.transaction(async (tx) => {
     const service = await getServiceInOrg(tx, actor.orgId, input.serviceId, { forUpdate: true });
     if (service.queriesVersion !== input.queriesVersion) {

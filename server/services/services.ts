@@ -1,12 +1,15 @@
 import { and, asc, eq, like, ne } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { Database, DatabaseOrTransaction } from "../../db/client";
-import { services, type Membership, type Service } from "../../db/schema";
+import { services, type Service } from "../../db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import type { CredentialCipher } from "../crypto";
 import { DomainError, notFound } from "../errors";
 import { sourceSystemFor } from "../stix";
 import type { CreateServiceInput, ServiceSettingsPatch } from "./service-input";
+
+/** Who a change is recorded against; seeds and maintenance commands act with no user. */
+export type Actor = { orgId: string; userId: string | null };
 
 export const SECRET_FIELDS = ["clientSecret", "threatConnectSecretKey"] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
@@ -168,7 +171,7 @@ function auditableSettings(service: ServiceView) {
   return settings;
 }
 
-export async function createService(db: Database, cipher: CredentialCipher, actor: Membership, input: CreateServiceInput): Promise<ServiceView> {
+export async function createService(db: Database, cipher: CredentialCipher, actor: Actor, input: CreateServiceInput): Promise<ServiceView> {
   const { clientSecret, threatConnectSecretKey, ...settings } = input;
   const id = randomUUID();
   try {
@@ -205,7 +208,7 @@ export async function createService(db: Database, cipher: CredentialCipher, acto
 export async function updateService(
   db: Database,
   cipher: CredentialCipher,
-  actor: Membership,
+  actor: Actor,
   serviceId: string,
   patch: ServiceSettingsPatch,
 ): Promise<ServiceView> {
@@ -267,7 +270,7 @@ export async function updateService(
   }
 }
 
-export async function deleteService(db: Database, actor: Membership, serviceId: string): Promise<void> {
+export async function deleteService(db: Database, actor: Actor, serviceId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const service = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
     await tx.delete(services).where(and(eq(services.orgId, actor.orgId), eq(services.id, serviceId)));

@@ -1,0 +1,27 @@
+import { createDatabaseClient } from "../db/client";
+import { createCredentialCipher, parseKeyring } from "../server/crypto";
+import { rotateCredentials } from "../server/services/rotate-credentials";
+
+/**
+ * `npm run credentials:rotate`: put the new key first in CREDENTIALS_ENCRYPTION_KEYS, keep the old ones after
+ * it, run this, then drop the old keys once it reports nothing left to re-encrypt.
+ */
+const databaseUrl = process.env.DATABASE_URL;
+const keys = process.env.CREDENTIALS_ENCRYPTION_KEYS;
+if (!databaseUrl || !keys) {
+  console.error("credentials:rotate needs DATABASE_URL and CREDENTIALS_ENCRYPTION_KEYS (new key first) in the environment");
+  process.exit(2);
+}
+
+const database = createDatabaseClient(databaseUrl, { max: 1 });
+try {
+  const report = await rotateCredentials(database.db, createCredentialCipher(parseKeyring(keys)));
+  console.log(
+    `credentials:rotate: active key "${report.activeKeyId}"; ${report.services} services, ${report.reencrypted} secrets re-encrypted, ${report.alreadyCurrent} already current`,
+  );
+} catch (error) {
+  console.error(`credentials:rotate failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}
