@@ -1,8 +1,9 @@
+import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
 import { createDatabaseClient } from "../db/client";
 import { memberships, organizations, users, type Role, type User } from "../db/schema";
-import { createCaller } from "../server/api/root";
+import { appRouter, createCaller } from "../server/api/root";
 import { createAppDependencies, type AppDependencies } from "../server/deps";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -58,4 +59,11 @@ export function callerFor(user: { id: string; email: string; name?: string | nul
       ? { user: { id: user.id, email: user.email, name: user.name ?? null }, expires: new Date(Date.now() + 3600_000).toISOString() }
       : null,
   });
+}
+
+/** The field errors a browser would get for this error, run through the real errorFormatter. */
+export function fieldErrorsOf(error: unknown): Record<string, string[] | undefined> {
+  if (!(error instanceof TRPCError)) return {};
+  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path: undefined, input: undefined, ctx: undefined });
+  return shape.data.fieldErrors ?? {};
 }
