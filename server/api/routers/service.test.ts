@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { auditLog, services } from "../../../db/schema";
 import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb, testDeps } from "../../../test/db";
+import { DEFAULT_TTL_HOURS } from "../../stix";
 import { AZURE_SECRET, emulatedServiceInput, serviceInput, TC_SECRET, useEmulators } from "../../../test/services";
 
 const emulators = useEmulators();
@@ -58,7 +59,7 @@ describe("service router: validation", () => {
     const { org, owner } = await makeOrg();
     const input =
       field === "ttlHours"
-        ? serviceInput({ ttlHours: { ...serviceInput().ttlHours, Address: 720, URL: 720, ...(value as object) } })
+        ? serviceInput({ ttlHours: { ...DEFAULT_TTL_HOURS, ...(value as object) } })
         : serviceInput({ [field]: value });
     const error = await errorOf(callerFor(owner).service.create({ orgSlug: org.slug, ...input }));
     expect(error.code).toBe("BAD_REQUEST");
@@ -295,7 +296,7 @@ describe("service router: connection tests against the emulators", () => {
 
 describe("service router: tenancy and roles", () => {
   test("outsiders get NOT_FOUND from every procedure; members read but cannot change or test", async () => {
-    const { org, owner } = await makeOrg();
+    const { org } = await makeOrg();
     const { user: member } = await addMember(org.id, "member");
     const { user: admin } = await addMember(org.id, "admin");
     const { org: otherOrg, owner: outsider } = await makeOrg();
@@ -303,7 +304,7 @@ describe("service router: tenancy and roles", () => {
     const serviceId = created.id;
     const orgSlug = org.slug;
 
-    const calls = (user: typeof owner) => {
+    const calls = (user: { id: string; email: string }) => {
       const api = callerFor(user, emulators.deps);
       return {
         list: () => api.service.list({ orgSlug }),
