@@ -5,6 +5,16 @@ import path from "node:path";
 export interface E2eRuntime {
   baseUrl: string;
   databaseUrl: string;
+  threatConnect: { baseUrl: string; accessId: string; secretKey: string };
+  azure: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    workspaceId: string;
+    authorityHost: string;
+    sentinelBaseUrl: string;
+  };
+  engineUrl: string;
 }
 
 export const RUNTIME_FILE = path.resolve(".data/e2e/runtime.json");

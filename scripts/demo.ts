@@ -1,10 +1,8 @@
 import { createDatabaseClient } from "../db/client";
-import { DEMO_ORG_SLUG, seedDemo } from "../db/seed";
-import { startAzureEmulator } from "../local/azure";
-import { extraCaCertificatesWithLocalCa } from "../local/azure/tls";
-import { startEngine } from "../local/inngest-engine";
-import { startThreatConnectEmulator } from "../local/threatconnect";
+import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "../db/seed";
+import { createAppDependencies } from "../server/deps";
 import { prepareLocalEnvironment, spawnNext } from "./local-environment";
+import { startStandIns } from "./stand-ins";
 
 /**
  * Everything on one machine: Postgres (embedded unless DATABASE_URL), the ThreatConnect and Azure emulators,
@@ -18,38 +16,36 @@ const admin = {
 };
 
 const environment = await prepareLocalEnvironment(log);
-const closers: (() => Promise<unknown>)[] = [() => environment.stop()];
-
-/** Starts one stand-in; on failure, stops what already runs and exits with the reason (usually a busy port). */
-async function start<T extends { close(): Promise<void> }>(name: string, starting: () => Promise<T>): Promise<T> {
-  try {
-    const started = await starting();
-    closers.unshift(() => started.close());
-    return started;
-  } catch (error) {
-    console.error(`[demo] could not start ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    for (const close of closers) await close().catch(() => undefined);
-    process.exit(1);
-  }
-}
-
-const threatConnect = await start("the ThreatConnect emulator", () =>
-  startThreatConnectEmulator({ port: 8410, indicators: 5000, seed: 1 }),
-);
-const azure = await start("the Azure emulator", () => startAzureEmulator({ port: 8420 }));
-const engine = await start("the Inngest engine", () => startEngine({ port: 8288, databaseUrl: environment.databaseUrl }));
-const extraCaCertificates = await extraCaCertificatesWithLocalCa(process.env.NODE_EXTRA_CA_CERTS);
+const standIns = await startStandIns({
+  ports: { threatConnect: 8410, azure: 8420, engine: 8288 },
+  databaseUrl: environment.databaseUrl,
+  indicators: 5000,
+  keyringFile: ".data/credentials-keyring",
+}).catch(async (error: unknown) => {
+  console.error(`[demo] ${error instanceof Error ? error.message : String(error)} (is another demo running?)`);
+  await environment.stop();
+  process.exit(1);
+});
+const { threatConnect, azure, engine } = standIns;
 
 const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
-await seedDemo(database.db, admin);
+const { org } = await seedDemo(database.db, admin);
+await seedDemoService(database.db, createAppDependencies(standIns.appEnv), {
+  orgId: org.id,
+  threatConnect: { baseUrl: threatConnect.baseUrl, accessId: threatConnect.accessId, secretKey: threatConnect.secretKey },
+  azure: {
+    tenantId: azure.tenantId,
+    clientId: azure.clientId,
+    clientSecret: azure.clientSecret,
+    workspaceId: azure.workspaceId,
+  },
+});
 await database.close();
 
 const next = spawnNext(["dev", "--port", String(port)], {
+  ...standIns.appEnv,
   DATABASE_URL: environment.databaseUrl,
   AUTH_SECRET: environment.authSecret,
-  NODE_EXTRA_CA_CERTS: extraCaCertificates,
-  INNGEST_DEV: "1",
-  INNGEST_BASE_URL: engine.url,
 });
 
 let isStopping = false;
@@ -58,7 +54,8 @@ async function stop(code = 0) {
   isStopping = true;
   log("stopping…");
   next.kill("SIGTERM");
-  for (const close of closers) await close().catch(() => undefined);
+  await standIns.close();
+  await environment.stop();
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());
