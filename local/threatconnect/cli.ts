@@ -33,6 +33,17 @@ const emulator = await startThreatConnectEmulator({
   seed: integerOption("seed", values.seed),
   accessId: values["access-id"],
   secretKey: values["secret-key"],
+}).catch((error: unknown) => {
+  const code =
+    typeof error === "object" && error !== null && "code" in error
+      ? error.code
+      : undefined;
+  console.error(
+    code === "EADDRINUSE"
+      ? `Port ${values.port} on ${values.host} is already in use; choose another with --port`
+      : `Could not start the emulator: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
 });
 // A local stand-in with a published default key: printing it is what makes the demo usable.
 console.log(

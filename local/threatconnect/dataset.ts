@@ -149,6 +149,17 @@ function summaryFor(
   }
 }
 
+const SHARED_ATTRIBUTES = {
+  descriptions: DESCRIPTIONS.map((value): EmulatedAttribute => ({
+    type: "Description",
+    value,
+  })),
+  phases: PHASES_OF_INTRUSION.map((value): EmulatedAttribute => ({
+    type: "Phase of Intrusion",
+    value,
+  })),
+};
+
 function attributesFor(
   random: Random,
   dateAdded: number,
@@ -156,30 +167,16 @@ function attributesFor(
 ): EmulatedAttribute[] {
   const attributes: EmulatedAttribute[] = [];
   if (random.chance(0.6))
-    attributes.push({
-      type: "Description",
-      value: random.pick(DESCRIPTIONS),
-      dateAdded,
-    });
+    attributes.push(random.pick(SHARED_ATTRIBUTES.descriptions));
   const phases = random.chance(0.5) ? (random.chance(0.2) ? 2 : 1) : 0;
-  for (let phase = 0; phase < phases; phase++) {
-    attributes.push({
-      type: "Phase of Intrusion",
-      value: random.pick(PHASES_OF_INTRUSION),
-      dateAdded,
-    });
-  }
+  for (let phase = 0; phase < phases; phase++)
+    attributes.push(random.pick(SHARED_ATTRIBUTES.phases));
   if (random.chance(0.7)) {
     attributes.push({
       type: "First Seen",
-      value: isoSeconds(dateAdded - random.int(0, 30) * DAY),
-      dateAdded,
+      value: dateAdded - random.int(0, 30) * DAY,
     });
-    attributes.push({
-      type: "Last Seen",
-      value: isoSeconds(lastModified),
-      dateAdded,
-    });
+    attributes.push({ type: "Last Seen", value: lastModified });
   }
   return attributes;
 }
@@ -188,11 +185,18 @@ export function isoSeconds(epochSeconds: number): string {
   return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19)}Z`;
 }
 
+/** Shared by every indicator without tags, groups or labels; the store replaces such arrays rather than mutating them. */
+const NONE: never[] = [];
+
 function pickSome<T>(random: Random, items: readonly T[], max: number): T[] {
   const count = random.int(0, max);
-  const picked = new Set<T>();
-  for (let i = 0; i < count; i++) picked.add(random.pick(items));
-  return [...picked];
+  if (count === 0) return NONE as T[];
+  const picked: T[] = [];
+  for (let i = 0; i < count; i++) {
+    const item = random.pick(items);
+    if (!picked.includes(item)) picked.push(item);
+  }
+  return picked;
 }
 
 /**

@@ -68,9 +68,10 @@ export const INDICATOR_SCOPE: Scope<EmulatedIndicator> = {
 const ACTIVE_KEYWORDS = new Set(["indicatoractive", "active"]);
 
 function descriptionOf(indicator: EmulatedIndicator): string | undefined {
-  return indicator.attributes.find(
+  const value = indicator.attributes.find(
     (attribute) => attribute.type === "Description",
   )?.value;
+  return value === undefined ? undefined : String(value);
 }
 
 export const SORTABLE_FIELDS = [
@@ -202,111 +203,127 @@ export const EXPANDABLE_FIELDS = [
 ] as const;
 export type ExpandableField = (typeof EXPANDABLE_FIELDS)[number];
 
+const CREATED_BY_JSON = JSON.stringify(CREATED_BY);
+const LABEL_DATE = "2016-08-31T00:00:00Z";
+
+type FragmentCache = Map<object, string>;
+
 /**
- * Indicator ids go out as bare JSON numbers even above 2^53, exactly as ThreatConnect sends them; every other id the
- * emulator produces stays below 2^53, so plain JSON.stringify is exact for the rest.
+ * Serializes a page by hand: shared tags, groups and labels are stringified once per origin and spliced in, so a
+ * 10,000-indicator page with every field costs little more than copying strings. Indicator ids go out as bare JSON
+ * numbers even above 2^53, exactly as ThreatConnect sends them; every other id stays below 2^53.
  */
 export function indicatorListJson(
   indicators: readonly EmulatedIndicator[],
   fields: ReadonlySet<ExpandableField>,
   origin: string,
 ): string {
-  return `[${indicators.map((indicator) => indicatorText(indicator, fields, origin)).join(",")}]`;
+  const fragments: FragmentCache = new Map();
+  return `[${indicators.map((indicator) => indicatorText(indicator, fields, origin, fragments)).join(",")}]`;
 }
 
-export function indicatorText(
-  indicator: EmulatedIndicator,
-  fields: ReadonlySet<ExpandableField>,
-  origin: string,
+function cached(
+  fragments: FragmentCache,
+  key: object,
+  build: () => string,
 ): string {
-  return `{"id":${indicator.id},${JSON.stringify(indicatorJson(indicator, fields, origin)).slice(1)}`;
+  let text = fragments.get(key);
+  if (text === undefined) {
+    text = build();
+    fragments.set(key, text);
+  }
+  return text;
 }
 
 function ownerName(ownerId: number): string {
   return OWNERS.find((owner) => owner.id === ownerId)?.name ?? "";
 }
 
-/** Every field but `id`, which {@link indicatorText} writes itself. */
-function indicatorJson(
+export function indicatorText(
   indicator: EmulatedIndicator,
   fields: ReadonlySet<ExpandableField>,
   origin: string,
-) {
-  const json: Record<string, unknown> = {
+  fragments: FragmentCache = new Map(),
+): string {
+  const dateAdded = isoSeconds(indicator.dateAdded);
+  const lastModified = isoSeconds(indicator.lastModified);
+  const head: Record<string, unknown> = {
     ownerId: indicator.owner.id,
     ownerName: indicator.owner.name,
-    dateAdded: isoSeconds(indicator.dateAdded),
+    dateAdded,
     webLink: `${origin}/#/details/indicators/${indicator.id}/overview`,
     type: indicator.type,
-    lastModified: isoSeconds(indicator.lastModified),
+    lastModified,
+    rating: indicator.rating,
+    confidence: indicator.confidence,
   };
-  if (indicator.rating !== undefined) json.rating = indicator.rating;
-  if (indicator.confidence !== undefined)
-    json.confidence = indicator.confidence;
   if (fields.has("threatAssess")) {
-    json.threatAssessRating = indicator.rating ?? 0;
-    json.threatAssessConfidence = indicator.confidence ?? 0;
-    json.threatAssessScore = indicator.threatAssessScore;
-    json.threatAssessScoreObserved = 0;
-    json.threatAssessScoreFalsePositive = 0;
-    json.calScore = indicator.threatAssessScore;
+    Object.assign(head, {
+      threatAssessRating: indicator.rating ?? 0,
+      threatAssessConfidence: indicator.confidence ?? 0,
+      threatAssessScore: indicator.threatAssessScore,
+      threatAssessScoreObserved: 0,
+      threatAssessScoreFalsePositive: 0,
+      calScore: indicator.threatAssessScore,
+    });
   }
-  const description = descriptionOf(indicator);
-  if (description !== undefined) json.description = description;
-  json.summary = indicator.summary;
-  json.privateFlag = false;
-  json.active = indicator.active;
-  json.activeLocked = false;
-  Object.assign(json, indicator.values);
+  Object.assign(head, {
+    description: descriptionOf(indicator),
+    summary: indicator.summary,
+    privateFlag: false,
+    active: indicator.active,
+    activeLocked: false,
+    ...indicator.values,
+  });
+  const parts = [`{"id":${indicator.id},${JSON.stringify(head).slice(1, -1)}`];
   if (fields.has("tags")) {
-    json.tags = {
-      data: indicator.tags.map((tag) => ({
-        id: tag.id,
-        name: tag.name,
-        ...(tag.techniqueId ? { techniqueId: tag.techniqueId } : {}),
-        lastUsed: isoSeconds(indicator.lastModified),
-      })),
-    };
+    const tags = indicator.tags.map(
+      (tag) =>
+        `${cached(fragments, tag, () => JSON.stringify({ id: tag.id, name: tag.name, techniqueId: tag.techniqueId }).slice(0, -1))},"lastUsed":"${lastModified}"}`,
+    );
+    parts.push(`"tags":{"data":[${tags.join(",")}]}`);
   }
   if (fields.has("attributes")) {
-    json.attributes = {
-      data: indicator.attributes.map((attribute, index) => ({
-        id: indicator.attributeIdBase + index,
-        dateAdded: isoSeconds(attribute.dateAdded),
-        type: attribute.type,
-        value: attribute.value,
-        createdBy: CREATED_BY,
-        lastModified: isoSeconds(attribute.dateAdded),
-        pinned: false,
-        default: attribute.type === "Description",
-      })),
-    };
+    const attributes = indicator.attributes.map((attribute, index) => {
+      const added =
+        attribute.dateAdded === undefined
+          ? dateAdded
+          : isoSeconds(attribute.dateAdded);
+      const value =
+        typeof attribute.value === "number"
+          ? `"${isoSeconds(attribute.value)}"`
+          : JSON.stringify(attribute.value);
+      return `{"id":${indicator.attributeIdBase + index},"dateAdded":"${added}","type":${JSON.stringify(attribute.type)},"value":${value},"createdBy":${CREATED_BY_JSON},"lastModified":"${added}","pinned":false,"default":${attribute.type === "Description"}}`;
+    });
+    parts.push(`"attributes":{"data":[${attributes.join(",")}]}`);
   }
   if (fields.has("associatedGroups")) {
-    json.associatedGroups = {
-      data: indicator.groups.map((group) => ({
-        id: group.id,
-        ownerId: group.ownerId,
-        ownerName: ownerName(group.ownerId),
-        dateAdded: isoSeconds(group.dateAdded),
-        webLink: `${origin}/#/details/groups/${group.id}/overview`,
-        type: group.type,
-        name: group.name,
-        createdBy: CREATED_BY,
-        upVoteCount: "0",
-        downVoteCount: "0",
-        lastModified: isoSeconds(group.dateAdded),
-      })),
-    };
+    const groups = indicator.groups.map((group) =>
+      cached(fragments, group, () =>
+        JSON.stringify({
+          id: group.id,
+          ownerId: group.ownerId,
+          ownerName: ownerName(group.ownerId),
+          dateAdded: isoSeconds(group.dateAdded),
+          webLink: `${origin}/#/details/groups/${group.id}/overview`,
+          type: group.type,
+          name: group.name,
+          createdBy: CREATED_BY,
+          upVoteCount: "0",
+          downVoteCount: "0",
+          lastModified: isoSeconds(group.dateAdded),
+        }),
+      ),
+    );
+    parts.push(`"associatedGroups":{"data":[${groups.join(",")}]}`);
   }
   if (fields.has("securityLabels")) {
-    json.securityLabels = {
-      data: indicator.securityLabels.map((label) => ({
-        ...label,
-        owner: "System",
-        dateAdded: "2016-08-31T00:00:00Z",
-      })),
-    };
+    const labels = indicator.securityLabels.map((label) =>
+      cached(fragments, label, () =>
+        JSON.stringify({ ...label, owner: "System", dateAdded: LABEL_DATE }),
+      ),
+    );
+    parts.push(`"securityLabels":{"data":[${labels.join(",")}]}`);
   }
-  return json;
+  return `${parts.join(",")}}`;
 }

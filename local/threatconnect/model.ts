@@ -26,10 +26,14 @@ export type EmulatedLabel = {
   description: string;
   color: string;
 };
+/**
+ * A numeric `value` is an epoch-seconds date written out as ISO text, and a missing `dateAdded` means the indicator's:
+ * both let a million generated indicators share attribute objects instead of allocating strings for each.
+ */
 export type EmulatedAttribute = {
   type: string;
-  value: string;
-  dateAdded: number;
+  value: string | number;
+  dateAdded?: number;
 };
 
 /** Type-specific value fields under ThreatConnect's own JSON keys (several contain spaces). */
