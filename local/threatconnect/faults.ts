@@ -3,7 +3,13 @@ import { z } from "zod";
 export const faultsSchema = z.strictObject({
   /** Share of API requests answered with `errorStatus`, drawn from the emulator's seeded random stream. */
   errorRate: z.number().min(0).max(1),
-  errorStatus: z.number().int().min(500).max(599),
+  errorStatus: z
+    .number()
+    .int()
+    .refine(
+      (status) => status === 429 || (status >= 500 && status <= 599),
+      "must be 429 or a 5xx status",
+    ),
   /** Added before every API response; long enough values let tests exercise client read timeouts. */
   latencyMs: z.number().int().min(0).max(600_000),
   /** Share of API requests whose connection is destroyed without an answer. */

@@ -435,6 +435,30 @@ describe("error paths", () => {
     ).toEqual([0, 502, 200]);
   });
 
+  it("retries a 429 like a transient failure", async () => {
+    emulator.control.setFaults({ failNext: 1, errorStatus: 429 });
+    expect(await clientFor(emulator).listOwners()).toHaveLength(3);
+    emulator.control.setFaults({ errorStatus: 500 });
+  });
+
+  it("stops retrying and rethrows the reason when the caller aborts", async () => {
+    emulator.control.setFaults({ failNext: 100 });
+    const controller = new AbortController();
+    const slowRetry = {
+      maxAttempts: 50,
+      baseDelayMs: 10_000,
+      maxDelayMs: 10_000,
+    };
+    const pages = clientFor(emulator, { retry: slowRetry }).indicatorPages(
+      {},
+      { signal: controller.signal },
+    );
+    const pending = pages[Symbol.asyncIterator]().next();
+    setImmediate(() => controller.abort(new Error("sync cancelled")));
+    await expect(pending).rejects.toThrow("sync cancelled");
+    emulator.control.setFaults({ failNext: 0 });
+  });
+
   it("gives up after maxAttempts with the last transient error", async () => {
     emulator.control.setFaults({ failNext: 5, errorStatus: 500 });
     const before = emulator.control.requestLog().length;

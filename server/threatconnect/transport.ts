@@ -174,11 +174,15 @@ function send(
         body += chunk;
       });
       response.on("error", reject);
-      response.on("aborted", () =>
-        reject(
-          Object.assign(new Error("response aborted"), { code: "ECONNRESET" }),
-        ),
-      );
+      // A connection cut mid-body ends the stream without "end"; without this the promise would never settle.
+      response.on("close", () => {
+        if (!response.complete)
+          reject(
+            Object.assign(new Error("connection closed mid-response"), {
+              code: "ECONNRESET",
+            }),
+          );
+      });
       response.on("end", () =>
         resolve({ status: response.statusCode ?? 0, body }),
       );
