@@ -564,6 +564,10 @@ describe("servers that are not ThreatConnect", () => {
           .end(
             '{"status":"Success","data":[{"id":1,"name":"x","type":"Planet"}]}',
           );
+      } else if (request.url?.startsWith("/cut")) {
+        response.writeHead(200, { "Content-Length": "1000" });
+        response.write('{"status":"Success","data":[');
+        setImmediate(() => response.destroy());
       } else if (request.url?.startsWith("/loop")) {
         response
           .writeHead(200)
@@ -601,6 +605,13 @@ describe("servers that are not ThreatConnect", () => {
     expect(await failure(client("/nothing").listOwners())).toMatchObject({
       code: "not_found",
       status: 404,
+    });
+  });
+
+  it("treats a body cut off mid-response as a retryable network error", async () => {
+    expect(await failure(client("/cut").listOwners())).toMatchObject({
+      code: "network",
+      retryable: true,
     });
   });
 
