@@ -1,13 +1,35 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../../_components/ui";
+import Link from "next/link";
+import { Suspense } from "react";
+import { buttonClassName, PageHeader } from "../../../_components/ui";
+import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "../../../_trpc/server";
+import { ReadOnlyNote } from "./_components/read-only-note";
+import { ServiceList } from "./_components/service-list";
 
 export const metadata: Metadata = { title: "Configure" };
 
-export default function ConfigurePage() {
+export default async function ConfigurePage({ params }: PageProps<"/[orgSlug]/configure">) {
+  const { orgSlug } = await params;
+  const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
+  const canEdit = org.myRole !== "member";
+  prefetch(trpc.service.list.queryOptions({ orgSlug }));
   return (
-    <>
-      <PageHeader title="Configure" description="Your Microsoft Sentinel services and the ordered TQL queries that choose which indicators they send." />
-      <EmptyState title="Coming next">Services and queries are configured here once the CONFIGURE issue lands.</EmptyState>
-    </>
+    <HydrateClient>
+      <PageHeader
+        title="Configure"
+        description="Each service sends the indicators its ordered TQL queries select from one ThreatConnect organization to one Microsoft Sentinel workspace."
+        actions={
+          canEdit ? (
+            <Link href={`/${orgSlug}/configure/new`} className={buttonClassName("primary")}>
+              New service
+            </Link>
+          ) : null
+        }
+      />
+      {canEdit ? null : <ReadOnlyNote />}
+      <Suspense fallback={<p className="text-sm text-slate-500">Loading services…</p>}>
+        <ServiceList orgSlug={orgSlug} canEdit={canEdit} />
+      </Suspense>
+    </HydrateClient>
   );
 }

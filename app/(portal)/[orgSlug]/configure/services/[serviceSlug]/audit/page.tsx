@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "../../../../../../_trpc/server";
+import { AuditLog } from "../../../_components/audit-log";
+import { auditPageOf, nextAuditCursor } from "../../../_components/configure-types";
+
+export const metadata: Metadata = { title: "Service audit" };
+
+export default async function ServiceAuditPage({ params }: PageProps<"/[orgSlug]/configure/services/[serviceSlug]/audit">) {
+  const { orgSlug, serviceSlug } = await params;
+  const service = await fetchQueryOrNotFound(trpc.service.bySlug.queryOptions({ orgSlug, serviceSlug }));
+  void getQueryClient().prefetchInfiniteQuery(trpc.audit.list.infiniteQueryOptions(auditPageOf(orgSlug, service.id), { getNextPageParam: nextAuditCursor }));
+  return (
+    <HydrateClient>
+      <Suspense fallback={<p className="text-sm text-slate-500">Loading history…</p>}>
+        <AuditLog orgSlug={orgSlug} serviceId={service.id} />
+      </Suspense>
+    </HydrateClient>
+  );
+}

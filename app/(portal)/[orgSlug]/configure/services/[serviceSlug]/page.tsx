@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "../../../../../_trpc/server";
+import { QueriesEditor } from "../../_components/queries-editor";
+
+export const metadata: Metadata = { title: "Service queries" };
+
+export default async function ServiceQueriesPage({ params }: PageProps<"/[orgSlug]/configure/services/[serviceSlug]">) {
+  const { orgSlug, serviceSlug } = await params;
+  const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
+  const service = await fetchQueryOrNotFound(trpc.service.bySlug.queryOptions({ orgSlug, serviceSlug }));
+  prefetch(trpc.query.list.queryOptions({ orgSlug, serviceId: service.id }));
+  return (
+    <HydrateClient>
+      <Suspense fallback={<p className="text-sm text-slate-500">Loading queries…</p>}>
+        <QueriesEditor orgSlug={orgSlug} serviceId={service.id} canEdit={org.myRole !== "member"} />
+      </Suspense>
+    </HydrateClient>
+  );
+}
