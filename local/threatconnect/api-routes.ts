@@ -20,21 +20,29 @@ const DEFAULT_RESULT_LIMIT = 100;
 const CACHE_TTL_SECONDS = 60;
 const CACHE_SIZE = 4;
 
-export type ApiResponse = { status: number; text: string };
+/**
+ * A body as fragments written as they are produced: joining a 20 MB page into one string and encoding it in a single
+ * write costs more than producing it, and streaming lets the first bytes leave early.
+ */
+export type ApiResponse = { status: number; body: Iterable<string> };
 
-/** A JSON object whose `raw` members are already-serialized JSON, spliced in as they are. */
-export function jsonObject(
+/** A JSON object whose `raw` members are already-serialized JSON fragments, spliced in as they are. */
+export function* jsonObject(
   members: Record<string, unknown>,
-  raw: Record<string, string> = {},
-): string {
-  const parts = Object.entries(members)
-    .filter(([, value]) => value !== undefined)
-    .map(
-      ([key, value]) =>
-        `${JSON.stringify(key)}:${key in raw ? raw[key] : JSON.stringify(value)}`,
-    );
-  return `{${parts.join(",")}}`;
+  raw: Record<string, Iterable<string>> = {},
+): Generator<string> {
+  let isFirst = true;
+  for (const [key, value] of Object.entries(members)) {
+    if (value === undefined) continue;
+    yield `${isFirst ? "{" : ","}${JSON.stringify(key)}:`;
+    isFirst = false;
+    const fragments = raw[key];
+    if (fragments) yield* fragments;
+    else yield JSON.stringify(value);
+  }
+  yield isFirst ? "{}" : "}";
 }
+
 export type ApiRequest = {
   method: string;
   rawTarget: string;
@@ -153,7 +161,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     const page = results.slice(start, start + limit);
     const link = (resultStart: number) =>
       `${request.origin}${pathOf(request.rawTarget)}?${withResultStart(rawQuery, resultStart)}`;
-    const text = jsonObject(
+    const body = jsonObject(
       {
         next:
           start + page.length < results.length
@@ -169,7 +177,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
       },
       { data: indicatorListJson(page, fields, request.origin) },
     );
-    return { status: 200, text };
+    return { status: 200, body };
   }
 
   function deletedIndicators(
@@ -210,7 +218,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
       }));
     return {
       status: 200,
-      text: jsonObject({ data, count: data.length, status: "Success" }),
+      body: jsonObject({ data, count: data.length, status: "Success" }),
     };
   }
 
@@ -241,9 +249,9 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     );
     return {
       status: 200,
-      text: jsonObject(
+      body: jsonObject(
         { data: null, status: "Success" },
-        { data: indicatorText(indicator, fields, request.origin) },
+        { data: [indicatorText(indicator, fields, request.origin)] },
       ),
     };
   }
@@ -263,7 +271,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
         permTag: "FULL",
       }),
     );
-    return { status: 200, text: jsonObject({ data, status: "Success" }) };
+    return { status: 200, body: jsonObject({ data, status: "Success" }) };
   }
 
   function tqlKeywords(): ApiResponse {
@@ -280,7 +288,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     }));
     return {
       status: 200,
-      text: jsonObject({ data, count: data.length, status: "Success" }),
+      body: jsonObject({ data, count: data.length, status: "Success" }),
     };
   }
 

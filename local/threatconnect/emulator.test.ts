@@ -67,6 +67,12 @@ describe("emulator over HTTP", () => {
     expect((body.data as unknown[]).length).toBe(10);
   });
 
+  it("answers an empty match as an empty data array without links", async () => {
+    expect(
+      (await api("/api/v3/indicators?tql=rating%20%3E%205&count=true")).body,
+    ).toEqual({ data: [], count: 0, status: "Success" });
+  });
+
   it("writes ids above 2^53 as bare JSON numbers, as ThreatConnect does", async () => {
     const target =
       "/api/v3/indicators?tql=id%20%3E%209007199254740992&resultLimit=1";

@@ -30,19 +30,17 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  sendText(response, status, JSON.stringify(body));
+  sendFragments(response, status, [JSON.stringify(body)]);
 }
 
-function sendText(
+function sendFragments(
   response: ServerResponse,
   status: number,
-  text: string,
+  fragments: Iterable<string>,
 ): void {
-  response.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(text),
-  });
-  response.end(text);
+  response.writeHead(status, { "Content-Type": "application/json" });
+  for (const fragment of fragments) response.write(fragment);
+  response.end();
 }
 
 function sendError(
@@ -79,9 +77,9 @@ export function createRequestHandler(state: HandlerState) {
       request.socket.destroy();
       return;
     }
-    const respond = (status: number, text: string) => {
+    const respond = (status: number, body: Iterable<string>) => {
       recordRequest(state.log, { method, target: rawTarget, status });
-      sendText(response, status, text);
+      sendFragments(response, status, body);
     };
     const respondError = (status: number, message: string) =>
       respond(status, jsonObject({ status: "Error", message }));
@@ -106,7 +104,7 @@ export function createRequestHandler(state: HandlerState) {
         origin: `http://${request.headers.host ?? "127.0.0.1"}`,
         ownerIds: user.ownerIds,
       });
-      respond(result.status, result.text);
+      respond(result.status, result.body);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       respondError(error.status, error.message);
