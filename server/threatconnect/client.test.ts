@@ -534,6 +534,32 @@ describe("error paths", () => {
     ).toThrow('"not a url" is not a valid URL');
   });
 
+  it("rejects other malformed queries and empty credentials before calling ThreatConnect", async () => {
+    const client = clientFor(emulator);
+    await expect(
+      collect(client, { sortField: "rating", sortDirection: "UP" as never }),
+    ).rejects.toThrow('sortDirection: must be "ASC" or "DESC" (got "UP")');
+    await expect(
+      collect(client, { fields: ["whoIs" as never] }),
+    ).rejects.toThrow('fields: "whoIs" is not one of');
+    await expect(collect(client, { owners: [" "] })).rejects.toThrow(
+      "owners: owner names must not be empty",
+    );
+    await expect(
+      client.deletedIndicators({ since: new Date("x") }),
+    ).rejects.toThrow("since: not a valid date");
+    expect(() =>
+      createThreatConnectClient({
+        credentials: credentials({ accessId: " " }),
+      }),
+    ).toThrow("Access ID is empty");
+    expect(() =>
+      createThreatConnectClient({
+        credentials: credentials({ secretKey: "" }),
+      }),
+    ).toThrow("Secret Key is empty");
+  });
+
   it("accepts base URLs with a trailing slash or ThreatConnect's /api suffix", async () => {
     for (const baseUrl of [
       `${emulator.baseUrl}/`,
@@ -568,6 +594,19 @@ describe("servers that are not ThreatConnect", () => {
         response.writeHead(200, { "Content-Length": "1000" });
         response.write('{"status":"Success","data":[');
         setImmediate(() => response.destroy());
+      } else if (
+        request.url?.startsWith("/elsewhere") ||
+        request.url?.startsWith("/garbled")
+      ) {
+        const next = request.url.startsWith("/garbled")
+          ? "http://["
+          : "https://evil.test/steal?resultStart=1";
+        const owner = { id: 1, name: "Org", type: "Organization" };
+        response
+          .writeHead(200)
+          .end(JSON.stringify({ status: "Success", data: [owner], next }));
+      } else if (request.url?.startsWith("/nocount")) {
+        response.writeHead(200).end('{"status":"Success","data":[]}');
       } else if (request.url?.startsWith("/loop")) {
         response
           .writeHead(200)
@@ -613,6 +652,21 @@ describe("servers that are not ThreatConnect", () => {
       code: "network",
       retryable: true,
     });
+  });
+
+  it("flags a count query answered without a count", async () => {
+    expect(
+      (await failure(client("/nocount").countIndicators({}))).message,
+    ).toBe("ThreatConnect did not return a count for the query");
+  });
+
+  it("refuses next links that leave the API path or cannot be parsed", async () => {
+    const elsewhere = await failure(client("/elsewhere").listOwners());
+    expect(elsewhere).toMatchObject({ code: "bad_response" });
+    expect(elsewhere.message).toContain("unexpected path: /steal");
+    expect((await failure(client("/garbled").listOwners())).message).toContain(
+      "unusable next link",
+    );
   });
 
   it("stops at an empty page even when a next link is present", async () => {
