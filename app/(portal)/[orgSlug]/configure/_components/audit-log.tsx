@@ -15,7 +15,6 @@ const ACTION_LABELS: Record<string, string> = {
 
 const FIELD_LABELS: Record<string, string> = {
   name: "Name",
-  slug: "URL name",
   isEnabled: "Enabled",
   azureCloud: "Azure cloud",
   sentinelApi: "Sentinel API",
@@ -36,8 +35,12 @@ const FIELD_LABELS: Record<string, string> = {
   queriesVersion: "Queries version",
   queries: "Queries",
   lastSuccessfulRunAt: "Last successful run",
+  slug: "URL name",
   id: "Service id",
 };
+
+const FIELD_ORDER = Object.keys(FIELD_LABELS);
+const fieldRank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
 
 /** The log stores only "set" or "replaced" for these, never a value; say so in words. */
 const SECRET_FIELDS = new Set(["clientSecret", "threatConnectSecretKey"]);
@@ -81,7 +84,7 @@ function QueryListView({ queries }: { queries: QuerySummary[] }) {
 function ChangeValue({ field, value }: { field: string; value: unknown }): ReactNode {
   if (SECRET_FIELDS.has(field)) return <span className="italic">{value === "replaced" ? "replaced" : "set"}</span>;
   if (isBeforeAfter(value)) {
-    if (isQueryList(value.before) && isQueryList(value.after)) {
+    if (field === "queries" && isQueryList(value.before) && isQueryList(value.after)) {
       return (
         <div className="grid gap-3 sm:grid-cols-2">
           <div>
@@ -103,13 +106,13 @@ function ChangeValue({ field, value }: { field: string; value: unknown }): React
       </span>
     );
   }
-  if (isQueryList(value)) return <QueryListView queries={value} />;
   return <span>{formatValue(value)}</span>;
 }
 
 function EntryView({ entry }: { entry: AuditEntry }) {
   const actor = entry.actor ? (entry.actor.name ?? entry.actor.email) : "System";
-  const changes = Object.entries(entry.diff);
+  // jsonb keeps its own key order; show fields in the form's order instead.
+  const changes = Object.entries(entry.diff).sort(([a], [b]) => fieldRank(a) - fieldRank(b));
   return (
     <li data-testid="audit-entry" className="px-5 py-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">

@@ -289,7 +289,7 @@ export function ServiceForm(props: ServiceFormProps) {
             placeholder={service ? "New value" : undefined}
           />
           {service ? (
-            <Button variant="ghost" onClick={() => setReplacing((current) => ({ ...current, [field]: false }))}>
+            <Button variant="ghost" className="whitespace-nowrap" onClick={() => setReplacing((current) => ({ ...current, [field]: false }))}>
               Keep current
             </Button>
           ) : null}
