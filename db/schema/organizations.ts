@@ -1,37 +1,34 @@
 import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { timestamps } from "./columns";
 
 export const roles = ["owner", "admin", "member"] as const;
 export type Role = (typeof roles)[number];
 export const roleEnum = pgEnum("role", roles);
 
+/** Every tenant table's owner column: deleting the organization deletes the row. */
+export const orgIdColumn = () =>
+  uuid()
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+
 export const organizations = pgTable("organizations", {
   id: uuid().primaryKey().defaultRandom(),
   slug: text().notNull().unique(),
   name: text().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true })
-    .notNull()
-    .defaultNow()
-    .$onUpdate(() => new Date()),
+  ...timestamps,
 });
 
 export const memberships = pgTable(
   "memberships",
   {
     id: uuid().primaryKey().defaultRandom(),
-    orgId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: roleEnum().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true })
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps,
   },
   (table) => [
     uniqueIndex("memberships_org_user_idx").on(table.orgId, table.userId),
@@ -44,9 +41,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid().primaryKey().defaultRandom(),
-    orgId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     email: text().notNull(),
     role: roleEnum().notNull(),
     /** sha256 of the one-time token; the token itself is shown once, at creation. */

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { IndicatorType } from "../../server/stix/indicator-types";
-import { organizations } from "./organizations";
+import { timestamps } from "./columns";
+import { orgIdColumn } from "./organizations";
 
 export const azureClouds = ["public", "usgov"] as const;
 export type AzureCloudSetting = (typeof azureClouds)[number];
@@ -19,9 +20,7 @@ export const services = pgTable(
   "services",
   {
     id: uuid().primaryKey().defaultRandom(),
-    orgId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     name: text().notNull(),
     slug: text().notNull(),
     isEnabled: boolean().notNull().default(true),
@@ -46,11 +45,7 @@ export const services = pgTable(
     lastSuccessfulRunAt: timestamp({ withTimezone: true }),
     /** Bumped by every atomic save of the query list, so a run can tell which list it started from. */
     queriesVersion: integer().notNull().default(0),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true })
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps,
   },
   (table) => [
     index("services_org_id_idx").on(table.orgId),
@@ -64,9 +59,7 @@ export const serviceQueries = pgTable(
   "service_queries",
   {
     id: uuid().primaryKey().defaultRandom(),
-    orgId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: orgIdColumn(),
     serviceId: uuid()
       .notNull()
       .references(() => services.id, { onDelete: "cascade" }),
@@ -77,11 +70,7 @@ export const serviceQueries = pgTable(
     tql: text().notNull(),
     sortField: text().$type<QuerySortField>().notNull().default("dateAdded"),
     sortDirection: text().$type<QuerySortDirection>().notNull().default("ASC"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true })
-      .notNull()
-      .defaultNow()
-      .$onUpdate(() => new Date()),
+    ...timestamps,
   },
   (table) => [
     index("service_queries_org_id_idx").on(table.orgId),
