@@ -23,9 +23,12 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = encoded.split("$");
-  if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  const areParamsSane = Object.values(params).every((value) => Number.isInteger(value) && value > 0);
+  if (scheme !== "scrypt" || !areParamsSane || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
-  const actual = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await derive(password, Buffer.from(salt, "base64url"), params).catch(() => undefined);
+  if (!actual) return false;
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
