@@ -15,11 +15,20 @@ export async function recordAudit(db: DatabaseOrTransaction, event: AuditEvent):
   await db.insert(auditLog).values({ ...event, targetId: event.targetId ?? null, diff: event.diff ?? {} });
 }
 
+/** JSON with object keys sorted, so values read back from jsonb (which reorders keys) compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, nested: unknown) =>
+    nested && typeof nested === "object" && !Array.isArray(nested) && !(nested instanceof Date)
+      ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : nested,
+  );
+}
+
 /** Before/after pairs for the keys whose values differ. */
 export function diffOf<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, unknown> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const key of Object.keys(after)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { before: before[key], after: after[key] };
+    if (canonicalJson(before[key]) !== canonicalJson(after[key])) changes[key] = { before: before[key], after: after[key] };
   }
   return changes;
 }

@@ -193,6 +193,11 @@ describe("service router: update, delete and audit", () => {
     const auditCount = (await testDb.select().from(auditLog).where(eq(auditLog.orgId, org.id))).length;
     await api.service.update({ orgSlug: org.slug, serviceId: created.id, name: "Beta" });
     expect((await testDb.select().from(auditLog).where(eq(auditLog.orgId, org.id))).length).toBe(auditCount);
+
+    // The form resends every TTL; jsonb hands them back in another key order, which is still no change.
+    const reordered = Object.fromEntries(Object.entries(created.ttlHours).reverse()) as typeof created.ttlHours;
+    await api.service.update({ orgSlug: org.slug, serviceId: created.id, ttlHours: reordered });
+    expect((await testDb.select().from(auditLog).where(eq(auditLog.orgId, org.id))).length).toBe(auditCount);
   });
 
   test("delete removes the service and is audited", async () => {
