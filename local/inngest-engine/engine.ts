@@ -161,9 +161,10 @@ export class Engine {
     const parsed = registerBodySchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RegistrationError(
-        `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
-      );
+      // An issue about the body as a whole has an empty path.
+      const field =
+        issue && issue.path.length > 0 ? issue.path.join(".") : "body";
+      throw new RegistrationError(`${field}: ${issue?.message ?? "invalid"}`);
     }
     const definitions = this.normaliseAll(parsed.data);
     const now = this.config.now();

@@ -20,6 +20,7 @@ export function assertValidExpression(source: string, field: string): void {
   } catch (error) {
     throw new Error(
       `${field}: invalid expression "${source}": ${(error as Error).message.split("\n")[0]}`,
+      { cause: error },
     );
   }
 }

@@ -136,6 +136,7 @@ function assertValidCron(cron: string, field: string): void {
   } catch (error) {
     throw new Error(
       `${field}: invalid cron "${cron}": ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }
@@ -163,7 +164,9 @@ function checkedDuration(value: string, field: string): number {
   try {
     return parseDurationMs(value);
   } catch (error) {
-    throw new Error(`${field}: ${(error as Error).message}`);
+    throw new Error(`${field}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -23,7 +23,7 @@ const eventSchema = z.object({
 });
 /** The SDK always sends an array; a single object is accepted too, like the real event API. */
 const eventsBodySchema = z.preprocess(
-  (body) => (Array.isArray(body) ? body : [body]),
+  (body): unknown[] => (Array.isArray(body) ? body : [body]),
   z.array(eventSchema),
 );
 const runStatusSchema = z.enum([
@@ -73,7 +73,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  return `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`;
+  // An issue about the body as a whole has an empty path.
+  const field = issue && issue.path.length > 0 ? issue.path.join(".") : "body";
+  return `${field}: ${issue?.message ?? "invalid"}`;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
+import {
+  eventType,
+  Inngest,
+  NonRetriableError,
+  RetryAfterError,
+  staticSchema,
+} from "inngest";
 import { serve } from "inngest/node";
 import postgres from "postgres";
 
@@ -78,6 +84,10 @@ const HANG_ON_FIRST_EXECUTION_MS = 5000;
 const CONCURRENT_WORK_MS = 300;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The keyed flow-control functions read `event.data.key`; the type-only schema gives it a type without validating. */
+const keyedEvent = <TName extends string>(name: TName) =>
+  eventType(name, { schema: staticSchema<{ key: string }>() });
 
 export function createConformanceFunctions(
   engineUrl: string,
@@ -173,7 +183,14 @@ export function createConformanceFunctions(
   );
 
   const fanChild = inngest.createFunction(
-    { id: "fan-child", triggers: [{ event: "test/fan-child" }] },
+    {
+      id: "fan-child",
+      triggers: [
+        eventType("test/fan-child", {
+          schema: staticSchema<{ index: number }>(),
+        }),
+      ],
+    },
     async ({ step, event, runId }) => {
       await step.run("child", () =>
         log.record(runId, "fan-child", { index: event.data.index }),
@@ -194,7 +211,7 @@ export function createConformanceFunctions(
     {
       id: "throttled",
       throttle: { limit: 1, period: "1s", key: "event.data.key" },
-      triggers: [{ event: "test/throttled" }],
+      triggers: [keyedEvent("test/throttled")],
     },
     async ({ step, event, runId }) => {
       await step.run("start", () =>
@@ -207,7 +224,7 @@ export function createConformanceFunctions(
     {
       id: "limited",
       concurrency: { limit: 2, key: "event.data.key" },
-      triggers: [{ event: "test/limited" }],
+      triggers: [keyedEvent("test/limited")],
     },
     async ({ step, event, runId }) => {
       await step.run("work", async () => {
@@ -222,7 +239,7 @@ export function createConformanceFunctions(
     {
       id: "rate-limited",
       rateLimit: { limit: 1, period: "1m", key: "event.data.key" },
-      triggers: [{ event: "test/rate-limited" }],
+      triggers: [keyedEvent("test/rate-limited")],
     },
     async ({ step, event, runId }) => {
       await step.run("accepted", () =>
@@ -281,7 +298,11 @@ export function createConformanceFunctions(
   const finishedListener = inngest.createFunction(
     {
       id: "finished-listener",
-      triggers: [{ event: "inngest/function.finished" }],
+      triggers: [
+        eventType("inngest/function.finished", {
+          schema: staticSchema<{ function_id: string; run_id: string }>(),
+        }),
+      ],
     },
     async ({ step, event, runId }) => {
       await step.run("note", () =>

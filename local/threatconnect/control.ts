@@ -30,22 +30,23 @@ export type IndicatorSnapshot = {
   active: boolean;
 };
 
+/** Plain closures over the emulator's state, so a test may pass one around detached. */
 export type EmulatorControl = {
-  addIndicator(input: NewIndicator): IndicatorSnapshot;
-  modifyIndicator(id: string, changes: IndicatorChanges): IndicatorSnapshot;
-  deleteIndicator(id: string): void;
-  getIndicator(id: string): IndicatorSnapshot | undefined;
-  indicatorCount(): number;
-  setFaults(faults: Partial<Faults>): Faults;
-  addApiUser(user: {
+  addIndicator: (input: NewIndicator) => IndicatorSnapshot;
+  modifyIndicator: (id: string, changes: IndicatorChanges) => IndicatorSnapshot;
+  deleteIndicator: (id: string) => void;
+  getIndicator: (id: string) => IndicatorSnapshot | undefined;
+  indicatorCount: () => number;
+  setFaults: (faults: Partial<Faults>) => Faults;
+  addApiUser: (user: {
     accessId: string;
     secretKey: string;
     owners: string[];
-  }): void;
+  }) => void;
   /** The last API requests (newest last), to assert on retries and signing without reading server logs. */
-  requestLog(): readonly RequestLogEntry[];
+  requestLog: () => readonly RequestLogEntry[];
   /** Regenerates the seeded dataset and drops faults, added API users and the request log. */
-  reset(): void;
+  reset: () => void;
 };
 
 export const newIndicatorSchema = z.strictObject({

@@ -67,7 +67,7 @@ describe("generateDataset", () => {
     ).toBe(true);
     expect(
       indicators.some(
-        (i) => i.type === "Email Subject" && /[^\x00-\x7f]/.test(i.summary),
+        (i) => i.type === "Email Subject" && /\P{ASCII}/u.test(i.summary),
       ),
     ).toBe(true);
     const files = indicators.filter((i) => i.type === "File");

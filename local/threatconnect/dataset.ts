@@ -12,8 +12,11 @@ import {
 import { createRandom, type Random } from "./random";
 import { canonicalSummary, valuesFromSummary } from "./values";
 
+/** Items with their percent chance; never empty, so a pick always has an answer. */
+type Weights<T> = readonly [readonly [T, number], ...(readonly [T, number])[]];
+
 /** Percent of each type, close to what a mature ThreatConnect instance holds. */
-const TYPE_WEIGHTS: readonly [IndicatorType, number][] = [
+const TYPE_WEIGHTS: Weights<IndicatorType> = [
   ["Address", 25],
   ["Host", 20],
   ["URL", 15],
@@ -24,10 +27,10 @@ const TYPE_WEIGHTS: readonly [IndicatorType, number][] = [
   ["ASN", 4],
   ["Registry Key", 4],
 ];
-const OWNER_WEIGHTS: readonly [EmulatedOwner, number][] = [
-  [OWNERS[0] as EmulatedOwner, 50],
-  [OWNERS[2] as EmulatedOwner, 30],
-  [OWNERS[1] as EmulatedOwner, 20],
+const OWNER_WEIGHTS: Weights<EmulatedOwner> = [
+  [OWNERS[0], 50],
+  [OWNERS[2], 30],
+  [OWNERS[1], 20],
 ];
 const DAY = 86_400;
 const FIRST_ID = 1000;
@@ -73,7 +76,7 @@ const GROUP_TYPES = [
   "Intrusion Set",
   "Malware",
   "Threat",
-];
+] as const;
 const DESCRIPTIONS = [
   "C2 node observed in phishing campaign",
   "Seen in sandbox detonation of a malicious attachment",
@@ -88,13 +91,21 @@ export type Dataset = {
   nextAttributeId: number;
 };
 
-function weighted<T>(random: Random, weights: readonly [T, number][]): T {
+function weighted<T>(random: Random, weights: Weights<T>): T {
   let roll = random.next() * 100;
+  // Float rounding can leave the roll at or just above zero after the last weight; the last item takes it.
+  let [[picked]] = weights;
   for (const [item, weight] of weights) {
+    picked = item;
     roll -= weight;
-    if (roll < 0) return item;
+    if (roll < 0) break;
   }
-  return (weights[weights.length - 1] as [T, number])[0];
+  return picked;
+}
+
+/** Cycles through a constant, non-empty list: the wrapped index always hits, `?? items[0]` only tells the checker so. */
+function roundRobin<T>(items: readonly [T, ...T[]], index: number): T {
+  return items[index % items.length] ?? items[0];
 }
 
 function indicatorId(index: number): string {
@@ -190,7 +201,7 @@ const NONE: never[] = [];
 
 function pickSome<T>(random: Random, items: readonly T[], max: number): T[] {
   const count = random.int(0, max);
-  if (count === 0) return NONE as T[];
+  if (count === 0) return NONE;
   const picked: T[] = [];
   for (let i = 0; i < count; i++) {
     const item = random.pick(items);
@@ -211,9 +222,9 @@ export function generateDataset(
   const random = createRandom(seed);
   const groups: EmulatedGroup[] = Array.from({ length: 24 }, (_, index) => ({
     id: 100 + index,
-    ownerId: (OWNERS[index % OWNERS.length] as EmulatedOwner).id,
-    type: GROUP_TYPES[index % GROUP_TYPES.length] as string,
-    name: `${GROUP_TYPES[index % GROUP_TYPES.length]} ${String.fromCharCode(65 + index)}`,
+    ownerId: roundRobin(OWNERS, index).id,
+    type: roundRobin(GROUP_TYPES, index),
+    name: `${roundRobin(GROUP_TYPES, index)} ${String.fromCharCode(65 + index)}`,
     dateAdded: anchorSeconds - 200 * DAY + index * DAY,
   }));
   const indicators: EmulatedIndicator[] = new Array<EmulatedIndicator>(count);
@@ -251,7 +262,7 @@ export function generateDataset(
       dateAdded + random.int(0, 120 * DAY),
     );
     const attributes = attributesFor(random, dateAdded, lastModified);
-    indicators[index] = {
+    const indicator: EmulatedIndicator = {
       id: indicatorId(index),
       owner,
       type,
@@ -269,9 +280,8 @@ export function generateDataset(
       groups: pickSome(random, groups, 2),
       securityLabels: pickSome(random, SECURITY_LABELS, 1),
     };
-    taken.add(
-      `${owner.id}|${type}|${(indicators[index] as EmulatedIndicator).summary}`,
-    );
+    indicators[index] = indicator;
+    taken.add(`${owner.id}|${type}|${indicator.summary}`);
     nextAttributeId += Math.max(attributes.length, 1);
   }
   return { indicators, groups, nextAttributeId };

@@ -22,7 +22,7 @@ function verify(overrides: Partial<Parameters<typeof verifyHmac>[0]> = {}) {
     method: "GET",
     rawTarget: target,
     nowSeconds: timestamp,
-    secretFor: (id) => (id === accessId ? secretKey : undefined),
+    userFor: (id) => (id === accessId ? { secretKey } : undefined),
     ...overrides,
   });
 }
@@ -35,7 +35,7 @@ describe("verifyHmac", () => {
           "TC 12345678901234567890:Ytheeh8pJT5tgRC2Ap9JeYxrHDHxhGucvQfpF4lCGFo=",
         timestamp: "1700000000",
       }),
-    ).toEqual({ ok: true, accessId });
+    ).toEqual({ ok: true, accessId, user: { secretKey } });
   });
 
   it("verifies the raw target: the same query re-encoded with + does not match", () => {
@@ -78,7 +78,7 @@ describe("verifyHmac", () => {
   });
 
   it("rejects unknown access ids, malformed headers and bad timestamps", () => {
-    expect(verify({ secretFor: () => undefined })).toEqual({
+    expect(verify({ userFor: () => undefined })).toEqual({
       ok: false,
       status: 401,
       message: AUTH_MESSAGES.accessDenied,

@@ -3,8 +3,8 @@ import { computeSignature } from "../../server/threatconnect/sign-request";
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
-export type HmacVerdict =
-  | { ok: true; accessId: string }
+export type HmacVerdict<TUser> =
+  | { ok: true; accessId: string; user: TUser }
   | { ok: false; status: number; message: string };
 
 /** ThreatConnect's own failure messages, so clients see what the real server would say. */
@@ -17,21 +17,24 @@ export const AUTH_MESSAGES = {
 
 const AUTHORIZATION_PATTERN = /^TC ([^:\s]+):(\S+)$/;
 
-/** Verifies against the raw request target as received; re-encoding it would accept requests ThreatConnect rejects. */
-export function verifyHmac(input: {
+/**
+ * Verifies against the raw request target as received; re-encoding it would accept requests ThreatConnect rejects.
+ * A verdict that accepts carries the API user the secret came from, so callers need no second lookup.
+ */
+export function verifyHmac<TUser extends { secretKey: string }>(input: {
   authorization: string | undefined;
   timestamp: string | undefined;
   method: string;
   rawTarget: string;
   nowSeconds: number;
-  secretFor: (accessId: string) => string | undefined;
-}): HmacVerdict {
+  userFor: (accessId: string) => TUser | undefined;
+}): HmacVerdict<TUser> {
   const match = AUTHORIZATION_PATTERN.exec(input.authorization ?? "");
   if (!match)
     return { ok: false, status: 401, message: AUTH_MESSAGES.accessDenied };
   const [, accessId = "", signature = ""] = match;
-  const secret = input.secretFor(accessId);
-  if (secret === undefined)
+  const user = input.userFor(accessId);
+  if (user === undefined)
     return { ok: false, status: 401, message: AUTH_MESSAGES.accessDenied };
   if (!input.timestamp || !/^\d+$/.test(input.timestamp)) {
     return { ok: false, status: 401, message: AUTH_MESSAGES.invalidTimestamp };
@@ -44,7 +47,7 @@ export function verifyHmac(input: {
   }
   const expected = Buffer.from(
     computeSignature(
-      secret,
+      user.secretKey,
       `${input.rawTarget}:${input.method}:${input.timestamp}`,
     ),
   );
@@ -55,5 +58,5 @@ export function verifyHmac(input: {
   ) {
     return { ok: false, status: 401, message: AUTH_MESSAGES.badSignature };
   }
-  return { ok: true, accessId };
+  return { ok: true, accessId, user };
 }

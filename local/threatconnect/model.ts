@@ -6,7 +6,8 @@ export type EmulatedOwner = {
   type: "Organization" | "Community" | "Source";
 };
 
-export const OWNERS: readonly EmulatedOwner[] = [
+/** A tuple, so code that names a particular demo owner gets it without an undefined check. */
+export const OWNERS: readonly [EmulatedOwner, EmulatedOwner, EmulatedOwner] = [
   { id: 1, name: "Demo Organization", type: "Organization" },
   { id: 2, name: "Demo Source", type: "Source" },
   { id: 3, name: "Demo Community", type: "Community" },

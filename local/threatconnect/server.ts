@@ -93,16 +93,15 @@ export function createRequestHandler(state: HandlerState) {
       method,
       rawTarget,
       nowSeconds: Math.floor(state.now().getTime() / 1000),
-      secretFor: (accessId) => state.apiUsers.get(accessId)?.secretKey,
+      userFor: (accessId) => state.apiUsers.get(accessId),
     });
     if (!verdict.ok) return respondError(verdict.status, verdict.message);
-    const user = state.apiUsers.get(verdict.accessId) as ApiUser;
     try {
       const result = route({
         method,
         rawTarget,
         origin: `http://${request.headers.host ?? "127.0.0.1"}`,
-        ownerIds: user.ownerIds,
+        ownerIds: verdict.user.ownerIds,
       });
       respond(result.status, result.body);
     } catch (error) {
@@ -183,10 +182,13 @@ export function createRequestHandler(state: HandlerState) {
       handleControl(request, response, path, method).catch((error: unknown) => {
         if (error instanceof z.ZodError) {
           const issue = error.issues[0];
+          // An issue about the body as a whole has an empty path.
+          const field =
+            issue && issue.path.length > 0 ? issue.path.join(".") : "body";
           return sendError(
             response,
             400,
-            `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+            `${field}: ${issue?.message ?? "invalid"}`,
           );
         }
         if (

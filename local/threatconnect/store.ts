@@ -100,9 +100,7 @@ export class IndicatorStore {
       throw new InvalidIndicatorError(
         `type: "${String(input.type)}" is not an indicator type`,
       );
-    const owner = resolveOwner(
-      input.owner ?? (OWNERS[0] as EmulatedOwner).name,
-    );
+    const owner = resolveOwner(input.owner ?? OWNERS[0].name);
     const values = valuesFromSummary(input.type, input.summary);
     const summary = canonicalSummary(input.type, values, input.summary);
     if (

@@ -40,6 +40,7 @@ export function describeToken(token: Token): string {
   return token.kind === "string" ? `string ${token.text}` : `'${token.text}'`;
 }
 
+/** The query's tokens, without an end marker: the parser answers "end of query" past the last one. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let index = 0;
@@ -139,6 +140,5 @@ export function tokenize(source: string): Token[] {
     }
     throw new TqlSyntaxError(start, `unexpected character '${char}'`);
   }
-  tokens.push({ kind: "eof", text: "", value: "", position: source.length });
   return tokens;
 }

@@ -68,8 +68,14 @@ export function compileTql<R>(
   const keywordsUsed = new Set<string>();
   let index = 0;
 
-  const peek = (offset = 0): Token =>
-    tokens[Math.min(index + offset, tokens.length - 1)] as Token;
+  // Reading past the last token keeps answering "end of query", so lookahead never runs off the list.
+  const endOfQuery: Token = {
+    kind: "eof",
+    text: "",
+    value: "",
+    position: source.length,
+  };
+  const peek = (offset = 0): Token => tokens[index + offset] ?? endOfQuery;
   const next = (): Token => {
     const token = peek();
     if (token.kind !== "eof") index++;
@@ -89,24 +95,26 @@ export function compileTql<R>(
   };
 
   function parseOr<T>(current: Scope<T>): Predicate<T> {
-    const parts = [parseAnd(current)];
+    const first = parseAnd(current);
+    const parts = [first];
     while (isWord(peek(), "or")) {
       next();
       parts.push(parseAnd(current));
     }
     return parts.length === 1
-      ? (parts[0] as Predicate<T>)
+      ? first
       : (record) => parts.some((part) => part(record));
   }
 
   function parseAnd<T>(current: Scope<T>): Predicate<T> {
-    const parts = [parseUnary(current)];
+    const first = parseUnary(current);
+    const parts = [first];
     while (isWord(peek(), "and")) {
       next();
       parts.push(parseUnary(current));
     }
     return parts.length === 1
-      ? (parts[0] as Predicate<T>)
+      ? first
       : (record) => parts.every((part) => part(record));
   }
 
