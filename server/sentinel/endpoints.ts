@@ -34,7 +34,7 @@ const CLOUD_DEFAULTS: Record<AzureCloud, SentinelEndpoints> = {
  */
 export function endpointsForCloud(cloud: AzureCloud, overrides: Partial<SentinelEndpoints> = {}): SentinelEndpoints {
   const defaults = CLOUD_DEFAULTS[cloud];
-  const legacyBaseUrl = overrides.legacyBaseUrl ?? (overrides.sentinelBaseUrl !== undefined ? overrides.sentinelBaseUrl : defaults.legacyBaseUrl);
+  const legacyBaseUrl = overrides.legacyBaseUrl ?? overrides.sentinelBaseUrl ?? defaults.legacyBaseUrl;
   const merged: SentinelEndpoints = { ...defaults, ...stripUndefined(overrides) };
   return {
     ...merged,

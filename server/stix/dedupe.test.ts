@@ -9,8 +9,21 @@ function candidate(dedupeKey: string, queryPosition: number, ownerName: string, 
   return { dedupeKey, queryPosition, ownerName, indicatorId, label: `${dedupeKey}@${queryPosition}/${ownerName}/${indicatorId}` };
 }
 
-async function* pages<T>(...chunks: T[][]): AsyncGenerator<T[]> {
-  for (const chunk of chunks) yield chunk;
+/** Serves in-memory pages the way the paged client does, one promise per page; closing the stream closes `source`. */
+function streamOf<T>(source: Iterable<T[]>): AsyncIterable<T[]> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const iterator = source[Symbol.iterator]();
+      return {
+        next: () => Promise.resolve(iterator.next()),
+        return: () => Promise.resolve(iterator.return?.() ?? { done: true, value: undefined }),
+      };
+    },
+  };
+}
+
+function pages<T>(...chunks: T[][]): AsyncIterable<T[]> {
+  return streamOf(chunks);
 }
 
 async function collect<T extends DedupeCandidate>(streams: AsyncIterable<T[]>[]) {
@@ -109,7 +122,7 @@ describe("mergeByQueryOrder", () => {
 
   it("fails loudly when a stream is not sorted by dedupe key, and closes the other streams", async () => {
     let isOtherStreamClosed = false;
-    async function* other(): AsyncGenerator<Candidate[]> {
+    function* other(): Generator<Candidate[]> {
       try {
         yield [candidate("Host:a", 1, "Org", "1")];
         yield [candidate("Host:z", 1, "Org", "2")];
@@ -118,7 +131,7 @@ describe("mergeByQueryOrder", () => {
       }
     }
     const unsorted = pages([candidate("Host:b", 0, "Org", "3")], [candidate("Host:a", 0, "Org", "4")]);
-    await expect(collect([unsorted, other()])).rejects.toThrow("dedupe stream 0 is not sorted by dedupe key: 'Host:a' came after 'Host:b'");
+    await expect(collect([unsorted, streamOf(other())])).rejects.toThrow("dedupe stream 0 is not sorted by dedupe key: 'Host:a' came after 'Host:b'");
     expect(isOtherStreamClosed).toBe(true);
   });
 
@@ -135,7 +148,7 @@ describe("mergeByQueryOrder", () => {
     const collectGarbage = runInNewContext("gc") as () => void;
     const pageSize = 1_000;
     // Query 0 holds keys [0, 400k), query 1 [200k, 600k), query 2 [0, 200k): 1M candidates, 600k distinct keys.
-    async function* query(queryPosition: number, from: number, to: number): AsyncGenerator<DedupeCandidate[]> {
+    function* query(queryPosition: number, from: number, to: number): Generator<DedupeCandidate[]> {
       for (let start = from; start < to; start += pageSize) {
         const page: DedupeCandidate[] = [];
         for (let n = start; n < Math.min(start + pageSize, to); n += 1) {
@@ -154,7 +167,7 @@ describe("mergeByQueryOrder", () => {
     let peakGrowth = 0;
     const winnersByQuery = [0, 0, 0];
     let winners = 0;
-    const merge = mergeByQueryOrder([query(0, 0, 400_000), query(1, 200_000, 600_000), query(2, 0, 200_000)]);
+    const merge = mergeByQueryOrder([streamOf(query(0, 0, 400_000)), streamOf(query(1, 200_000, 600_000)), streamOf(query(2, 0, 200_000))]);
     for await (const winner of merge) {
       winners += 1;
       winnersByQuery[winner.queryPosition] = (winnersByQuery[winner.queryPosition] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { INDICATOR_TYPES, type IndicatorType } from "./indicator-types";
 import type { MappableIndicator } from "./mappable-indicator";
-import { dedupeKeyOf, observableFor, type MappingError } from "./observable";
+import { dedupeKeyOf, nonBlank, observableFor, type MappingError } from "./observable";
 import { uuidV5 } from "./uuid-v5";
 
 /** Fixed for the life of the product: changing it would give every indicator a new Sentinel id. */
@@ -119,7 +119,7 @@ export function mapIndicator(indicator: MappableIndicator, settings: MappingSett
     return { ok: false, error: { field: "confidence", message: `${confidence} is not an integer from 0 to 100` } };
   }
 
-  const summary = indicator.summary?.trim() || observable.summary;
+  const summary = nonBlank(indicator.summary) ?? observable.summary;
   const attributes = indicator.attributes?.data ?? [];
   const groups = indicator.associatedGroups?.data ?? [];
   const labels = [...new Set((indicator.tags?.data ?? []).map((tag) => tag.name).filter((name) => name !== ""))];

@@ -185,6 +185,12 @@ const REGISTRY_DATA_TYPES = new Set([
   "REG_QWORD", "REG_INVALID_TYPE",
 ]);
 
+/** The text trimmed, or undefined when it is absent or blank: a blank optional field counts as missing. */
+export function nonBlank(text: string | null | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+}
+
 /** ThreatConnect offers REG_QWORD_LITTLE_ENDIAN, which STIX lacks; a QWORD is little-endian by definition. */
 const REGISTRY_DATA_TYPE_ALIASES: Record<string, string> = { REG_QWORD_LITTLE_ENDIAN: "REG_QWORD" };
 
@@ -192,8 +198,8 @@ function registryKeyObservable(indicator: MappableIndicator): ObservableResult {
   const summaryParts = indicator.summary?.split(" : ").map((part) => part.trim()) ?? [];
   const keyName = (indicator["Key Name"] ?? summaryParts[0])?.trim();
   if (!keyName) return fail("Key Name", "is missing or empty");
-  const valueName = (indicator["Value Name"] ?? (indicator["Key Name"] ? undefined : summaryParts[1]))?.trim() || undefined;
-  const rawType = (indicator["Value Type"] ?? (indicator["Key Name"] ? undefined : summaryParts[2]))?.trim() || undefined;
+  const valueName = nonBlank(indicator["Value Name"] ?? (indicator["Key Name"] ? undefined : summaryParts[1]));
+  const rawType = nonBlank(indicator["Value Type"] ?? (indicator["Key Name"] ? undefined : summaryParts[2]));
 
   const separator = /[\\/]/.exec(keyName);
   const hiveText = separator ? keyName.slice(0, separator.index) : keyName;

@@ -25,7 +25,7 @@ export function composeTql(
     for (const type of query.types) {
       if (!isIndicatorType(type))
         throw new TypeError(
-          `types: "${type}" is not a supported ThreatConnect indicator type`,
+          `types: "${String(type)}" is not a supported ThreatConnect indicator type`,
         );
     }
     clauses.push(`typeName IN (${query.types.map(quoteTql).join(", ")})`);
