@@ -21,7 +21,10 @@ export const env = createEnv({
      */
     CREDENTIALS_ENCRYPTION_KEYS: z
       .string()
-      .regex(/^\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*(,\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*)*$/, "must be <keyId>:<base64 key>[,<keyId>:<base64 key>…]")
+      .regex(
+        /^\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*(,\s*[\w-]{1,32}:[A-Za-z0-9+/=]+\s*)*$/,
+        "must be <keyId>:<base64 key>[,<keyId>:<base64 key>…]",
+      )
       .optional(),
     /** Point the Sentinel client at another Entra ID authority and Sentinel host (the local emulator); unset in production. */
     SENTINEL_AUTHORITY_HOST: optionalUrl,
@@ -37,12 +40,10 @@ export const env = createEnv({
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    
   },
   client: {},
   experimental__runtimeEnv: {
     NODE_ENV: process.env.NODE_ENV,
-
   },
   emptyStringAsUndefined: true,
   skipValidation: process.env.SKIP_ENV_VALIDATION === "1",

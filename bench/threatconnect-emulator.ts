@@ -1,10 +1,6 @@
 import { generateDataset } from "../local/threatconnect/dataset";
 import { startThreatConnectEmulator } from "../local/threatconnect/index";
-import {
-  createThreatConnectClient,
-  INDICATOR_FIELDS,
-  signRequest,
-} from "../server/threatconnect/index";
+import { createThreatConnectClient, INDICATOR_FIELDS, signRequest } from "../server/threatconnect/index";
 
 /**
  * Measures what issue 3 asks about: generating 50k and 1M indicators, the emulator answering 10,000-indicator
@@ -22,9 +18,7 @@ const anchor = Math.floor(Date.now() / 1000);
 timed("generate 5,000 indicators", () => generateDataset(5_000, 1, anchor));
 timed("generate 50,000 indicators", () => generateDataset(50_000, 1, anchor));
 const largeCount = Number(process.argv[2] ?? 1_000_000);
-timed(`generate ${largeCount.toLocaleString("en-US")} indicators`, () =>
-  generateDataset(largeCount, 1, anchor),
-);
+timed(`generate ${largeCount.toLocaleString("en-US")} indicators`, () => generateDataset(largeCount, 1, anchor));
 
 const emulator = await startThreatConnectEmulator({
   indicators: 50_000,
@@ -47,9 +41,7 @@ for (const [label, fields] of [
       timestamp: Date.now() / 1000,
     });
     const startedAt = performance.now();
-    const text = await (
-      await fetch(`${emulator.baseUrl}${target}`, { headers })
-    ).text();
+    const text = await (await fetch(`${emulator.baseUrl}${target}`, { headers })).text();
     durations.push(performance.now() - startedAt);
     bytes += text.length;
   }
@@ -70,10 +62,7 @@ const client = createThreatConnectClient({
 for (const fields of [[], [...INDICATOR_FIELDS]]) {
   let indicators = 0;
   const startedAt = performance.now();
-  for await (const page of client.indicatorPages(
-    { sortField: "dateAdded", fields },
-    { pageSize: 10_000 },
-  )) {
+  for await (const page of client.indicatorPages({ sortField: "dateAdded", fields }, { pageSize: 10_000 })) {
     indicators += page.indicators.length;
   }
   console.log(

@@ -14,7 +14,11 @@ describe("seedDemoService", () => {
     const { org } = await makeOrg();
     const connections = {
       orgId: org.id,
-      threatConnect: { baseUrl: emulators.threatConnect.baseUrl, accessId: emulators.threatConnect.accessId, secretKey: emulators.threatConnect.secretKey },
+      threatConnect: {
+        baseUrl: emulators.threatConnect.baseUrl,
+        accessId: emulators.threatConnect.accessId,
+        secretKey: emulators.threatConnect.secretKey,
+      },
       azure: {
         tenantId: emulators.azure.tenantId,
         clientId: emulators.azure.clientId,
@@ -23,20 +27,39 @@ describe("seedDemoService", () => {
       },
     };
     const service = await seedDemoService(testDb, emulators.deps, connections);
-    expect(service).toMatchObject({ name: DEMO_SERVICE_NAME, effectiveSourceName: "ThreatConnect-Demo", nextRunMode: "full" });
+    expect(service).toMatchObject({
+      name: DEMO_SERVICE_NAME,
+      effectiveSourceName: "ThreatConnect-Demo",
+      nextRunMode: "full",
+    });
 
     const { queries } = await listQueries(testDb, org.id, service.id);
     expect(queries).toHaveLength(3);
     for (const query of queries) {
-      const result = await validateQuery(testDb, emulators.deps, org.id, { serviceId: service.id, tql: query.tql, owners: query.owners, types: query.types });
+      const result = await validateQuery(testDb, emulators.deps, org.id, {
+        serviceId: service.id,
+        tql: query.tql,
+        owners: query.owners,
+        types: query.types,
+      });
       expect(result.ok && result.count, query.tql).toBeGreaterThan(0);
     }
-    expect(await checkThreatConnect(testDb, emulators.deps, org.id, { serviceId: service.id })).toMatchObject({ ok: true });
+    expect(await checkThreatConnect(testDb, emulators.deps, org.id, { serviceId: service.id })).toMatchObject({
+      ok: true,
+    });
     expect(await checkAzure(testDb, emulators.deps, org.id, { serviceId: service.id })).toMatchObject({ ok: true });
 
-    const again = await seedDemoService(testDb, emulators.deps, { ...connections, threatConnect: { ...connections.threatConnect, baseUrl: `${emulators.threatConnect.baseUrl}/` } });
+    const again = await seedDemoService(testDb, emulators.deps, {
+      ...connections,
+      threatConnect: { ...connections.threatConnect, baseUrl: `${emulators.threatConnect.baseUrl}/` },
+    });
     expect(again.id).toBe(service.id);
     expect((await listQueries(testDb, org.id, service.id)).queries.map((q) => q.id)).toEqual(queries.map((q) => q.id));
-    expect(await testDb.select({ id: services.id }).from(services).where(and(eq(services.orgId, org.id), eq(services.name, DEMO_SERVICE_NAME)))).toHaveLength(1);
+    expect(
+      await testDb
+        .select({ id: services.id })
+        .from(services)
+        .where(and(eq(services.orgId, org.id), eq(services.name, DEMO_SERVICE_NAME))),
+    ).toHaveLength(1);
   });
 });

@@ -69,7 +69,11 @@ export type DemoServiceConnections = {
  * Idempotent: the emulators listen on new ports each run, so an existing demo service gets the current
  * connection details and secrets; its queries are created only when it has none, so edits survive re-runs.
  */
-export async function seedDemoService(db: Database, deps: Pick<AppDependencies, "cipher">, connections: DemoServiceConnections) {
+export async function seedDemoService(
+  db: Database,
+  deps: Pick<AppDependencies, "cipher">,
+  connections: DemoServiceConnections,
+) {
   const actor = { orgId: connections.orgId, userId: null };
   const settings = createServiceInput.parse({
     name: DEMO_SERVICE_NAME,
@@ -99,7 +103,12 @@ export async function seedDemoService(db: Database, deps: Pick<AppDependencies, 
     : await createService(db, deps.cipher, actor, settings);
   const current = await listQueries(db, connections.orgId, service.id);
   if (current.queries.length === 0) {
-    await saveQueries(db, actor, { serviceId: service.id, queriesVersion: current.queriesVersion, runMode: "full", queries: DEMO_QUERIES });
+    await saveQueries(db, actor, {
+      serviceId: service.id,
+      queriesVersion: current.queriesVersion,
+      runMode: "full",
+      queries: DEMO_QUERIES,
+    });
   }
   return service;
 }

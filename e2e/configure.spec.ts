@@ -93,7 +93,10 @@ test("[CONFIGURE]: an admin creates a tested service, edits ordered queries, val
   await expect(preview.getByTestId("stix-pattern").first()).toContainText(/^\[ipv[46]-addr:value = '/);
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await page.getByRole("dialog", { name: "Save changes" }).getByRole("button", { name: "Save and Run Full Update" }).click();
+  await page
+    .getByRole("dialog", { name: "Save changes" })
+    .getByRole("button", { name: "Save and Run Full Update" })
+    .click();
   await expect(page.getByRole("dialog", { name: "Save changes" })).toBeHidden();
   await expect(page.getByTestId("next-run-mode")).toHaveText("Next run: full update");
   await page.reload();

@@ -11,7 +11,11 @@ export interface TestUser {
 }
 
 export function newUser(label: string): TestUser {
-  return { name: `${label} Tester`, email: `${label}-${randomUUID().slice(0, 8)}@e2e.test`, password: "e2e-password-123" };
+  return {
+    name: `${label} Tester`,
+    email: `${label}-${randomUUID().slice(0, 8)}@e2e.test`,
+    password: "e2e-password-123",
+  };
 }
 
 export async function signUp(page: Page, user: TestUser) {

@@ -26,7 +26,11 @@ const { threatConnect, azure, engine } = standIns;
 const runtime: E2eRuntime = {
   baseUrl: `http://127.0.0.1:${port}`,
   databaseUrl: database.url,
-  threatConnect: { baseUrl: threatConnect.baseUrl, accessId: threatConnect.accessId, secretKey: threatConnect.secretKey },
+  threatConnect: {
+    baseUrl: threatConnect.baseUrl,
+    accessId: threatConnect.accessId,
+    secretKey: threatConnect.secretKey,
+  },
   azure: {
     tenantId: azure.tenantId,
     clientId: azure.clientId,

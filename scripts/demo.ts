@@ -32,7 +32,11 @@ const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
 const { org } = await seedDemo(database.db, admin);
 await seedDemoService(database.db, createAppDependencies(standIns.appEnv), {
   orgId: org.id,
-  threatConnect: { baseUrl: threatConnect.baseUrl, accessId: threatConnect.accessId, secretKey: threatConnect.secretKey },
+  threatConnect: {
+    baseUrl: threatConnect.baseUrl,
+    accessId: threatConnect.accessId,
+    secretKey: threatConnect.secretKey,
+  },
   azure: {
     tenantId: azure.tenantId,
     clientId: azure.clientId,

@@ -20,7 +20,12 @@ beforeAll(async () => {
   if (!org) throw new Error("org insert returned nothing");
   const cipher = createCredentialCipher(parseKeyring(TEST_KEYS.a));
   for (const name of ["one", "two"]) {
-    await createService(client.db, cipher, { orgId: org.id, userId: null }, createServiceInput.parse(serviceInput({ name })));
+    await createService(
+      client.db,
+      cipher,
+      { orgId: org.id, userId: null },
+      createServiceInput.parse(serviceInput({ name })),
+    );
   }
   await client.close();
 });
@@ -31,7 +36,11 @@ function rotate(keys: string) {
     env: { ...process.env, DATABASE_URL: scratch.url, CREDENTIALS_ENCRYPTION_KEYS: keys },
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 }
 

@@ -9,7 +9,9 @@ import { rotateCredentials } from "../server/services/rotate-credentials";
 const databaseUrl = process.env.DATABASE_URL;
 const keys = process.env.CREDENTIALS_ENCRYPTION_KEYS;
 if (!databaseUrl || !keys) {
-  console.error("credentials:rotate needs DATABASE_URL and CREDENTIALS_ENCRYPTION_KEYS (new key first) in the environment");
+  console.error(
+    "credentials:rotate needs DATABASE_URL and CREDENTIALS_ENCRYPTION_KEYS (new key first) in the environment",
+  );
   process.exit(2);
 }
 

@@ -23,7 +23,10 @@ export type AppDependenciesConfig = {
 
 const INTERACTIVE_THREATCONNECT_TIMEOUT_MS = 15_000;
 
-export function createAppDependencies(config: AppDependenciesConfig, overrides: Partial<AppDependencies> = {}): AppDependencies {
+export function createAppDependencies(
+  config: AppDependenciesConfig,
+  overrides: Partial<AppDependencies> = {},
+): AppDependencies {
   return {
     cipher: config.CREDENTIALS_ENCRYPTION_KEYS
       ? createCredentialCipher(parseKeyring(config.CREDENTIALS_ENCRYPTION_KEYS))

@@ -27,7 +27,10 @@ export async function makeUser(overrides: { email?: string; name?: string } = {}
 export async function makeOrg(owner?: User) {
   const user = owner ?? (await makeUser());
   const suffix = randomUUID().slice(0, 8);
-  const [org] = await testDb.insert(organizations).values({ slug: `org-${suffix}`, name: `Org ${suffix}` }).returning();
+  const [org] = await testDb
+    .insert(organizations)
+    .values({ slug: `org-${suffix}`, name: `Org ${suffix}` })
+    .returning();
   if (!org) throw new Error("org insert returned nothing");
   await testDb.insert(memberships).values({ orgId: org.id, userId: user.id, role: "owner" });
   return { org, owner: user };
@@ -50,13 +53,19 @@ export function testDeps(overrides: Partial<AppDependencies> = {}): AppDependenc
   return createAppDependencies({ CREDENTIALS_ENCRYPTION_KEYS: `${TEST_KEYS.a},${TEST_KEYS.b}` }, overrides);
 }
 
-export function callerFor(user: { id: string; email: string; name?: string | null } | null, deps: AppDependencies = testDeps()) {
+export function callerFor(
+  user: { id: string; email: string; name?: string | null } | null,
+  deps: AppDependencies = testDeps(),
+) {
   return createCaller({
     db: testDb,
     deps,
     headers: new Headers(),
     session: user
-      ? { user: { id: user.id, email: user.email, name: user.name ?? null }, expires: new Date(Date.now() + 3600_000).toISOString() }
+      ? {
+          user: { id: user.id, email: user.email, name: user.name ?? null },
+          expires: new Date(Date.now() + 3600_000).toISOString(),
+        }
       : null,
   });
 }
@@ -64,6 +73,13 @@ export function callerFor(user: { id: string; email: string; name?: string | nul
 /** The field errors a browser would get for this error, run through the real errorFormatter. */
 export function fieldErrorsOf(error: unknown): Record<string, string[] | undefined> {
   if (!(error instanceof TRPCError)) return {};
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path: undefined, input: undefined, ctx: undefined });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: "mutation",
+    path: undefined,
+    input: undefined,
+    ctx: undefined,
+  });
   return shape.data.fieldErrors ?? {};
 }

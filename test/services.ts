@@ -35,7 +35,10 @@ export function useEmulators(): Emulators {
     emulators.threatConnect = await startThreatConnectEmulator({ indicators: 300, seed: 7 });
     emulators.azure = await startAzureEmulator({ port: 0 });
     emulators.deps = testDeps({
-      sentinelEndpoints: { authorityHost: emulators.azure.authorityHost, sentinelBaseUrl: emulators.azure.sentinelBaseUrl },
+      sentinelEndpoints: {
+        authorityHost: emulators.azure.authorityHost,
+        sentinelBaseUrl: emulators.azure.sentinelBaseUrl,
+      },
     });
   });
   afterAll(async () => {

@@ -1,4 +1,12 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, KeyboardEvent, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type {
+  ButtonHTMLAttributes,
+  InputHTMLAttributes,
+  KeyboardEvent,
+  ReactNode,
+  Ref,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from "react";
 
 export function cn(...classes: (string | false | null | undefined)[]) {
   return classes.filter(Boolean).join(" ");
@@ -70,7 +78,17 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
   return <select className={cn(controlClass, className)} {...props} />;
 }
 
-export function Card({ title, description, actions, children }: { title?: string; description?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+export function Card({
+  title,
+  description,
+  actions,
+  children,
+}: {
+  title?: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
       {title ? (
@@ -103,13 +121,24 @@ export function Alert({ tone = "error", children }: { tone?: "error" | "success"
     info: "border-brand-100 bg-brand-50 text-brand-900",
   };
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={cn("rounded-md border px-3 py-2 text-sm", tones[tone])}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={cn("rounded-md border px-3 py-2 text-sm", tones[tone])}
+    >
       {children}
     </div>
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -125,7 +154,11 @@ export function PageHeader({ title, description, actions }: { title: string; des
  * For secrets: meant to be uncontrolled (read through `ref`), so a typed value never passes through React state
  * or gets mirrored into a DOM attribute.
  */
-export function PasswordInput({ className, ref, ...props }: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue"> & { ref?: Ref<HTMLInputElement> }) {
+export function PasswordInput({
+  className,
+  ref,
+  ...props
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue"> & { ref?: Ref<HTMLInputElement> }) {
   return <input ref={ref} type="password" className={cn(controlClass, className)} {...props} />;
 }
 
@@ -135,7 +168,10 @@ export function Textarea({ className, ...props }: TextareaHTMLAttributes<HTMLTex
 
 /** Button looks for links that act as buttons (navigation stays a real link for middle-click and prefetch). */
 export function buttonClassName(variant: keyof typeof buttonVariants = "primary") {
-  return cn("inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium transition", buttonVariants[variant]);
+  return cn(
+    "inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium transition",
+    buttonVariants[variant],
+  );
 }
 
 const badgeTones = {
@@ -148,7 +184,12 @@ const badgeTones = {
 
 export function Badge({ tone = "neutral", children }: { tone?: keyof typeof badgeTones; children: ReactNode }) {
   return (
-    <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", badgeTones[tone])}>
+    <span
+      className={cn(
+        "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+        badgeTones[tone],
+      )}
+    >
       {children}
     </span>
   );
@@ -191,7 +232,10 @@ export function Dialog({
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
-        className={cn("w-full rounded-lg border border-slate-200 bg-white shadow-xl", size === "lg" ? "max-w-3xl" : "max-w-lg")}
+        className={cn(
+          "w-full rounded-lg border border-slate-200 bg-white shadow-xl",
+          size === "lg" ? "max-w-3xl" : "max-w-lg",
+        )}
       >
         <header className="border-b border-slate-200 px-5 py-4">
           <h2 id={titleId} className="text-base font-semibold text-slate-900">
@@ -200,7 +244,9 @@ export function Dialog({
           {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
         </header>
         {children ? <div className="px-5 py-4">{children}</div> : null}
-        {footer ? <footer className="flex flex-wrap justify-end gap-2 border-t border-slate-200 px-5 py-3">{footer}</footer> : null}
+        {footer ? (
+          <footer className="flex flex-wrap justify-end gap-2 border-t border-slate-200 px-5 py-3">{footer}</footer>
+        ) : null}
       </div>
     </div>
   );

@@ -27,7 +27,8 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
         loggerLink({
           enabled: (op) => op.direction === "down" && op.result instanceof Error,
           logger: (op) => {
-            if (op.direction === "down" && op.result instanceof Error) console.error(`[trpc] ${op.path}: ${op.result.message}`);
+            if (op.direction === "down" && op.result instanceof Error)
+              console.error(`[trpc] ${op.path}: ${op.result.message}`);
           },
         }),
         httpBatchStreamLink({ transformer: superjson, url: "/api/trpc" }),

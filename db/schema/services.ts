@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { IndicatorType } from "../../server/stix/indicator-types";
 import { timestamps } from "./columns";
 import { orgIdColumn } from "./organizations";
@@ -11,7 +22,14 @@ export type SentinelApiSetting = (typeof sentinelApis)[number];
 /** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
 export const runModes = ["delta", "full"] as const;
 export type RunMode = (typeof runModes)[number];
-export const querySortFields = ["dateAdded", "lastModified", "rating", "confidence", "threatAssessScore", "summary"] as const;
+export const querySortFields = [
+  "dateAdded",
+  "lastModified",
+  "rating",
+  "confidence",
+  "threatAssessScore",
+  "summary",
+] as const;
 export type QuerySortField = (typeof querySortFields)[number];
 export const sortDirections = ["ASC", "DESC"] as const;
 export type QuerySortDirection = (typeof sortDirections)[number];
@@ -39,7 +57,10 @@ export const services = pgTable(
     threatConnectSecretKeyUpdatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     scheduleIntervalHours: integer().notNull().default(24),
     ttlHours: jsonb().$type<Record<IndicatorType, number>>().notNull(),
-    notificationEmails: text().array().notNull().default(sql`'{}'::text[]`),
+    notificationEmails: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     maxRestartAttempts: integer().notNull().default(10),
     nextRunMode: text().$type<RunMode>().notNull().default("full"),
     lastSuccessfulRunAt: timestamp({ withTimezone: true }),

@@ -8,7 +8,9 @@ let cli: ChildProcess;
 let banner = "";
 
 beforeAll(async () => {
-  cli = spawn(process.execPath, ["--import", "tsx", "local/azure/cli.ts", "--port", "0", "--minute-ms", "6000"], { stdio: ["ignore", "pipe", "pipe"] });
+  cli = spawn(process.execPath, ["--import", "tsx", "local/azure/cli.ts", "--port", "0", "--minute-ms", "6000"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   cli.stdout?.setEncoding("utf8");
   cli.stdout?.on("data", (chunk: string) => {
     banner += chunk;
@@ -65,5 +67,7 @@ it("takes an upload from the product client through msal-node over HTTPS", async
   ]);
   expect(outcome).toEqual({ accepted: 1, rejected: [] });
   const counts = (await (await fetch(`${printed("authority host")}/_emulator/counts`)).json()) as { counts: unknown[] };
-  expect(counts.counts).toEqual([{ workspaceId: DEFAULT_IDENTITIES.workspaceId, sourcesystem: "ThreatConnect-Cli", objects: 1, revoked: 0 }]);
+  expect(counts.counts).toEqual([
+    { workspaceId: DEFAULT_IDENTITIES.workspaceId, sourcesystem: "ThreatConnect-Cli", objects: 1, revoked: 0 },
+  ]);
 });

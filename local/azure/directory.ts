@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a GUID");
+const guid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a GUID");
 
 export const emulatorAppSchema = z.object({
   clientId: guid,
@@ -47,7 +49,11 @@ export function defaultDirectory(): EmulatorDirectory {
       {
         tenantId: DEFAULT_IDENTITIES.tenantId,
         apps: [
-          { clientId: DEFAULT_IDENTITIES.clientId, secrets: [DEFAULT_IDENTITIES.clientSecret], displayName: "Sentinel Bridge" },
+          {
+            clientId: DEFAULT_IDENTITIES.clientId,
+            secrets: [DEFAULT_IDENTITIES.clientSecret],
+            displayName: "Sentinel Bridge",
+          },
           {
             clientId: DEFAULT_IDENTITIES.unprivilegedClientId,
             secrets: [DEFAULT_IDENTITIES.unprivilegedClientSecret],

@@ -16,11 +16,18 @@ export type AccessTokenClaims = JWTPayload & { tid: string; appid: string; oid: 
 
 export type TokenAuthority = {
   jwks: () => { keys: JWK[] };
-  issue: (tenant: EmulatorTenant, app: EmulatorApp, resource: string) => Promise<{ accessToken: string; expiresIn: number }>;
+  issue: (
+    tenant: EmulatorTenant,
+    app: EmulatorApp,
+    resource: string,
+  ) => Promise<{ accessToken: string; expiresIn: number }>;
   verify: (token: string, acceptedAudiences: readonly string[]) => Promise<AccessTokenClaims>;
 };
 
-export async function createTokenAuthority(options: { now: () => Date; tokenLifetimeSeconds: number }): Promise<TokenAuthority> {
+export async function createTokenAuthority(options: {
+  now: () => Date;
+  tokenLifetimeSeconds: number;
+}): Promise<TokenAuthority> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const keyId = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid: keyId, use: "sig", alg: "RS256" };
@@ -114,7 +121,12 @@ export function instanceDiscovery(origin: string): EmulatorResponse {
   };
 }
 
-export function openIdConfiguration(directory: EmulatorDirectory, tenantId: string, origin: string, now: Date): EmulatorResponse {
+export function openIdConfiguration(
+  directory: EmulatorDirectory,
+  tenantId: string,
+  origin: string,
+  now: Date,
+): EmulatorResponse {
   if (!directory.tenants.some((tenant) => tenant.tenantId === tenantId)) return tenantNotFound(tenantId, now);
   const base = `${origin}/${tenantId}`;
   return {
@@ -158,7 +170,13 @@ export async function clientCredentialsToken(
   const grantType = form.get("grant_type");
   if (grantType !== "client_credentials") {
     return {
-      response: aadError(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType ?? ""}'.`, now),
+      response: aadError(
+        400,
+        "unsupported_grant_type",
+        70003,
+        `The app requested an unsupported grant type '${grantType ?? ""}'.`,
+        now,
+      ),
     };
   }
   const clientId = form.get("client_id") ?? "";
@@ -179,7 +197,13 @@ export async function clientCredentialsToken(
   if (secret === null) {
     return {
       principal,
-      response: aadError(401, "invalid_client", 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.", now),
+      response: aadError(
+        401,
+        "invalid_client",
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+        now,
+      ),
     };
   }
   if (!app.secrets.includes(secret)) {
@@ -202,14 +226,26 @@ export async function clientCredentialsToken(
     return {
       principal,
       scope,
-      response: aadError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, now),
+      response: aadError(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        now,
+      ),
     };
   }
   if (!KNOWN_RESOURCES.includes(resource)) {
     return {
       principal,
       scope,
-      response: aadError(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`, now),
+      response: aadError(
+        400,
+        "invalid_resource",
+        500011,
+        `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+        now,
+      ),
     };
   }
   const { accessToken, expiresIn } = await authority.issue(tenant, app, resource);

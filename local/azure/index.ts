@@ -14,7 +14,13 @@ import {
   type EmulatorWorkspace,
   type FaultSettings,
 } from "./directory";
-import { clientCredentialsToken, createTokenAuthority, instanceDiscovery, openIdConfiguration, type EmulatorResponse } from "./entra";
+import {
+  clientCredentialsToken,
+  createTokenAuthority,
+  instanceDiscovery,
+  openIdConfiguration,
+  type EmulatorResponse,
+} from "./entra";
 import {
   DEFAULT_ACCEPTED_AUDIENCES,
   handleUpload,
@@ -128,7 +134,11 @@ function send(response: ServerResponse, outcome: EmulatorResponse): void {
     return;
   }
   const payload = JSON.stringify(outcome.body);
-  response.writeHead(outcome.status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(payload)) });
+  response.writeHead(outcome.status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(payload)),
+  });
   response.end(payload);
 }
 
@@ -197,7 +207,15 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     const method = request.method ?? "GET";
     const optional = (name: string) => url.searchParams.get(name) ?? undefined;
     if (method === "GET" && action === "objects") {
-      return { status: 200, body: { objects: control.listObjects({ workspaceId: optional("workspaceId"), sourcesystem: optional("sourcesystem") }) } };
+      return {
+        status: 200,
+        body: {
+          objects: control.listObjects({
+            workspaceId: optional("workspaceId"),
+            sourcesystem: optional("sourcesystem"),
+          }),
+        },
+      };
     }
     if (method === "GET" && action === "counts") return { status: 200, body: { counts: control.counts() } };
     if (method === "GET" && action === "requests") return { status: 200, body: { requests: control.requests() } };
@@ -252,7 +270,15 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return;
       }
       const outcome = await handleUpload(
-        { directory, authority, store, throttle, acceptedAudiences, sendRetryAfterHeader: faults.sendRetryAfterHeader, now: now() },
+        {
+          directory,
+          authority,
+          store,
+          throttle,
+          acceptedAudiences,
+          sendRetryAfterHeader: faults.sendRetryAfterHeader,
+          now: now(),
+        },
         {
           api: upload[2] === "threatintelligenceindicators" ? "legacy-indicators" : "stix-objects",
           workspaceId,
@@ -278,35 +304,50 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     const tokenPath = TOKEN_PATH.exec(path);
     if (method === "POST" && tokenPath) {
       const form = new URLSearchParams(await readBody(request));
-      const outcome = await clientCredentialsToken(directory, authority, decodeURIComponent(tokenPath[1] ?? ""), form, now());
+      const outcome = await clientCredentialsToken(
+        directory,
+        authority,
+        decodeURIComponent(tokenPath[1] ?? ""),
+        form,
+        now(),
+      );
       record({ method, path, status: outcome.response.status, principal: outcome.principal, scope: outcome.scope });
       send(response, { ...outcome.response, headers: { "cache-control": "no-store, no-cache", pragma: "no-cache" } });
       return;
     }
 
-    let outcome: EmulatorResponse = { status: 404, body: { error: "not_found", error_description: `No emulated endpoint at ${method} ${path}` } };
+    let outcome: EmulatorResponse = {
+      status: 404,
+      body: { error: "not_found", error_description: `No emulated endpoint at ${method} ${path}` },
+    };
     const openId = OPENID_PATH.exec(path);
     const keys = KEYS_PATH.exec(path);
-    if (method === "GET" && openId) outcome = openIdConfiguration(directory, decodeURIComponent(openId[1] ?? ""), origin, now());
+    if (method === "GET" && openId)
+      outcome = openIdConfiguration(directory, decodeURIComponent(openId[1] ?? ""), origin, now());
     else if (method === "GET" && keys) outcome = { status: 200, body: authority.jwks() };
     else if (method === "GET" && path === "/common/discovery/instance") outcome = instanceDiscovery(origin);
     record({ method, path, status: outcome.status });
     send(response, outcome);
   }
 
-  const server: Server = createServer({ key: certificateAuthority.serverKeyPem, cert: certificateAuthority.serverCertPem }, (request, response) => {
-    const url = new URL(request.url ?? "/", origin);
-    const isControl = url.pathname.startsWith(CONTROL_PREFIX);
-    const work = isControl
-      ? LOOPBACK_ADDRESSES.has(request.socket.remoteAddress ?? "")
-        ? handleControl(request, url).then((outcome) => send(response, outcome))
-        : Promise.resolve(send(response, { status: 403, body: { error: "the control API only answers loopback callers" } }))
-      : handleAzure(request, response, url);
-    work.catch((error: unknown) => {
-      if (response.headersSent) return;
-      send(response, { status: 500, body: { error: error instanceof Error ? error.message : "emulator failure" } });
-    });
-  });
+  const server: Server = createServer(
+    { key: certificateAuthority.serverKeyPem, cert: certificateAuthority.serverCertPem },
+    (request, response) => {
+      const url = new URL(request.url ?? "/", origin);
+      const isControl = url.pathname.startsWith(CONTROL_PREFIX);
+      const work = isControl
+        ? LOOPBACK_ADDRESSES.has(request.socket.remoteAddress ?? "")
+          ? handleControl(request, url).then((outcome) => send(response, outcome))
+          : Promise.resolve(
+              send(response, { status: 403, body: { error: "the control API only answers loopback callers" } }),
+            )
+        : handleAzure(request, response, url);
+      work.catch((error: unknown) => {
+        if (response.headersSent) return;
+        send(response, { status: 500, body: { error: error instanceof Error ? error.message : "emulator failure" } });
+      });
+    },
+  );
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once("error", rejectListen);

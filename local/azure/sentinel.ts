@@ -68,7 +68,12 @@ export class ThreatIntelligenceStore {
     const counts = new Map<string, SourceCount>();
     for (const entry of this.objects.values()) {
       const key = `${entry.workspaceId}|${entry.sourcesystem}`;
-      const count = counts.get(key) ?? { workspaceId: entry.workspaceId, sourcesystem: entry.sourcesystem, objects: 0, revoked: 0 };
+      const count = counts.get(key) ?? {
+        workspaceId: entry.workspaceId,
+        sourcesystem: entry.sourcesystem,
+        objects: 0,
+        revoked: 0,
+      };
       count.objects += 1;
       if (entry.object.revoked === true) count.revoked += 1;
       counts.set(key, count);
@@ -152,7 +157,10 @@ export type UploadOutcome = {
   rejectedCount?: number;
 };
 
-async function authenticate(context: UploadContext, authorization: string | undefined): Promise<AccessTokenClaims | undefined> {
+async function authenticate(
+  context: UploadContext,
+  authorization: string | undefined,
+): Promise<AccessTokenClaims | undefined> {
   const match = /^Bearer (\S+)$/i.exec(authorization ?? "");
   if (!match?.[1]) return undefined;
   try {
@@ -169,7 +177,8 @@ export async function handleUpload(context: UploadContext, request: UploadReques
   const principal = `${claims.tid}/${claims.appid}`;
 
   const retryAfterSeconds = context.throttle.admit(principal, context.now.getTime());
-  if (retryAfterSeconds > 0) return { principal, response: throttledResponse(retryAfterSeconds, context.sendRetryAfterHeader) };
+  if (retryAfterSeconds > 0)
+    return { principal, response: throttledResponse(retryAfterSeconds, context.sendRetryAfterHeader) };
 
   if (request.apiVersion !== API_VERSIONS[request.api]) {
     return {
@@ -181,12 +190,26 @@ export async function handleUpload(context: UploadContext, request: UploadReques
     };
   }
   if (!GUID.test(request.workspaceId)) {
-    return { principal, response: badRequest(`The workspace id '${request.workspaceId}' is not a GUID. Use the Log Analytics Workspace ID.`, "InvalidWorkspaceId") };
+    return {
+      principal,
+      response: badRequest(
+        `The workspace id '${request.workspaceId}' is not a GUID. Use the Log Analytics Workspace ID.`,
+        "InvalidWorkspaceId",
+      ),
+    };
   }
   const workspaceId = request.workspaceId.replace(/[{}]/g, "").toLowerCase();
-  const workspace = context.directory.workspaces.find((candidate) => candidate.workspaceId.toLowerCase() === workspaceId);
+  const workspace = context.directory.workspaces.find(
+    (candidate) => candidate.workspaceId.toLowerCase() === workspaceId,
+  );
   if (!workspace) {
-    return { principal, response: { status: 404, body: { error: { code: "WorkspaceNotFound", message: `Workspace '${request.workspaceId}' was not found.` } } } };
+    return {
+      principal,
+      response: {
+        status: 404,
+        body: { error: { code: "WorkspaceNotFound", message: `Workspace '${request.workspaceId}' was not found.` } },
+      },
+    };
   }
   if (workspace.tenantId !== claims.tid || !workspace.sentinelContributors.includes(claims.appid)) {
     return {
@@ -218,7 +241,11 @@ export async function handleUpload(context: UploadContext, request: UploadReques
     return { principal, response: badRequest("The sourcesystem property is required.") };
   }
   if (sourcesystem.length > MAX_SOURCESYSTEM_LENGTH) {
-    return { principal, sourcesystem, response: badRequest(`Source system name is too long. Maximum length is ${MAX_SOURCESYSTEM_LENGTH} characters.`) };
+    return {
+      principal,
+      sourcesystem,
+      response: badRequest(`Source system name is too long. Maximum length is ${MAX_SOURCESYSTEM_LENGTH} characters.`),
+    };
   }
   if (sourcesystem.trim().toLowerCase() === "microsoft sentinel") {
     return { principal, sourcesystem, response: badRequest("Source system name cannot be Microsoft Sentinel.") };
@@ -226,14 +253,20 @@ export async function handleUpload(context: UploadContext, request: UploadReques
   const arrayField = ARRAY_FIELD[request.api];
   const records = fields[arrayField];
   if (!Array.isArray(records)) {
-    return { principal, sourcesystem, response: badRequest(`The ${arrayField} property is required and must be an array.`) };
+    return {
+      principal,
+      sourcesystem,
+      response: badRequest(`The ${arrayField} property is required and must be an array.`),
+    };
   }
   if (records.length > MAX_OBJECTS_PER_REQUEST) {
     return {
       principal,
       sourcesystem,
       objectCount: records.length,
-      response: badRequest(`The request contains ${records.length} objects. The maximum is ${MAX_OBJECTS_PER_REQUEST} objects per request.`),
+      response: badRequest(
+        `The request contains ${records.length} objects. The maximum is ${MAX_OBJECTS_PER_REQUEST} objects per request.`,
+      ),
     };
   }
 

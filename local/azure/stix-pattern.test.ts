@@ -24,7 +24,7 @@ describe("parseStixPattern", () => {
   it.each([
     ["ipv4-addr:value = '1.2.3.4'", "expected '[' or '('"],
     ["[ipv4-addr:value = '1.2.3.4'", "expected ']'"],
-    ["[ipv4-addr:value = \"1.2.3.4\"]", "unexpected character '\"'"],
+    ['[ipv4-addr:value = "1.2.3.4"]', "unexpected character '\"'"],
     ["[file:hashes.SHA-256 = 'abc']", "quote names that contain '-'"],
     ["[url:value = 'a\\nb']", "invalid escape sequence"],
     ["[url:value = 'unterminated]", "unterminated string literal"],

@@ -5,25 +5,30 @@
  */
 
 type TokenKind =
-  | "string"
-  | "int"
-  | "float"
-  | "hex"
-  | "binary"
-  | "timestamp"
-  | "bool"
-  | "keyword"
-  | "identifier"
-  | "punct"
-  | "end";
+  "string" | "int" | "float" | "hex" | "binary" | "timestamp" | "bool" | "keyword" | "identifier" | "punct" | "end";
 
 type Token = { kind: TokenKind; text: string; position: number };
 
 export type PatternParseResult = { ok: true } | { ok: false; error: string };
 
 const KEYWORDS = new Set([
-  "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS",
-  "LAST", "IN", "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+  "AND",
+  "OR",
+  "NOT",
+  "FOLLOWEDBY",
+  "LIKE",
+  "MATCHES",
+  "ISSUPERSET",
+  "ISSUBSET",
+  "EXISTS",
+  "LAST",
+  "IN",
+  "START",
+  "STOP",
+  "SECONDS",
+  "WITHIN",
+  "REPEATS",
+  "TIMES",
 ]);
 const TIMESTAMP = /^t'\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?Z'/;
 const BINARY = /^b'(([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)'/;
@@ -61,12 +66,15 @@ function readToken(rest: string, position: number): Token {
       if (rest[index] === "\\") {
         const escaped = rest[index + 1];
         if (escaped !== "'" && escaped !== "\\") {
-          throw new PatternSyntaxError(`invalid escape sequence at position ${position + index}: only \\' and \\\\ are allowed`);
+          throw new PatternSyntaxError(
+            `invalid escape sequence at position ${position + index}: only \\' and \\\\ are allowed`,
+          );
         }
         index += 2;
       } else index += 1;
     }
-    if (index >= rest.length) throw new PatternSyntaxError(`unterminated string literal starting at position ${position}`);
+    if (index >= rest.length)
+      throw new PatternSyntaxError(`unterminated string literal starting at position ${position}`);
     return { kind: "string", text: rest.slice(0, index + 1), position };
   }
   for (const [kind, expression] of [
@@ -189,7 +197,8 @@ class Parser {
 
   private objectPath(): void {
     const objectType = this.peek();
-    if (objectType.kind !== "identifier") this.fail(`expected an object type such as ipv4-addr, found '${objectType.text || "end of pattern"}'`);
+    if (objectType.kind !== "identifier")
+      this.fail(`expected an object type such as ipv4-addr, found '${objectType.text || "end of pattern"}'`);
     this.index += 1;
     this.expectPunct(":");
     const first = this.peek();
@@ -198,7 +207,8 @@ class Parser {
     for (;;) {
       if (this.acceptPunct(".")) {
         const component = this.peek();
-        if (component.kind === "string" || (component.kind === "identifier" && !component.text.includes("-"))) this.index += 1;
+        if (component.kind === "string" || (component.kind === "identifier" && !component.text.includes("-")))
+          this.index += 1;
         else this.fail(`expected a property name after '.' (quote names that contain '-', e.g. hashes.'SHA-256')`);
       } else if (this.acceptPunct("[")) {
         const selector = this.peek();

@@ -4,7 +4,8 @@ export type UploadApi = "stix-objects" | "legacy-indicators";
 
 export const STIX_API_TYPES = ["indicator", "attack-pattern", "threat-actor", "identity", "relationship"] as const;
 
-const STIX_ID = /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const STIX_ID =
+  /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const STIX_TIMESTAMP = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?Z$/;
 const REQUIRED_BY_TYPE: Record<string, readonly string[]> = {
   indicator: ["pattern", "pattern_type", "valid_from"],
@@ -57,10 +58,15 @@ export function validateStixObject(record: unknown, api: UploadApi): string[] {
   for (const property of ["created", "modified", "valid_from", "valid_until"]) {
     const value = object[property];
     if (value !== undefined && value !== null && (typeof value !== "string" || !STIX_TIMESTAMP.test(value))) {
-      errors.push(propertyError(property, "Must be an RFC 3339 UTC timestamp such as 2024-01-01T00:00:00.000Z.", value));
+      errors.push(
+        propertyError(property, "Must be an RFC 3339 UTC timestamp such as 2024-01-01T00:00:00.000Z.", value),
+      );
     }
   }
-  if (object.confidence !== undefined && !(Number.isInteger(object.confidence) && (object.confidence as number) >= 0 && (object.confidence as number) <= 100)) {
+  if (
+    object.confidence !== undefined &&
+    !(Number.isInteger(object.confidence) && (object.confidence as number) >= 0 && (object.confidence as number) <= 100)
+  ) {
     errors.push(propertyError("confidence", "Must be an integer between 0 and 100.", object.confidence));
   }
   if (object.revoked !== undefined && typeof object.revoked !== "boolean") {

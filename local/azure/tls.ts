@@ -100,7 +100,14 @@ async function readExisting(paths: {
     const isSignedByCa = serverCert.verify(caCert.publicKey);
     const expiresAt = Math.min(Date.parse(caCert.validTo), Date.parse(serverCert.validTo));
     if (!isSignedByCa || expiresAt - Date.now() < RENEW_BEFORE_MS) return undefined;
-    return { caPath: paths.caPath, caCertPem, serverCertPath: paths.serverCertPath, serverKeyPath: paths.serverKeyPath, serverCertPem, serverKeyPem };
+    return {
+      caPath: paths.caPath,
+      caCertPem,
+      serverCertPath: paths.serverCertPath,
+      serverKeyPath: paths.serverKeyPath,
+      serverCertPem,
+      serverKeyPem,
+    };
   } catch {
     return undefined;
   }
@@ -116,7 +123,10 @@ async function writeAtomically(path: string, contents: string): Promise<void> {
  * The value for NODE_EXTRA_CA_CERTS that trusts the local CA. Node takes a single file there, so a CA file the
  * environment already names (a corporate proxy's, say) is kept by writing both into one bundle.
  */
-export async function extraCaCertificatesWithLocalCa(existingPath: string | undefined, dir = ".data/local-ca"): Promise<string> {
+export async function extraCaCertificatesWithLocalCa(
+  existingPath: string | undefined,
+  dir = ".data/local-ca",
+): Promise<string> {
   const authority = await ensureLocalCertificateAuthority(dir);
   if (!existingPath || resolve(existingPath) === authority.caPath) return authority.caPath;
   let existing: string;

@@ -6,10 +6,7 @@ const USAGE = `usage: npm run engine -- [--port 8288] [--schema inngest_engine] 
                       [--poll-interval-ms 100] [--retry-backoff-ms <fixed delay, for tests>]
 Postgres comes from DATABASE_URL; without it, the embedded Postgres under .data/ is started.`;
 
-function positiveInteger(
-  value: string | undefined,
-  flag: string,
-): number | undefined {
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0)
@@ -32,26 +29,17 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const environment = await prepareLocalEnvironment((line) =>
-    console.log(`[inngest-engine] ${line}`),
-  );
+  const environment = await prepareLocalEnvironment((line) => console.log(`[inngest-engine] ${line}`));
   const databaseUrl = environment.databaseUrl;
-  const retryBackoff = positiveInteger(
-    values["retry-backoff-ms"],
-    "--retry-backoff-ms",
-  );
+  const retryBackoff = positiveInteger(values["retry-backoff-ms"], "--retry-backoff-ms");
   const engine = await startEngine({
     port: positiveInteger(values.port, "--port"),
     databaseUrl,
     schema: values.schema,
     appUrls: values["app-url"],
-    pollIntervalMs: positiveInteger(
-      values["poll-interval-ms"],
-      "--poll-interval-ms",
-    ),
+    pollIntervalMs: positiveInteger(values["poll-interval-ms"], "--poll-interval-ms"),
     retryBackoffMs: retryBackoff === undefined ? undefined : () => retryBackoff,
-    log: (message) =>
-      console.log(`[inngest-engine] ${new Date().toISOString()} ${message}`),
+    log: (message) => console.log(`[inngest-engine] ${new Date().toISOString()} ${message}`),
   });
   console.log(`[inngest-engine] listening on ${engine.url}`);
   const shutdown = () => {
@@ -68,9 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `[inngest-engine] ${error instanceof Error ? error.message : String(error)}`,
-  );
+  console.error(`[inngest-engine] ${error instanceof Error ? error.message : String(error)}`);
   console.error(USAGE);
   process.exit(1);
 });

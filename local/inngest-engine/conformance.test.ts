@@ -3,19 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nextCronTime } from "./function-config";
 import { startEngine, type RunningEngine } from "./index";
-import {
-  APP_ID,
-  ExecutionLog,
-  startConformanceApp,
-  type AppServer,
-} from "./test-app";
-import {
-  finishedRunOf,
-  requireTestDatabaseUrl,
-  sendEvents,
-  uniqueSchema,
-  waitFor,
-} from "./test-helpers";
+import { APP_ID, ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
+import { finishedRunOf, requireTestDatabaseUrl, sendEvents, uniqueSchema, waitFor } from "./test-helpers";
 
 const databaseUrl = requireTestDatabaseUrl();
 const schema = uniqueSchema("engine_conformance");
@@ -47,11 +36,7 @@ afterAll(async () => {
   await log?.close();
 });
 
-async function post(
-  path: string,
-  body: string,
-  headers: Record<string, string> = {},
-) {
+async function post(path: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${engine.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -75,9 +60,7 @@ describe("runs driven through the real SDK", () => {
   });
 
   it("runs sequential steps once each and completes with the function's return value", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/sequential" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/sequential" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Completed");
     expect(run.output).toEqual({ first: 1, second: 2 });
@@ -86,20 +69,15 @@ describe("runs driven through the real SDK", () => {
   });
 
   it("runs a parallel group, waits for all of it, then continues", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/parallel" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/parallel" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.output).toEqual({ joined: "xyz" });
-    for (const step of ["x", "y", "z", "join"])
-      expect(await log.count(`parallel.${step}`, run.id)).toBe(1);
+    for (const step of ["x", "y", "z", "join"]) expect(await log.count(`parallel.${step}`, run.id)).toBe(1);
     expect(Object.keys(run.steps)).toHaveLength(4);
   });
 
   it("retries a failing step and then succeeds", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/retried" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/retried" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Completed");
     expect(run.output).toBe("recovered");
@@ -107,89 +85,60 @@ describe("runs driven through the real SDK", () => {
   });
 
   it("fails the run after the last retry, runs onFailure and emits function.finished", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/failing" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/failing" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Failed");
     expect(await log.count("failing.always-fails", run.id)).toBe(2);
     const failures = await waitFor("onFailure to run", async () => {
       const entries = await log.list("failing.onFailure");
-      return entries.find(
-        (entry) =>
-          (entry.detail as { failedRunId: string }).failedRunId === run.id,
-      );
+      return entries.find((entry) => (entry.detail as { failedRunId: string }).failedRunId === run.id);
     });
     expect(failures.detail).toMatchObject({
       message: expect.stringContaining("permanent failure"),
     });
     await waitFor("function.finished for the failed run", async () =>
-      (await log.list("finished")).some(
-        (entry) => (entry.detail as { runId: string }).runId === run.id,
-      ),
+      (await log.list("finished")).some((entry) => (entry.detail as { runId: string }).runId === run.id),
     );
   });
 
   it("does not retry a NonRetriableError", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/non-retriable" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/non-retriable" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Failed");
     expect(await log.count("non-retriable.reject", run.id)).toBe(1);
   });
 
   it("honours RetryAfterError instead of the (fast) backoff table", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/retry-after" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/retry-after" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.output).toBe("done");
-    const calls = (await log.list("retry-after.call")).filter(
-      (entry) => entry.runId === run.id,
-    );
+    const calls = (await log.list("retry-after.call")).filter((entry) => entry.runId === run.id);
     expect(calls).toHaveLength(2);
-    expect(
-      (calls[1]?.atMs ?? 0) - (calls[0]?.atMs ?? 0),
-    ).toBeGreaterThanOrEqual(950);
+    expect((calls[1]?.atMs ?? 0) - (calls[0]?.atMs ?? 0)).toBeGreaterThanOrEqual(950);
   });
 
   it("sleeps between steps", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/sleeper" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/sleeper" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Completed");
-    const [before] = (await log.list("sleeper.before")).filter(
-      (entry) => entry.runId === run.id,
-    );
-    const [after] = (await log.list("sleeper.after")).filter(
-      (entry) => entry.runId === run.id,
-    );
-    expect((after?.atMs ?? 0) - (before?.atMs ?? 0)).toBeGreaterThanOrEqual(
-      1000,
-    );
+    const [before] = (await log.list("sleeper.before")).filter((entry) => entry.runId === run.id);
+    const [after] = (await log.list("sleeper.after")).filter((entry) => entry.runId === run.id);
+    expect((after?.atMs ?? 0) - (before?.atMs ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
   it("fans out with step.sendEvent", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/fan-out", data: { count: 3 } },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/fan-out", data: { count: 3 } }]);
     const run = await finishedRunOf(engine, eventId);
     expect((run.output as { ids: string[] }).ids).toHaveLength(3);
     const children = await waitFor("three child runs", async () => {
       const entries = await log.list("fan-child");
       return entries.length === 3 ? entries : undefined;
     });
-    expect(
-      children.map((entry) => (entry.detail as { index: number }).index).sort(),
-    ).toEqual([0, 1, 2]);
+    expect(children.map((entry) => (entry.detail as { index: number }).index).sort()).toEqual([0, 1, 2]);
   });
 
   it("fails a run that uses an op the engine does not implement, naming it", async () => {
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/waiting" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/waiting" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Failed");
     expect(run.error).toMatchObject({
@@ -218,13 +167,9 @@ describe("flow control", () => {
       const entries = await log.list("throttled.start");
       return entries.length === 4 ? entries : undefined;
     });
-    const keyOf = (entry: { detail: unknown }) =>
-      (entry.detail as { key: string }).key;
-    const aStarts = starts
-      .filter((entry) => keyOf(entry) === "a")
-      .map((entry) => entry.atMs);
-    const bStart =
-      starts.find((entry) => keyOf(entry) === "b")?.atMs ?? Infinity;
+    const keyOf = (entry: { detail: unknown }) => (entry.detail as { key: string }).key;
+    const aStarts = starts.filter((entry) => keyOf(entry) === "a").map((entry) => entry.atMs);
+    const bStart = starts.find((entry) => keyOf(entry) === "b")?.atMs ?? Infinity;
     expect(aStarts).toHaveLength(3);
     expect((aStarts[1] ?? 0) - (aStarts[0] ?? 0)).toBeGreaterThanOrEqual(900);
     expect((aStarts[2] ?? 0) - (aStarts[1] ?? 0)).toBeGreaterThanOrEqual(900);
@@ -242,14 +187,8 @@ describe("flow control", () => {
         data: { key: "k2" },
       })),
     ]);
-    await waitFor(
-      "seven finished work steps",
-      async () => (await log.count("limited.work-end")) === 7,
-    );
-    const intervals = new Map<
-      string,
-      { key: string; start: number; end: number }
-    >();
+    await waitFor("seven finished work steps", async () => (await log.count("limited.work-end")) === 7);
+    const intervals = new Map<string, { key: string; start: number; end: number }>();
     for (const entry of await log.list("limited.work-start")) {
       intervals.set(entry.runId, {
         key: (entry.detail as { key: string }).key,
@@ -262,15 +201,10 @@ describe("flow control", () => {
       if (interval) interval.end = entry.atMs;
     }
     const maxOverlap = (key?: string) => {
-      const selected = [...intervals.values()].filter(
-        (interval) => !key || interval.key === key,
-      );
+      const selected = [...intervals.values()].filter((interval) => !key || interval.key === key);
       return Math.max(
         ...selected.map(
-          (probe) =>
-            selected.filter(
-              (other) => other.start <= probe.start && other.end > probe.start,
-            ).length,
+          (probe) => selected.filter((other) => other.start <= probe.start && other.end > probe.start).length,
         ),
       );
     };
@@ -295,39 +229,27 @@ describe("flow control", () => {
   });
 
   it("cancelOn stops the matching run before its later steps and leaves others alone", async () => {
-    const [cancelledEvent = "", otherEvent = ""] = await sendEvents(
-      engine.url,
-      [
-        { name: "test/cancellable", data: { orderId: "o1" } },
-        { name: "test/cancellable", data: { orderId: "o2" } },
-      ],
-    );
+    const [cancelledEvent = "", otherEvent = ""] = await sendEvents(engine.url, [
+      { name: "test/cancellable", data: { orderId: "o1" } },
+      { name: "test/cancellable", data: { orderId: "o2" } },
+    ]);
     await waitFor("both runs to sleep", async () => {
       const runs = [
         ...(await engine.runs.list({ eventId: cancelledEvent })),
         ...(await engine.runs.list({ eventId: otherEvent })),
       ];
-      return (
-        runs.length === 2 &&
-        runs.every((run) => Object.keys(run.steps).length === 1)
-      );
+      return runs.length === 2 && runs.every((run) => Object.keys(run.steps).length === 1);
     });
-    await sendEvents(engine.url, [
-      { name: "test/cancel", data: { orderId: "o1" } },
-    ]);
+    await sendEvents(engine.url, [{ name: "test/cancel", data: { orderId: "o1" } }]);
     const cancelled = await finishedRunOf(engine, cancelledEvent);
     expect(cancelled.status).toBe("Cancelled");
     const [other] = await engine.runs.list({ eventId: otherEvent });
     expect(other?.status).toBe("Running");
     expect(await log.count("cancellable.second", cancelled.id)).toBe(0);
     await waitFor("function.finished for the cancelled run", async () =>
-      (await log.list("finished")).some(
-        (entry) => (entry.detail as { runId: string }).runId === cancelled.id,
-      ),
+      (await log.list("finished")).some((entry) => (entry.detail as { runId: string }).runId === cancelled.id),
     );
-    await sendEvents(engine.url, [
-      { name: "test/cancel", data: { orderId: "o2" } },
-    ]);
+    await sendEvents(engine.url, [{ name: "test/cancel", data: { orderId: "o2" } }]);
     expect((await finishedRunOf(engine, otherEvent)).status).toBe("Cancelled");
   });
 });
@@ -339,13 +261,9 @@ describe("failure paths", () => {
   beforeAll(async () => {
     fakeApp = createServer((_req, res) => {
       fakeCalls += 1;
-      res
-        .writeHead(200, { "content-type": "text/html" })
-        .end("<html>not an SDK</html>");
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>not an SDK</html>");
     });
-    await new Promise<void>((resolve) =>
-      fakeApp.listen(0, "127.0.0.1", () => resolve()),
-    );
+    await new Promise<void>((resolve) => fakeApp.listen(0, "127.0.0.1", () => resolve()));
   });
 
   afterAll(async () => {
@@ -378,9 +296,7 @@ describe("failure paths", () => {
       }),
     );
     expect(registered.status).toBe(200);
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/impostor" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/impostor" }]);
     const run = await finishedRunOf(engine, eventId);
     expect(run.status).toBe("Failed");
     expect(run.error).toMatchObject({ name: "NonSdkResponse" });
@@ -417,26 +333,13 @@ describe("failure paths", () => {
           },
         ],
       });
-    const badPeriod = await post(
-      "/fn/register",
-      fn({ throttle: { limit: 1, period: "soon" } }),
-    );
+    const badPeriod = await post("/fn/register", fn({ throttle: { limit: 1, period: "soon" } }));
     expect(badPeriod.status).toBe(400);
     expect(badPeriod.body.error).toContain('function "bad-fn" throttle.period');
-    const unsupported = await post(
-      "/fn/register",
-      fn({ debounce: { period: "5s" } }),
-    );
-    expect(unsupported.body.error).toBe(
-      'function "bad-fn" debounce: not supported by the local engine',
-    );
-    const badExpression = await post(
-      "/fn/register",
-      fn({ concurrency: { limit: 1, key: "event.data.((" } }),
-    );
-    expect(badExpression.body.error).toContain(
-      'function "bad-fn" concurrency[0].key: invalid expression',
-    );
+    const unsupported = await post("/fn/register", fn({ debounce: { period: "5s" } }));
+    expect(unsupported.body.error).toBe('function "bad-fn" debounce: not supported by the local engine');
+    const badExpression = await post("/fn/register", fn({ concurrency: { limit: 1, key: "event.data.((" } }));
+    expect(badExpression.body.error).toContain('function "bad-fn" concurrency[0].key: invalid expression');
     const cloud = await post("/fn/register", fn({}), {
       "x-inngest-expected-server-kind": "cloud",
     });
@@ -454,10 +357,7 @@ describe("failure paths", () => {
   });
 
   it("reports a failed on-demand sync of an unreachable app", async () => {
-    const response = await post(
-      "/apps/sync",
-      JSON.stringify({ url: "http://127.0.0.1:1/api/inngest" }),
-    );
+    const response = await post("/apps/sync", JSON.stringify({ url: "http://127.0.0.1:1/api/inngest" }));
     expect(response.status).toBe(502);
   });
 });
@@ -481,8 +381,6 @@ describe("cron", () => {
       hour: "2-digit",
       minute: "2-digit",
     });
-    expect(
-      localTime.format(new Date(String(run?.event.data.scheduledAt))),
-    ).toBe("09:30");
+    expect(localTime.format(new Date(String(run?.event.data.scheduledAt)))).toBe("09:30");
   });
 });

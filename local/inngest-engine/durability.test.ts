@@ -3,20 +3,9 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  startEngine,
-  type RunFilter,
-  type RunningEngine,
-  type RunView,
-} from "./index";
+import { startEngine, type RunFilter, type RunningEngine, type RunView } from "./index";
 import { ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
-import {
-  finishedRunOf,
-  requireTestDatabaseUrl,
-  sendEvents,
-  uniqueSchema,
-  waitFor,
-} from "./test-helpers";
+import { finishedRunOf, requireTestDatabaseUrl, sendEvents, uniqueSchema, waitFor } from "./test-helpers";
 
 const databaseUrl = requireTestDatabaseUrl();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,9 +22,7 @@ afterAll(() => {
 
 async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve()),
-  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (!address || typeof address === "string") throw new Error("no port");
@@ -43,28 +30,17 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a tsx script and resolves once it prints its "listening on" line. */
-async function spawnListening(
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<ChildProcess> {
+async function spawnListening(script: string, args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
   // Node itself with tsx's loader, not the tsx binary: the binary forks a grandchild that SIGKILL would orphan.
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(here, script), ...args],
-    {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, script), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${script} did not start: ${output}`)),
-      20_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("listening on")) {
@@ -91,9 +67,7 @@ async function killHard(child: ChildProcess): Promise<void> {
 /** The engine under test is a child process here, so its runs are read through the HTTP runs API. */
 function httpRunsReader(engineUrl: string): Pick<RunningEngine, "runs"> {
   const list = async (filter: RunFilter = {}) => {
-    const query = new URLSearchParams(
-      filter.eventId ? { event_id: filter.eventId } : {},
-    );
+    const query = new URLSearchParams(filter.eventId ? { event_id: filter.eventId } : {});
     const response = await fetch(`${engineUrl}/runs?${query.toString()}`);
     return ((await response.json()) as { runs: RunView[] }).runs;
   };
@@ -131,15 +105,9 @@ describe("durability", () => {
       "50",
     ];
     const env = { DATABASE_URL: databaseUrl };
-    const firstEngine = await spawnListening(
-      "cli.ts",
-      [...engineArgs, "--app-url", app.url],
-      env,
-    );
+    const firstEngine = await spawnListening("cli.ts", [...engineArgs, "--app-url", app.url], env);
 
-    const [eventId = ""] = await sendEvents(engineUrl, [
-      { name: "test/durable" },
-    ]);
+    const [eventId = ""] = await sendEvents(engineUrl, [{ name: "test/durable" }]);
     const runId = await waitFor("step two to be executing", async () => {
       const [entry] = await log.list("durable.two");
       return entry?.runId;
@@ -185,9 +153,7 @@ describe("durability", () => {
     const firstApp = await spawnListening("test-app-server.ts", appArgs);
     await engine.sync(`http://127.0.0.1:${appPort}/api/inngest`);
 
-    const [eventId = ""] = await sendEvents(engine.url, [
-      { name: "test/durable" },
-    ]);
+    const [eventId = ""] = await sendEvents(engine.url, [{ name: "test/durable" }]);
     const runId = await waitFor("step two to be executing", async () => {
       const [entry] = await log.list("durable.two");
       return entry?.runId;

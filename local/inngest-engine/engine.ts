@@ -100,9 +100,7 @@ function toView(row: RunRow): RunView {
 }
 
 function isTerminal(status: RunStatus): boolean {
-  return (
-    status === "Completed" || status === "Failed" || status === "Cancelled"
-  );
+  return status === "Completed" || status === "Failed" || status === "Cancelled";
 }
 
 function errorOf(error: unknown): { name: string; message: string } {
@@ -114,10 +112,7 @@ function errorOf(error: unknown): { name: string; message: string } {
 export class Engine {
   private readonly sql: Sql;
   private functions = new Map<string, FunctionDefinition>();
-  private readonly inFlight = new Map<
-    string,
-    { promise: Promise<void>; abort: AbortController }
-  >();
+  private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   /**
    * Items whose dispatch has finished stay in `inFlight` until the next tick starts: a tick that read the
    * queue before the dispatch committed its outcome would otherwise send the same item a second time.
@@ -144,16 +139,12 @@ export class Engine {
     this.isClosed = true;
     clearTimeout(this.timer);
     for (const { abort } of this.inFlight.values()) abort.abort();
-    await Promise.allSettled(
-      [...this.inFlight.values()].map(({ promise }) => promise),
-    );
+    await Promise.allSettled([...this.inFlight.values()].map(({ promise }) => promise));
     await this.sql.end({ timeout: 5 });
   }
 
   private async reloadFunctions(): Promise<void> {
-    this.functions = new Map(
-      (await loadFunctions(this.sql)).map((fn) => [fn.id, fn]),
-    );
+    this.functions = new Map((await loadFunctions(this.sql)).map((fn) => [fn.id, fn]));
   }
 
   /** Replaces an app's functions (an app is identified by its name, so a new URL re-points it). */
@@ -162,28 +153,19 @@ export class Engine {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       // An issue about the body as a whole has an empty path.
-      const field =
-        issue && issue.path.length > 0 ? issue.path.join(".") : "body";
+      const field = issue && issue.path.length > 0 ? issue.path.join(".") : "body";
       throw new RegistrationError(`${field}: ${issue?.message ?? "invalid"}`);
     }
     const definitions = this.normaliseAll(parsed.data);
     const now = this.config.now();
     const modified = await this.sql.begin(async (tx) => {
-      const existing = await tx<
-        { id: string; definition: FunctionDefinition }[]
-      >`
+      const existing = await tx<{ id: string; definition: FunctionDefinition }[]>`
         select id, definition from functions where app_name = ${parsed.data.appName}`;
       const previous = new Map(existing.map((row) => [row.id, row.definition]));
       // jsonb reorders keys and drops undefined ones, so compare structurally against the JSON form.
       const isModified =
         previous.size !== definitions.length ||
-        definitions.some(
-          (fn) =>
-            !isDeepStrictEqual(
-              previous.get(fn.id),
-              JSON.parse(JSON.stringify(fn)),
-            ),
-        );
+        definitions.some((fn) => !isDeepStrictEqual(previous.get(fn.id), JSON.parse(JSON.stringify(fn))));
       await tx`
         insert into apps (name, url, synced_at) values (${parsed.data.appName}, ${parsed.data.url}, ${now})
         on conflict (name) do update set url = excluded.url, synced_at = excluded.synced_at`;
@@ -210,9 +192,7 @@ export class Engine {
       return isModified;
     });
     await this.reloadFunctions();
-    this.config.log(
-      `synced app "${parsed.data.appName}" at ${parsed.data.url}: ${definitions.length} function(s)`,
-    );
+    this.config.log(`synced app "${parsed.data.appName}" at ${parsed.data.url}: ${definitions.length} function(s)`);
     return { modified };
   }
 
@@ -242,10 +222,7 @@ export class Engine {
       signal: AbortSignal.timeout(this.config.requestTimeoutMs),
     });
     const text = await response.text();
-    if (!response.ok)
-      throw new Error(
-        `sync of ${appUrl} failed: ${response.status} ${text.slice(0, 500)}`,
-      );
+    if (!response.ok) throw new Error(`sync of ${appUrl} failed: ${response.status} ${text.slice(0, 500)}`);
     if (response.headers.get("x-inngest-sync-kind") !== "in_band") return;
     const body = JSON.parse(text) as {
       app_id?: unknown;
@@ -260,10 +237,7 @@ export class Engine {
   }
 
   /** Stores and routes events; ids already seen within 24 h are acknowledged but not routed again. */
-  async ingest(
-    events: IncomingEvent[],
-    idFor: (index: number) => string | undefined,
-  ): Promise<string[]> {
+  async ingest(events: IncomingEvent[], idFor: (index: number) => string | undefined): Promise<string[]> {
     const now = this.config.now();
     const ids = await this.sql.begin(async (tx) => {
       const assigned: string[] = [];
@@ -285,11 +259,7 @@ export class Engine {
     return ids;
   }
 
-  private async storeAndRoute(
-    tx: TransactionSql,
-    event: EventPayload,
-    now: Date,
-  ): Promise<void> {
+  private async storeAndRoute(tx: TransactionSql, event: EventPayload, now: Date): Promise<void> {
     const inserted = await tx`
       insert into events (id, name, payload, received_at) values (${event.id}, ${event.name}, ${tx.json(asJson(event))}, ${now})
       on conflict (id) do nothing returning id`;
@@ -299,21 +269,14 @@ export class Engine {
       const isTriggered = fn.eventTriggers.some(
         (trigger) =>
           matchesEventName(trigger.event, event.name) &&
-          (!trigger.expression ||
-            evaluateCondition(trigger.expression, { event })),
+          (!trigger.expression || evaluateCondition(trigger.expression, { event })),
       );
       if (isTriggered) await this.createRun(tx, fn, event, now);
     }
   }
 
-  private async applyCancellations(
-    tx: TransactionSql,
-    event: EventPayload,
-    now: Date,
-  ): Promise<void> {
-    const pauses = await tx<
-      { run_id: string; expression: string | null; run_event: EventPayload }[]
-    >`
+  private async applyCancellations(tx: TransactionSql, event: EventPayload, now: Date): Promise<void> {
+    const pauses = await tx<{ run_id: string; expression: string | null; run_event: EventPayload }[]>`
       select p.run_id, p.expression, r.event as run_event
       from cancel_pauses p join runs r on r.id = p.run_id
       where p.event_name = ${event.name} and p.expires_at > ${now}
@@ -345,12 +308,7 @@ export class Engine {
     }
   }
 
-  private async createRun(
-    tx: TransactionSql,
-    fn: FunctionDefinition,
-    event: EventPayload,
-    now: Date,
-  ): Promise<void> {
+  private async createRun(tx: TransactionSql, fn: FunctionDefinition, event: EventPayload, now: Date): Promise<void> {
     if (fn.rateLimit) {
       const key = `rate:${fn.id}:${fn.rateLimit.key ? evaluateKey(fn.rateLimit.key, { event }) : ""}`;
       const capacity = Math.floor(fn.rateLimit.limit / 10) + 1;
@@ -367,9 +325,7 @@ export class Engine {
     const runId = newUlid(now);
     const concurrencyKeys = fn.concurrency.map((limit) => {
       const value = limit.key ? evaluateKey(limit.key, { event }) : "";
-      return limit.scope === "fn"
-        ? `fn:${fn.id}:${limit.key ?? ""}:${value}`
-        : `${limit.scope}:${value}`;
+      return limit.scope === "fn" ? `fn:${fn.id}:${limit.key ?? ""}:${value}` : `${limit.scope}:${value}`;
     });
     await tx`
       insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, created_at)
@@ -406,20 +362,12 @@ export class Engine {
       events: run.events,
     };
     const emit = (name: string, data: Record<string, unknown>) =>
-      this.storeAndRoute(
-        tx,
-        { id: newUlid(now), name, data, ts: now.getTime(), user: {} },
-        now,
-      );
-    if (status === "Failed")
-      await emit(FAILED_EVENT, { ...base, error: result.error });
-    if (status === "Cancelled")
-      await emit(CANCELLED_EVENT, { ...base, error: result.error });
+      this.storeAndRoute(tx, { id: newUlid(now), name, data, ts: now.getTime(), user: {} }, now);
+    if (status === "Failed") await emit(FAILED_EVENT, { ...base, error: result.error });
+    if (status === "Cancelled") await emit(CANCELLED_EVENT, { ...base, error: result.error });
     await emit(FINISHED_EVENT, {
       ...base,
-      ...(status === "Completed"
-        ? { result: result.output }
-        : { error: result.error }),
+      ...(status === "Completed" ? { result: result.output } : { error: result.error }),
       _inngest: { status },
     });
   }
@@ -441,8 +389,7 @@ export class Engine {
     try {
       await this.tick();
     } catch (error) {
-      if (!this.isClosed)
-        this.config.log(`engine tick failed: ${errorOf(error).message}`);
+      if (!this.isClosed) this.config.log(`engine tick failed: ${errorOf(error).message}`);
     } finally {
       this.isTicking = false;
       const again = this.isTickRequested;
@@ -478,10 +425,7 @@ export class Engine {
         continue;
       }
       const slots = this.slotKeys(fn, item);
-      if (
-        !slots.every(([key, limit]) => (this.slotsInUse.get(key) ?? 0) < limit)
-      )
-        continue;
+      if (!slots.every(([key, limit]) => (this.slotsInUse.get(key) ?? 0) < limit)) continue;
       if (item.kind === "start" && fn.throttle) {
         const throttleKey = `throttle:${fn.id}:${fn.throttle.key ? evaluateKey(fn.throttle.key, { event: item.event }) : ""}`;
         if (throttledKeys.has(throttleKey)) continue;
@@ -497,12 +441,10 @@ export class Engine {
           continue;
         }
       }
-      for (const [key] of slots)
-        this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 0) + 1);
+      for (const [key] of slots) this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 0) + 1);
       const abort = new AbortController();
       const promise = this.dispatch(item, fn, abort.signal).finally(() => {
-        for (const [key] of slots)
-          this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
+        for (const [key] of slots) this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
         this.settledItems.add(item.id);
         this.kick();
       });
@@ -518,9 +460,7 @@ export class Engine {
   }
 
   private async fireCrons(now: Date): Promise<void> {
-    const due = await this.sql<
-      { function_id: string; cron: string; next_at: Date }[]
-    >`
+    const due = await this.sql<{ function_id: string; cron: string; next_at: Date }[]>`
       select function_id, cron, next_at from cron_schedules where next_at <= ${now}`;
     for (const schedule of due) {
       const fn = this.functions.get(schedule.function_id);
@@ -554,8 +494,7 @@ export class Engine {
     await this.sql`delete from cancel_pauses where expires_at <= ${now}`;
     if (now.getTime() - this.lastEventPurgeMs < 60_000) return;
     this.lastEventPurgeMs = now.getTime();
-    await this
-      .sql`delete from events where received_at < ${new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)}`;
+    await this.sql`delete from events where received_at < ${new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)}`;
   }
 
   private async failUnregistered(item: DueItem): Promise<void> {
@@ -577,14 +516,7 @@ export class Engine {
       const run = await lockRun(tx, item.run_id);
       await tx`delete from queue_items where id = ${item.id}`;
       if (!run || isTerminal(run.status)) return;
-      await this.saveProgress(
-        tx,
-        run,
-        { [item.step_id]: null },
-        [item.step_id],
-        run.disable_immediate_execution,
-        now,
-      );
+      await this.saveProgress(tx, run, { [item.step_id]: null }, [item.step_id], run.disable_immediate_execution, now);
     });
   }
 
@@ -598,10 +530,7 @@ export class Engine {
     now: Date,
   ): Promise<void> {
     const steps = { ...run.steps, ...newSteps };
-    const stack = [
-      ...run.stack,
-      ...completed.filter((id) => !run.stack.includes(id)),
-    ];
+    const stack = [...run.stack, ...completed.filter((id) => !run.stack.includes(id))];
     await tx`
       update runs set steps = ${tx.json(asJson(steps))}, stack = ${tx.json(asJson(stack))},
                       disable_immediate_execution = ${disableImmediateExecution}
@@ -618,51 +547,33 @@ export class Engine {
       });
   }
 
-  private async dispatch(
-    item: DueItem,
-    fn: FunctionDefinition,
-    signal: AbortSignal,
-  ): Promise<void> {
+  private async dispatch(item: DueItem, fn: FunctionDefinition, signal: AbortSignal): Promise<void> {
     try {
-      const [run] = await this.sql<
-        RunRow[]
-      >`select * from runs where id = ${item.run_id}`;
+      const [run] = await this.sql<RunRow[]>`select * from runs where id = ${item.run_id}`;
       if (!run || isTerminal(run.status)) {
         await this.sql`delete from queue_items where id = ${item.id}`;
         return;
       }
       if (item.kind === "start") {
-        await this
-          .sql`update runs set status = 'Running', started_at = ${this.config.now()} where id = ${run.id}`;
-        await this
-          .sql`update queue_items set kind = 'discovery' where id = ${item.id}`;
+        await this.sql`update runs set status = 'Running', started_at = ${this.config.now()} where id = ${run.id}`;
+        await this.sql`update queue_items set kind = 'discovery' where id = ${item.id}`;
       }
       const outcome = await this.call(run, item, fn, signal);
       if (signal.aborted) return;
       await this.applyOutcome(item, fn, outcome);
     } catch (error) {
       if (signal.aborted || this.isClosed) return;
-      this.config.log(
-        `run ${item.run_id}: engine error, will retry: ${errorOf(error).message}`,
-      );
+      this.config.log(`run ${item.run_id}: engine error, will retry: ${errorOf(error).message}`);
       await this.sql`
         update queue_items set run_at = ${new Date(this.config.now().getTime() + INTERNAL_ERROR_DELAY_MS)}
         where id = ${item.id}`.catch(() => undefined);
     }
   }
 
-  private async call(
-    run: RunRow,
-    item: DueItem,
-    fn: FunctionDefinition,
-    signal: AbortSignal,
-  ): Promise<CallOutcome> {
+  private async call(run: RunRow, item: DueItem, fn: FunctionDefinition, signal: AbortSignal): Promise<CallOutcome> {
     const url = new URL(fn.url);
     url.searchParams.set("fnId", fn.id);
-    url.searchParams.set(
-      "stepId",
-      item.kind === "step" ? item.step_id : "step",
-    );
+    url.searchParams.set("stepId", item.kind === "step" ? item.step_id : "step");
     // ctx.fn_id is deliberately absent: its presence switches SDK v4 into checkpointing mode.
     const body = {
       event: run.event,
@@ -689,19 +600,10 @@ export class Engine {
           "x-inngest-step-id": item.kind === "step" ? item.step_id : "step",
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.any([
-          signal,
-          AbortSignal.timeout(this.config.requestTimeoutMs),
-        ]),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.requestTimeoutMs)]),
       });
       const text = await response.text();
-      return interpretResponse(
-        response.status,
-        response.headers,
-        text,
-        url.toString(),
-        this.config.now(),
-      );
+      return interpretResponse(response.status, response.headers, text, url.toString(), this.config.now());
     } catch (error) {
       if (signal.aborted) throw error;
       return {
@@ -715,11 +617,7 @@ export class Engine {
     }
   }
 
-  private async applyOutcome(
-    item: DueItem,
-    fn: FunctionDefinition,
-    outcome: CallOutcome,
-  ): Promise<void> {
+  private async applyOutcome(item: DueItem, fn: FunctionDefinition, outcome: CallOutcome): Promise<void> {
     const now = this.config.now();
     await this.sql.begin(async (tx) => {
       const run = await lockRun(tx, item.run_id);
@@ -728,32 +626,17 @@ export class Engine {
         return;
       }
       const retry = async (retryAt: Date | undefined) => {
-        const at =
-          retryAt ??
-          new Date(now.getTime() + this.config.retryBackoffMs(item.attempt));
+        const at = retryAt ?? new Date(now.getTime() + this.config.retryBackoffMs(item.attempt));
         await tx`update queue_items set attempt = ${item.attempt + 1}, run_at = ${at} where id = ${item.id}`;
       };
       const hasAttemptsLeft = item.attempt + 1 < fn.maxAttempts;
       if (outcome.type === "complete") {
-        await this.finishRun(
-          tx,
-          run,
-          "Completed",
-          { output: outcome.output },
-          now,
-        );
+        await this.finishRun(tx, run, "Completed", { output: outcome.output }, now);
         return;
       }
       if (outcome.type === "error") {
         if (!outcome.noRetry && hasAttemptsLeft) await retry(outcome.retryAt);
-        else
-          await this.finishRun(
-            tx,
-            run,
-            "Failed",
-            { error: outcome.error },
-            now,
-          );
+        else await this.finishRun(tx, run, "Failed", { error: outcome.error }, now);
         return;
       }
       const stepError = outcome.ops.find((op) => op.op === "StepError");
@@ -769,12 +652,7 @@ export class Engine {
     });
   }
 
-  private async applyOps(
-    tx: TransactionSql,
-    run: RunRow,
-    ops: Op[],
-    now: Date,
-  ): Promise<void> {
+  private async applyOps(tx: TransactionSql, run: RunRow, ops: Op[], now: Date): Promise<void> {
     const newSteps: Record<string, StepValue> = {};
     const completed: string[] = [];
     for (const op of ops) {
@@ -798,21 +676,12 @@ export class Engine {
             });
           break;
         case "Sleep": {
-          const target =
-            typeof op.opts?.duration === "string"
-              ? op.opts.duration
-              : (op.name ?? "");
+          const target = typeof op.opts?.duration === "string" ? op.opts.duration : (op.name ?? "");
           let wakeAt: Date;
           try {
             wakeAt = resolveWakeTime(target, now);
           } catch (error) {
-            await this.finishRun(
-              tx,
-              run,
-              "Failed",
-              { error: errorOf(error) },
-              now,
-            );
+            await this.finishRun(tx, run, "Failed", { error: errorOf(error) }, now);
             return;
           }
           await enqueue(tx, {
@@ -824,13 +693,7 @@ export class Engine {
           break;
         }
         case "RunComplete":
-          await this.finishRun(
-            tx,
-            run,
-            "Completed",
-            { output: op.data ?? null },
-            now,
-          );
+          await this.finishRun(tx, run, "Completed", { output: op.data ?? null }, now);
           return;
         default: {
           const step = op.displayName ?? op.name ?? op.id;
@@ -843,14 +706,7 @@ export class Engine {
         }
       }
     }
-    await this.saveProgress(
-      tx,
-      run,
-      newSteps,
-      completed,
-      run.disable_immediate_execution || ops.length > 1,
-      now,
-    );
+    await this.saveProgress(tx, run, newSteps, completed, run.disable_immediate_execution || ops.length > 1, now);
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunView[]> {
@@ -865,9 +721,7 @@ export class Engine {
   }
 
   async getRun(runId: string): Promise<RunView | undefined> {
-    const [row] = await this.sql<
-      RunRow[]
-    >`select * from runs where id = ${runId}`;
+    const [row] = await this.sql<RunRow[]>`select * from runs where id = ${runId}`;
     return row && toView(row);
   }
 }
@@ -878,7 +732,5 @@ export class RegistrationError extends Error {
 
 /** Trigger names are exact, except a trailing "/*" or "*" wildcard such as "app/*". */
 function matchesEventName(pattern: string, name: string): boolean {
-  return pattern.endsWith("*")
-    ? name.startsWith(pattern.slice(0, -1))
-    : pattern === name;
+  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }

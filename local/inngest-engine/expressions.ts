@@ -18,10 +18,9 @@ export function assertValidExpression(source: string, field: string): void {
   try {
     compile(source);
   } catch (error) {
-    throw new Error(
-      `${field}: invalid expression "${source}": ${(error as Error).message.split("\n")[0]}`,
-      { cause: error },
-    );
+    throw new Error(`${field}: invalid expression "${source}": ${(error as Error).message.split("\n")[0]}`, {
+      cause: error,
+    });
   }
 }
 
@@ -29,10 +28,7 @@ export function assertValidExpression(source: string, field: string): void {
  * Conditions (`if` on triggers and cancelOn) are true only when the expression yields boolean true; a missing
  * field is an evaluation error in CEL, and Inngest treats such an event as not matching.
  */
-export function evaluateCondition(
-  source: string,
-  bindings: Record<string, unknown>,
-): boolean {
+export function evaluateCondition(source: string, bindings: Record<string, unknown>): boolean {
   try {
     return compile(source)(bindings) === true;
   } catch {
@@ -44,19 +40,11 @@ export function evaluateCondition(
  * Keys (throttle, concurrency, rate limit) become strings. A key that cannot be evaluated (field missing)
  * collapses to the empty key, so such runs still share one bucket instead of escaping the limit.
  */
-export function evaluateKey(
-  source: string,
-  bindings: Record<string, unknown>,
-): string {
+export function evaluateKey(source: string, bindings: Record<string, unknown>): string {
   try {
     const value: unknown = compile(source)(bindings);
     if (typeof value === "string") return value;
-    if (
-      typeof value === "bigint" ||
-      typeof value === "number" ||
-      typeof value === "boolean"
-    )
-      return String(value);
+    if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") return String(value);
     return JSON.stringify(value) ?? "";
   } catch {
     return "";

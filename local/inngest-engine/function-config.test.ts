@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  nextCronTime,
-  normaliseFunction,
-  registerBodySchema,
-} from "./function-config";
+import { nextCronTime, normaliseFunction, registerBodySchema } from "./function-config";
 
 function rawFunction(extra: Record<string, unknown> = {}) {
   const body = registerBodySchema.parse({
@@ -48,19 +44,14 @@ describe("function config", () => {
   });
 
   it("normalises every concurrency shape and drops a zero (unlimited) limit", () => {
-    expect(
-      normaliseFunction(rawFunction({ concurrency: 3 }), "app").concurrency,
-    ).toEqual([{ limit: 3, key: undefined, scope: "fn" }]);
-    expect(
-      normaliseFunction(rawFunction({ concurrency: 0 }), "app").concurrency,
-    ).toEqual([]);
+    expect(normaliseFunction(rawFunction({ concurrency: 3 }), "app").concurrency).toEqual([
+      { limit: 3, key: undefined, scope: "fn" },
+    ]);
+    expect(normaliseFunction(rawFunction({ concurrency: 0 }), "app").concurrency).toEqual([]);
     expect(
       normaliseFunction(
         rawFunction({
-          concurrency: [
-            { limit: 1, key: "event.data.orgId", scope: "env" },
-            { limit: 5 },
-          ],
+          concurrency: [{ limit: 1, key: "event.data.orgId", scope: "env" }, { limit: 5 }],
         }),
         "app",
       ).concurrency,
@@ -68,36 +59,22 @@ describe("function config", () => {
   });
 
   it("rejects env/account concurrency without a key", () => {
-    expect(() =>
-      normaliseFunction(
-        rawFunction({ concurrency: { limit: 1, scope: "account" } }),
-        "app",
-      ),
-    ).toThrow(
+    expect(() => normaliseFunction(rawFunction({ concurrency: { limit: 1, scope: "account" } }), "app")).toThrow(
       'function "app-fn" concurrency[0].key: required for scope "account"',
     );
   });
 
   it("rejects bad cron triggers and cancel timeouts with the field", () => {
-    expect(() =>
-      normaliseFunction(
-        rawFunction({ triggers: [{ cron: "not a cron" }] }),
-        "app",
-      ),
-    ).toThrow('function "app-fn" triggers[0].cron: invalid cron');
-    expect(() =>
-      normaliseFunction(
-        rawFunction({ cancel: [{ event: "x", timeout: "forever" }] }),
-        "app",
-      ),
-    ).toThrow('function "app-fn" cancel[0].timeout');
+    expect(() => normaliseFunction(rawFunction({ triggers: [{ cron: "not a cron" }] }), "app")).toThrow(
+      'function "app-fn" triggers[0].cron: invalid cron',
+    );
+    expect(() => normaliseFunction(rawFunction({ cancel: [{ event: "x", timeout: "forever" }] }), "app")).toThrow(
+      'function "app-fn" cancel[0].timeout',
+    );
   });
 
   it("turns idempotency into a 24 h rate limit of one per key", () => {
-    expect(
-      normaliseFunction(rawFunction({ idempotency: "event.data.id" }), "app")
-        .rateLimit,
-    ).toEqual({
+    expect(normaliseFunction(rawFunction({ idempotency: "event.data.id" }), "app").rateLimit).toEqual({
       limit: 1,
       periodMs: 24 * 60 * 60 * 1000,
       key: "event.data.id",
@@ -105,16 +82,10 @@ describe("function config", () => {
   });
 
   it("computes cron times in the TZ= zone", () => {
-    const next = nextCronTime(
-      "TZ=America/New_York 0 12 * * *",
-      new Date("2030-06-01T00:00:00Z"),
-    );
+    const next = nextCronTime("TZ=America/New_York 0 12 * * *", new Date("2030-06-01T00:00:00Z"));
     expect(next?.toISOString()).toBe("2030-06-01T16:00:00.000Z");
-    expect(
-      nextCronTime(
-        "0 12 * * *",
-        new Date("2030-06-01T00:00:00Z"),
-      )?.toISOString(),
-    ).toBe("2030-06-01T12:00:00.000Z");
+    expect(nextCronTime("0 12 * * *", new Date("2030-06-01T00:00:00Z"))?.toISOString()).toBe(
+      "2030-06-01T12:00:00.000Z",
+    );
   });
 });

@@ -27,9 +27,7 @@ const functionSchema = z.object({
     z.string(),
     z.object({
       runtime: z.object({ url: z.url() }),
-      retries: z
-        .object({ attempts: z.number().int().min(0).max(20) })
-        .optional(),
+      retries: z.object({ attempts: z.number().int().min(0).max(20) }).optional(),
     }),
   ),
   throttle: z
@@ -49,11 +47,7 @@ const functionSchema = z.object({
     .optional(),
   idempotency: z.string().optional(),
   concurrency: z
-    .union([
-      z.number().int().min(0),
-      concurrencyLimitSchema,
-      z.array(concurrencyLimitSchema).max(2),
-    ])
+    .union([z.number().int().min(0), concurrencyLimitSchema, z.array(concurrencyLimitSchema).max(2)])
     .optional(),
   cancel: z
     .array(
@@ -105,52 +99,32 @@ export interface FunctionDefinition {
 export const DEFAULT_RETRIES = 4;
 const DEFAULT_CANCEL_TIMEOUT_MS = 365 * 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_PERIOD_MS = 24 * 60 * 60 * 1000;
-const UNSUPPORTED_OPTIONS = [
-  "batchEvents",
-  "debounce",
-  "singleton",
-  "priority",
-  "timeouts",
-] as const;
+const UNSUPPORTED_OPTIONS = ["batchEvents", "debounce", "singleton", "priority", "timeouts"] as const;
 
 export function parseCronTrigger(cron: string): {
   pattern: string;
   timezone?: string;
 } {
   const match = /^(?:CRON_)?TZ=(\S+)\s+(.+)$/.exec(cron.trim());
-  return match
-    ? { pattern: match[2] ?? "", timezone: match[1] }
-    : { pattern: cron.trim() };
+  return match ? { pattern: match[2] ?? "", timezone: match[1] } : { pattern: cron.trim() };
 }
 
 export function nextCronTime(cron: string, after: Date): Date | undefined {
   const { pattern, timezone } = parseCronTrigger(cron);
-  return (
-    new Cron(pattern, { timezone, paused: true }).nextRun(after) ?? undefined
-  );
+  return new Cron(pattern, { timezone, paused: true }).nextRun(after) ?? undefined;
 }
 
 function assertValidCron(cron: string, field: string): void {
   try {
     nextCronTime(cron, new Date());
   } catch (error) {
-    throw new Error(
-      `${field}: invalid cron "${cron}": ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new Error(`${field}: invalid cron "${cron}": ${(error as Error).message}`, { cause: error });
   }
 }
 
-function normaliseConcurrency(
-  raw: RawFunction["concurrency"],
-): ConcurrencyLimit[] {
+function normaliseConcurrency(raw: RawFunction["concurrency"]): ConcurrencyLimit[] {
   if (raw === undefined) return [];
-  const list =
-    typeof raw === "number"
-      ? [{ limit: raw }]
-      : Array.isArray(raw)
-        ? raw
-        : [raw];
+  const list = typeof raw === "number" ? [{ limit: raw }] : Array.isArray(raw) ? raw : [raw];
   return list
     .filter((entry) => entry.limit > 0)
     .map((entry) => ({
@@ -171,20 +145,13 @@ function checkedDuration(value: string, field: string): number {
 }
 
 /** Validates one function of a sync and converts it; every error names the function and the field. */
-export function normaliseFunction(
-  raw: RawFunction,
-  appName: string,
-): FunctionDefinition {
+export function normaliseFunction(raw: RawFunction, appName: string): FunctionDefinition {
   const where = (field: string) => `function "${raw.id}" ${field}`;
   for (const option of UNSUPPORTED_OPTIONS) {
-    if (raw[option] !== undefined)
-      throw new Error(`${where(option)}: not supported by the local engine`);
+    if (raw[option] !== undefined) throw new Error(`${where(option)}: not supported by the local engine`);
   }
   const step = Object.values(raw.steps)[0];
-  if (!step)
-    throw new Error(
-      `${where("steps")}: must contain the "step" entry with a runtime url`,
-    );
+  if (!step) throw new Error(`${where("steps")}: must contain the "step" entry with a runtime url`);
 
   const eventTriggers: FunctionDefinition["eventTriggers"] = [];
   const crons: string[] = [];
@@ -193,11 +160,7 @@ export function normaliseFunction(
       assertValidCron(trigger.cron, where(`triggers[${index}].cron`));
       crons.push(trigger.cron);
     } else {
-      if (trigger.expression)
-        assertValidExpression(
-          trigger.expression,
-          where(`triggers[${index}].expression`),
-        );
+      if (trigger.expression) assertValidExpression(trigger.expression, where(`triggers[${index}].expression`));
       eventTriggers.push({
         event: trigger.event,
         expression: trigger.expression,
@@ -207,12 +170,9 @@ export function normaliseFunction(
 
   const concurrency = normaliseConcurrency(raw.concurrency);
   concurrency.forEach((limit, index) => {
-    if (limit.key)
-      assertValidExpression(limit.key, where(`concurrency[${index}].key`));
+    if (limit.key) assertValidExpression(limit.key, where(`concurrency[${index}].key`));
     else if (limit.scope !== "fn")
-      throw new Error(
-        `${where(`concurrency[${index}].key`)}: required for scope "${limit.scope}"`,
-      );
+      throw new Error(`${where(`concurrency[${index}].key`)}: required for scope "${limit.scope}"`);
   });
 
   const throttle = raw.throttle && {
@@ -223,27 +183,17 @@ export function normaliseFunction(
   };
   if (throttle?.key) assertValidExpression(throttle.key, where("throttle.key"));
 
-  if (raw.rateLimit && raw.idempotency)
-    throw new Error(
-      `${where("idempotency")}: cannot be combined with rateLimit`,
-    );
+  if (raw.rateLimit && raw.idempotency) throw new Error(`${where("idempotency")}: cannot be combined with rateLimit`);
   const rateLimit = raw.rateLimit
     ? {
         limit: raw.rateLimit.limit,
-        periodMs: checkedDuration(
-          raw.rateLimit.period,
-          where("rateLimit.period"),
-        ),
+        periodMs: checkedDuration(raw.rateLimit.period, where("rateLimit.period")),
         key: raw.rateLimit.key,
       }
     : raw.idempotency
       ? { limit: 1, periodMs: IDEMPOTENCY_PERIOD_MS, key: raw.idempotency }
       : undefined;
-  if (rateLimit?.key)
-    assertValidExpression(
-      rateLimit.key,
-      where(raw.idempotency ? "idempotency" : "rateLimit.key"),
-    );
+  if (rateLimit?.key) assertValidExpression(rateLimit.key, where(raw.idempotency ? "idempotency" : "rateLimit.key"));
 
   const cancel = (raw.cancel ?? []).map((entry, index) => {
     if (entry.if) assertValidExpression(entry.if, where(`cancel[${index}].if`));

@@ -1,9 +1,4 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { RegistrationError, type Engine } from "./engine";
 import { seededEventId } from "./ids";
@@ -22,17 +17,8 @@ const eventSchema = z.object({
   v: z.string().optional(),
 });
 /** The SDK always sends an array; a single object is accepted too, like the real event API. */
-const eventsBodySchema = z.preprocess(
-  (body): unknown[] => (Array.isArray(body) ? body : [body]),
-  z.array(eventSchema),
-);
-const runStatusSchema = z.enum([
-  "Queued",
-  "Running",
-  "Completed",
-  "Failed",
-  "Cancelled",
-]);
+const eventsBodySchema = z.preprocess((body): unknown[] => (Array.isArray(body) ? body : [body]), z.array(eventSchema));
+const runStatusSchema = z.enum(["Queued", "Running", "Completed", "Failed", "Cancelled"]);
 const syncBodySchema = z.object({ url: z.url() });
 
 class HttpError extends Error {
@@ -59,8 +45,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES)
-      throw new HttpError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -86,24 +71,14 @@ function describeIssue(error: z.ZodError): string {
 export function createEngineServer(engine: Engine): Server {
   return createServer((req, res) => {
     handle(engine, req, res).catch((error: unknown) => {
-      const status =
-        error instanceof HttpError
-          ? error.status
-          : error instanceof RegistrationError
-            ? 400
-            : 500;
+      const status = error instanceof HttpError ? error.status : error instanceof RegistrationError ? 400 : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent)
-        send(res, status, { status, error: message, ids: [] });
+      if (!res.headersSent) send(res, status, { status, error: message, ids: [] });
     });
   });
 }
 
-async function handle(
-  engine: Engine,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://engine.local");
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
@@ -111,10 +86,7 @@ async function handle(
   if (method === "POST" && path === "/fn/register") {
     const expectedKind = req.headers["x-inngest-expected-server-kind"];
     if (expectedKind !== undefined && expectedKind !== "dev") {
-      throw new HttpError(
-        400,
-        `the app expects a "${String(expectedKind)}" server, this is a dev server`,
-      );
+      throw new HttpError(400, `the app expects a "${String(expectedKind)}" server, this is a dev server`);
     }
     const { modified } = await engine.register(await readJson(req));
     send(res, 200, { ok: true, modified });
@@ -125,9 +97,7 @@ async function handle(
     if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error));
     const seedHeader = req.headers["x-inngest-event-id-seed"];
     const seed = typeof seedHeader === "string" ? seedHeader : undefined;
-    const ids = await engine.ingest(parsed.data, (index) =>
-      seed ? seededEventId(seed, index + 1) : undefined,
-    );
+    const ids = await engine.ingest(parsed.data, (index) => (seed ? seededEventId(seed, index + 1) : undefined));
     send(res, 200, { ids, status: 200 });
     return;
   }
@@ -137,13 +107,9 @@ async function handle(
   }
   if (method === "GET" && path === "/runs") {
     const status = url.searchParams.get("status");
-    const parsedStatus =
-      status === null ? undefined : runStatusSchema.safeParse(status);
+    const parsedStatus = status === null ? undefined : runStatusSchema.safeParse(status);
     if (parsedStatus && !parsedStatus.success)
-      throw new HttpError(
-        400,
-        `status: must be one of ${runStatusSchema.options.join(", ")}`,
-      );
+      throw new HttpError(400, `status: must be one of ${runStatusSchema.options.join(", ")}`);
     const runs = await engine.listRuns({
       functionId: url.searchParams.get("function_id") ?? undefined,
       eventId: url.searchParams.get("event_id") ?? undefined,

@@ -10,8 +10,7 @@ function encodeUlid(timeMs: number, entropy: Uint8Array): string {
     remaining = Math.floor(remaining / 32);
   }
   let bits = 0n;
-  for (const byte of entropy.subarray(0, 10))
-    bits = (bits << 8n) | BigInt(byte);
+  for (const byte of entropy.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte);
   let random = "";
   for (let index = 0; index < 16; index++) {
     random = CROCKFORD.charAt(Number(bits & 31n)) + random;

@@ -33,21 +33,16 @@ export interface RunningEngine {
   runs: RunsApi;
 }
 
-const BACKOFF_TABLE_MS = [
-  15, 30, 60, 120, 300, 600, 1200, 2400, 3600, 7200,
-].map((seconds) => seconds * 1000);
+const BACKOFF_TABLE_MS = [15, 30, 60, 120, 300, 600, 1200, 2400, 3600, 7200].map((seconds) => seconds * 1000);
 const BACKOFF_JITTER_MS = 30_000;
 
 /** Inngest's queue backoff: a fixed table indexed by attempt, plus up to 30 s of jitter. */
 export function defaultRetryBackoffMs(attempt: number): number {
-  const base =
-    BACKOFF_TABLE_MS[Math.min(attempt, BACKOFF_TABLE_MS.length - 1)] ?? 0;
+  const base = BACKOFF_TABLE_MS[Math.min(attempt, BACKOFF_TABLE_MS.length - 1)] ?? 0;
   return base + Math.floor(Math.random() * BACKOFF_JITTER_MS);
 }
 
-export async function startEngine(
-  options: EngineOptions,
-): Promise<RunningEngine> {
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const engine = new Engine({
     databaseUrl: options.databaseUrl,
     schema: options.schema ?? "inngest_engine",

@@ -39,13 +39,7 @@ function parseJson(text: string): unknown {
  * from the framework is not a finished function); `x-inngest-no-retry` decides retries when present,
  * otherwise 4xx are final and everything else is retried.
  */
-export function interpretResponse(
-  status: number,
-  headers: Headers,
-  text: string,
-  url: string,
-  now: Date,
-): CallOutcome {
+export function interpretResponse(status: number, headers: Headers, text: string, url: string, now: Date): CallOutcome {
   if (!headers.has("x-inngest-sdk")) {
     return {
       type: "error",
@@ -70,19 +64,11 @@ export function interpretResponse(
     }
     const inner = new Headers(streamed.data.headers);
     inner.set("x-inngest-sdk", headers.get("x-inngest-sdk") ?? "");
-    return interpretResponse(
-      streamed.data.status,
-      inner,
-      streamed.data.body,
-      url,
-      now,
-    );
+    return interpretResponse(streamed.data.status, inner, streamed.data.body, url, now);
   }
   const noRetryHeader = headers.get("x-inngest-no-retry");
   const retryAfterHeader = headers.get("retry-after");
-  const retryAt = retryAfterHeader
-    ? parseRetryAfter(retryAfterHeader, now)
-    : undefined;
+  const retryAt = retryAfterHeader ? parseRetryAfter(retryAfterHeader, now) : undefined;
   const body = parseJson(text);
   if (status === 200) return { type: "complete", output: body };
   if (status === 206) {
@@ -104,9 +90,6 @@ export function interpretResponse(
       retryAt,
     };
   }
-  const noRetry =
-    noRetryHeader === null
-      ? status >= 400 && status < 500
-      : noRetryHeader === "true";
+  const noRetry = noRetryHeader === null ? status >= 400 && status < 500 : noRetryHeader === "true";
   return { type: "error", error: body, noRetry, retryAt };
 }

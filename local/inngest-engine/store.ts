@@ -5,8 +5,7 @@ export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
 type Queryable = Sql | TransactionSql;
 
-export type RunStatus =
-  "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
+export type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
 export type QueueItemKind = "start" | "discovery" | "step" | "sleep";
 
 /** Memoized step values exactly as the SDK expects them: `{data}`, `{error}`, or `null` for a finished sleep. */
@@ -52,9 +51,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function connect(databaseUrl: string, schema: string): Sql {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new Error(
-      `schema "${schema}" must be a lowercase SQL identifier (letters, digits, underscores)`,
-    );
+    throw new Error(`schema "${schema}" must be a lowercase SQL identifier (letters, digits, underscores)`);
   }
   return postgres(databaseUrl, {
     max: 8,
@@ -141,22 +138,13 @@ export function asJson(value: unknown): postgres.JSONValue {
   return (value ?? null) as postgres.JSONValue;
 }
 
-export async function loadFunctions(
-  sql: Queryable,
-): Promise<FunctionDefinition[]> {
-  const rows = await sql<
-    { definition: FunctionDefinition }[]
-  >`select definition from functions order by id`;
+export async function loadFunctions(sql: Queryable): Promise<FunctionDefinition[]> {
+  const rows = await sql<{ definition: FunctionDefinition }[]>`select definition from functions order by id`;
   return rows.map((row) => row.definition);
 }
 
-export async function lockRun(
-  sql: TransactionSql,
-  runId: string,
-): Promise<RunRow | undefined> {
-  const [run] = await sql<
-    RunRow[]
-  >`select * from runs where id = ${runId} for update`;
+export async function lockRun(sql: TransactionSql, runId: string): Promise<RunRow | undefined> {
+  const [run] = await sql<RunRow[]>`select * from runs where id = ${runId} for update`;
   return run;
 }
 
@@ -187,9 +175,7 @@ export async function admitGcra(
   options: { limit: number; periodMs: number; capacity: number; nowMs: number },
 ): Promise<number | undefined> {
   const emission = options.periodMs / Math.max(options.limit, 1);
-  const [state] = await sql<
-    { tat_ms: number }[]
-  >`select tat_ms from limiter_state where key = ${key}`;
+  const [state] = await sql<{ tat_ms: number }[]>`select tat_ms from limiter_state where key = ${key}`;
   const tat = Math.max(state?.tat_ms ?? options.nowMs, options.nowMs);
   const newTat = tat + emission;
   const allowAt = newTat - emission * options.capacity;

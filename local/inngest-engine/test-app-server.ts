@@ -15,9 +15,7 @@ async function main(): Promise<void> {
   const databaseUrl = values["database-url"];
   const logSchema = values["log-schema"];
   if (!values.port || !engineUrl || !databaseUrl || !logSchema) {
-    throw new Error(
-      "--port, --engine-url, --database-url and --log-schema are required",
-    );
+    throw new Error("--port, --engine-url, --database-url and --log-schema are required");
   }
   const log = new ExecutionLog(databaseUrl, logSchema);
   await log.init();
@@ -30,8 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `[conformance-app] ${error instanceof Error ? error.message : String(error)}`,
-  );
+  console.error(`[conformance-app] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,12 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  eventType,
-  Inngest,
-  NonRetriableError,
-  RetryAfterError,
-  staticSchema,
-} from "inngest";
+import { eventType, Inngest, NonRetriableError, RetryAfterError, staticSchema } from "inngest";
 import { serve } from "inngest/node";
 import postgres from "postgres";
 
@@ -41,11 +35,7 @@ export class ExecutionLog {
       )`);
   }
 
-  async record(
-    runId: string,
-    step: string,
-    detail: unknown = null,
-  ): Promise<number> {
+  async record(runId: string, step: string, detail: unknown = null): Promise<number> {
     await this.sql`
       insert into step_executions (run_id, step, detail, at_ms)
       values (${runId}, ${step}, ${this.sql.json(detail as postgres.JSONValue)}, ${Date.now()})`;
@@ -59,12 +49,8 @@ export class ExecutionLog {
     return row?.count ?? 0;
   }
 
-  async list(
-    step: string,
-  ): Promise<{ runId: string; detail: unknown; atMs: number }[]> {
-    const rows = await this.sql<
-      { run_id: string; detail: unknown; at_ms: number }[]
-    >`
+  async list(step: string): Promise<{ runId: string; detail: unknown; atMs: number }[]> {
+    const rows = await this.sql<{ run_id: string; detail: unknown; at_ms: number }[]>`
       select run_id, detail, at_ms from step_executions where step = ${step} order by at_ms, id`;
     return rows.map((row) => ({
       runId: row.run_id,
@@ -86,13 +72,9 @@ const CONCURRENT_WORK_MS = 300;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The keyed flow-control functions read `event.data.key`; the type-only schema gives it a type without validating. */
-const keyedEvent = <TName extends string>(name: TName) =>
-  eventType(name, { schema: staticSchema<{ key: string }>() });
+const keyedEvent = <TName extends string>(name: TName) => eventType(name, { schema: staticSchema<{ key: string }>() });
 
-export function createConformanceFunctions(
-  engineUrl: string,
-  log: ExecutionLog,
-) {
+export function createConformanceFunctions(engineUrl: string, log: ExecutionLog) {
   const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: engineUrl });
 
   const sequential = inngest.createFunction(
@@ -192,18 +174,14 @@ export function createConformanceFunctions(
       ],
     },
     async ({ step, event, runId }) => {
-      await step.run("child", () =>
-        log.record(runId, "fan-child", { index: event.data.index }),
-      );
+      await step.run("child", () => log.record(runId, "fan-child", { index: event.data.index }));
     },
   );
 
   const scheduled = inngest.createFunction(
     { id: "scheduled", triggers: [{ cron: "TZ=Europe/Paris 30 9 * * *" }] },
     async ({ step, event, runId }) => {
-      await step.run("tick", () =>
-        log.record(runId, "scheduled.tick", { name: event.name }),
-      );
+      await step.run("tick", () => log.record(runId, "scheduled.tick", { name: event.name }));
     },
   );
 
@@ -214,9 +192,7 @@ export function createConformanceFunctions(
       triggers: [keyedEvent("test/throttled")],
     },
     async ({ step, event, runId }) => {
-      await step.run("start", () =>
-        log.record(runId, "throttled.start", { key: event.data.key }),
-      );
+      await step.run("start", () => log.record(runId, "throttled.start", { key: event.data.key }));
     },
   );
 
@@ -242,9 +218,7 @@ export function createConformanceFunctions(
       triggers: [keyedEvent("test/rate-limited")],
     },
     async ({ step, event, runId }) => {
-      await step.run("accepted", () =>
-        log.record(runId, "rate-limited.accepted", { key: event.data.key }),
-      );
+      await step.run("accepted", () => log.record(runId, "rate-limited.accepted", { key: event.data.key }));
     },
   );
 
@@ -270,8 +244,7 @@ export function createConformanceFunctions(
     async ({ step, runId }) =>
       step.run("call", async () => {
         const executions = await log.record(runId, "retry-after.call");
-        if (executions === 1)
-          throw new RetryAfterError("upstream asked us to slow down", 1000);
+        if (executions === 1) throw new RetryAfterError("upstream asked us to slow down", 1000);
         return "done";
       }),
   );
@@ -289,10 +262,8 @@ export function createConformanceFunctions(
       }),
   );
 
-  const waiting = inngest.createFunction(
-    { id: "waiting", triggers: [{ event: "test/waiting" }] },
-    async ({ step }) =>
-      step.waitForEvent("approval", { event: "test/approved", timeout: "1h" }),
+  const waiting = inngest.createFunction({ id: "waiting", triggers: [{ event: "test/waiting" }] }, async ({ step }) =>
+    step.waitForEvent("approval", { event: "test/approved", timeout: "1h" }),
   );
 
   const finishedListener = inngest.createFunction(
@@ -364,10 +335,7 @@ export async function startConformanceApp(options: {
   log: ExecutionLog;
   port?: number;
 }): Promise<AppServer> {
-  const { inngest, functions } = createConformanceFunctions(
-    options.engineUrl,
-    options.log,
-  );
+  const { inngest, functions } = createConformanceFunctions(options.engineUrl, options.log);
   const handler = serve({ client: inngest, functions });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith("/api/inngest")) return void handler(req, res);

@@ -3,10 +3,7 @@ import type { RunningEngine, RunView } from "./index";
 
 export function requireTestDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url)
-    throw new Error(
-      "TEST_DATABASE_URL is not set; run through vitest so test/global-setup.ts creates it",
-    );
+  if (!url) throw new Error("TEST_DATABASE_URL is not set; run through vitest so test/global-setup.ts creates it");
   return url;
 }
 
@@ -24,8 +21,7 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${description}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -40,8 +36,7 @@ export async function sendEvents(
     body: JSON.stringify(events),
   });
   const body = (await response.json()) as { ids: string[]; status: number };
-  if (response.status !== 200 || body.status !== 200)
-    throw new Error(`send failed: ${JSON.stringify(body)}`);
+  if (response.status !== 200 || body.status !== 200) throw new Error(`send failed: ${JSON.stringify(body)}`);
   return body.ids;
 }
 

@@ -17,9 +17,7 @@ const TIME_STRING_PART = /(\d+)(ms|w|d|h|m|s)/g;
 export function parseDurationMs(value: string): number {
   const trimmed = value.trim();
   if (!TIME_STRING.test(trimmed)) {
-    throw new Error(
-      `"${value}" is not a duration; expected a string such as "30s", "5m" or "1d2h"`,
-    );
+    throw new Error(`"${value}" is not a duration; expected a string such as "30s", "5m" or "1d2h"`);
   }
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(TIME_STRING_PART)) {
@@ -32,13 +30,10 @@ export function parseDurationMs(value: string): number {
  * A `Sleep` op carries either a duration ("5m") or an absolute ISO date (`step.sleepUntil`).
  */
 export function resolveWakeTime(value: string, now: Date): Date {
-  if (TIME_STRING.test(value.trim()))
-    return new Date(now.getTime() + parseDurationMs(value));
+  if (TIME_STRING.test(value.trim())) return new Date(now.getTime() + parseDurationMs(value));
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new Error(
-      `sleep target "${value}" is neither a duration nor an ISO date`,
-    );
+    throw new Error(`sleep target "${value}" is neither a duration nor an ISO date`);
   }
   return date;
 }
@@ -46,8 +41,7 @@ export function resolveWakeTime(value: string, now: Date): Date {
 /** `retry-after` is either a number of seconds or an HTTP/ISO date. */
 export function parseRetryAfter(value: string, now: Date): Date | undefined {
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed))
-    return new Date(now.getTime() + Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return new Date(now.getTime() + Number(trimmed) * 1000);
   const date = new Date(trimmed);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

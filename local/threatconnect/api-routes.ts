@@ -72,15 +72,9 @@ type CachedSearch = {
 export function createApiRoutes(store: IndicatorStore, now: () => Date) {
   const cache: CachedSearch[] = [];
 
-  function cachedSearch(
-    key: string,
-    run: () => EmulatedIndicator[],
-  ): EmulatedIndicator[] {
+  function cachedSearch(key: string, run: () => EmulatedIndicator[]): EmulatedIndicator[] {
     const nowSeconds = now().getTime() / 1000;
-    const hit = cache.find(
-      (entry) =>
-        entry.key === key && nowSeconds - entry.createdAt < CACHE_TTL_SECONDS,
-    );
+    const hit = cache.find((entry) => entry.key === key && nowSeconds - entry.createdAt < CACHE_TTL_SECONDS);
     if (hit) return hit.results;
     const results = run();
     cache.unshift({ key, createdAt: nowSeconds, results });
@@ -88,17 +82,11 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     return results;
   }
 
-  function readableOwner(
-    name: string | null,
-    ownerIds: ReadonlySet<number>,
-  ): EmulatedOwner | undefined {
+  function readableOwner(name: string | null, ownerIds: ReadonlySet<number>): EmulatedOwner | undefined {
     if (name === null) return undefined;
     const owner = OWNERS.find((candidate) => candidate.name === name);
     if (!owner || !ownerIds.has(owner.id)) {
-      throw new ApiError(
-        403,
-        `Owner "${name}" does not exist or the API user has no access to it`,
-      );
+      throw new ApiError(403, `Owner "${name}" does not exist or the API user has no access to it`);
     }
     return owner;
   }
@@ -106,34 +94,19 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
   function paging(params: URLSearchParams): { start: number; limit: number } {
     const start = params.get("resultStart") ?? "0";
     const limit = params.get("resultLimit") ?? String(DEFAULT_RESULT_LIMIT);
-    if (!/^\d+$/.test(start))
-      throw new ApiError(400, "resultStart must be a non-negative integer");
-    if (
-      !/^\d+$/.test(limit) ||
-      Number(limit) < 1 ||
-      Number(limit) > MAX_RESULT_LIMIT
-    ) {
-      throw new ApiError(
-        400,
-        `resultLimit must be an integer between 1 and ${MAX_RESULT_LIMIT}`,
-      );
+    if (!/^\d+$/.test(start)) throw new ApiError(400, "resultStart must be a non-negative integer");
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_RESULT_LIMIT) {
+      throw new ApiError(400, `resultLimit must be an integer between 1 and ${MAX_RESULT_LIMIT}`);
     }
     return { start: Number(start), limit: Number(limit) };
   }
 
-  function listIndicators(
-    request: ApiRequest,
-    params: URLSearchParams,
-    rawQuery: string,
-  ): ApiResponse {
+  function listIndicators(request: ApiRequest, params: URLSearchParams, rawQuery: string): ApiResponse {
     const { start, limit } = paging(params);
     const fields = new Set<ExpandableField>();
     for (const field of params.getAll("fields")) {
       if (!(EXPANDABLE_FIELDS as readonly string[]).includes(field)) {
-        throw new ApiError(
-          400,
-          `Invalid field '${field}'; supported fields are ${EXPANDABLE_FIELDS.join(", ")}`,
-        );
+        throw new ApiError(400, `Invalid field '${field}'; supported fields are ${EXPANDABLE_FIELDS.join(", ")}`);
       }
       fields.add(field as ExpandableField);
     }
@@ -144,18 +117,10 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     let results: EmulatedIndicator[];
     try {
       const sorting = parseSorting(sortingParam);
-      const key = [
-        store.version,
-        [...ownerIds].join(","),
-        tql ?? "",
-        sortingParam ?? "",
-      ].join("\u0000");
-      results = cachedSearch(key, () =>
-        searchIndicators(store.all(), { tql, ownerIds, sorting }, now),
-      );
+      const key = [store.version, [...ownerIds].join(","), tql ?? "", sortingParam ?? ""].join("\u0000");
+      results = cachedSearch(key, () => searchIndicators(store.all(), { tql, ownerIds, sorting }, now));
     } catch (error) {
-      if (error instanceof TqlSyntaxError || error instanceof QueryError)
-        throw new ApiError(400, error.message);
+      if (error instanceof TqlSyntaxError || error instanceof QueryError) throw new ApiError(400, error.message);
       throw error;
     }
     const page = results.slice(start, start + limit);
@@ -163,16 +128,10 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
       `${request.origin}${pathOf(request.rawTarget)}?${withResultStart(rawQuery, resultStart)}`;
     const body = jsonObject(
       {
-        next:
-          start + page.length < results.length
-            ? link(start + limit)
-            : undefined,
+        next: start + page.length < results.length ? link(start + limit) : undefined,
         data: null,
         prev: start > 0 ? link(Math.max(0, start - limit)) : undefined,
-        count:
-          params.get("count") === "true" && start === 0
-            ? results.length
-            : undefined,
+        count: params.get("count") === "true" && start === 0 ? results.length : undefined,
         status: "Success",
       },
       { data: indicatorListJson(page, fields, request.origin) },
@@ -180,28 +139,16 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     return { status: 200, body };
   }
 
-  function deletedIndicators(
-    request: ApiRequest,
-    params: URLSearchParams,
-  ): ApiResponse {
+  function deletedIndicators(request: ApiRequest, params: URLSearchParams): ApiResponse {
     const owner = readableOwner(params.get("owner"), request.ownerIds);
     const type = params.get("type");
-    if (type !== null && !isIndicatorType(type))
-      throw new ApiError(400, `type '${type}' is not an indicator type`);
+    if (type !== null && !isIndicatorType(type)) throw new ApiError(400, `type '${type}' is not an indicator type`);
     const since = params.get("deletedSince");
-    const sinceRange =
-      since === null ? undefined : parseDateLiteral(since, now());
+    const sinceRange = since === null ? undefined : parseDateLiteral(since, now());
     if (since !== null && !sinceRange) {
-      throw new ApiError(
-        400,
-        `deletedSince '${since}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`,
-      );
+      throw new ApiError(400, `deletedSince '${since}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`);
     }
-    const readableNames = new Set(
-      OWNERS.filter((candidate) => request.ownerIds.has(candidate.id)).map(
-        (o) => o.name,
-      ),
-    );
+    const readableNames = new Set(OWNERS.filter((candidate) => request.ownerIds.has(candidate.id)).map((o) => o.name));
     const data = store.deleted
       .filter(
         (record) =>
@@ -222,55 +169,35 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     };
   }
 
-  function singleIndicator(
-    request: ApiRequest,
-    idOrSummary: string,
-    params: URLSearchParams,
-  ): ApiResponse {
-    const owner =
-      readableOwner(params.get("owner"), request.ownerIds) ?? OWNERS[0];
+  function singleIndicator(request: ApiRequest, idOrSummary: string, params: URLSearchParams): ApiResponse {
+    const owner = readableOwner(params.get("owner"), request.ownerIds) ?? OWNERS[0];
     const indicator =
       (/^\d+$/.test(idOrSummary) ? store.get(idOrSummary) : undefined) ??
-      store
-        .all()
-        .find(
-          (candidate) =>
-            candidate.owner === owner && candidate.summary === idOrSummary,
-        );
+      store.all().find((candidate) => candidate.owner === owner && candidate.summary === idOrSummary);
     if (!indicator || !request.ownerIds.has(indicator.owner.id)) {
       throw new ApiError(404, `Indicator '${idOrSummary}' was not found`);
     }
     const fields = new Set(
       params
         .getAll("fields")
-        .filter((field): field is ExpandableField =>
-          (EXPANDABLE_FIELDS as readonly string[]).includes(field),
-        ),
+        .filter((field): field is ExpandableField => (EXPANDABLE_FIELDS as readonly string[]).includes(field)),
     );
     return {
       status: 200,
-      body: jsonObject(
-        { data: null, status: "Success" },
-        { data: [indicatorText(indicator, fields, request.origin)] },
-      ),
+      body: jsonObject({ data: null, status: "Success" }, { data: [indicatorText(indicator, fields, request.origin)] }),
     };
   }
 
   function owners(request: ApiRequest): ApiResponse {
-    const data = OWNERS.filter((owner) => request.ownerIds.has(owner.id)).map(
-      (owner) => ({
-        id: owner.id,
-        name: owner.name,
-        type: owner.type,
-        ownerRole:
-          owner.type === "Organization"
-            ? "Organization Administrator"
-            : "Director",
-        permIndicator: "FULL",
-        permGroup: "FULL",
-        permTag: "FULL",
-      }),
-    );
+    const data = OWNERS.filter((owner) => request.ownerIds.has(owner.id)).map((owner) => ({
+      id: owner.id,
+      name: owner.name,
+      type: owner.type,
+      ownerRole: owner.type === "Organization" ? "Organization Administrator" : "Director",
+      permIndicator: "FULL",
+      permGroup: "FULL",
+      permTag: "FULL",
+    }));
     return { status: 200, body: jsonObject({ data, status: "Success" }) };
   }
 
@@ -295,24 +222,15 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
   return function route(request: ApiRequest): ApiResponse {
     const queryIndex = request.rawTarget.indexOf("?");
     const path = pathOf(request.rawTarget);
-    const rawQuery =
-      queryIndex === -1 ? "" : request.rawTarget.slice(queryIndex + 1);
+    const rawQuery = queryIndex === -1 ? "" : request.rawTarget.slice(queryIndex + 1);
     const params = new URLSearchParams(rawQuery);
-    if (request.method === "OPTIONS" && path === "/api/v3/indicators/tql")
-      return tqlKeywords();
-    if (request.method !== "GET")
-      throw new ApiError(
-        405,
-        `${request.method} ${path} is not supported by the emulator`,
-      );
+    if (request.method === "OPTIONS" && path === "/api/v3/indicators/tql") return tqlKeywords();
+    if (request.method !== "GET") throw new ApiError(405, `${request.method} ${path} is not supported by the emulator`);
     if (path === "/api/v3/security/owners") return owners(request);
-    if (path === "/api/v3/indicators")
-      return listIndicators(request, params, rawQuery);
-    if (path === "/api/v3/indicators/deleted")
-      return deletedIndicators(request, params);
+    if (path === "/api/v3/indicators") return listIndicators(request, params, rawQuery);
+    if (path === "/api/v3/indicators/deleted") return deletedIndicators(request, params);
     const single = /^\/api\/v3\/indicators\/([^/]+)$/.exec(path);
-    if (single?.[1])
-      return singleIndicator(request, decodeURIComponent(single[1]), params);
+    if (single?.[1]) return singleIndicator(request, decodeURIComponent(single[1]), params);
     throw new ApiError(404, `No API endpoint at ${path}`);
   };
 }
@@ -325,10 +243,7 @@ function pathOf(rawTarget: string): string {
 /** Rewrites only `resultStart`, keeping every other parameter byte for byte so clients can sign the link as given. */
 export function withResultStart(rawQuery: string, resultStart: number): string {
   const parts = rawQuery === "" ? [] : rawQuery.split("&");
-  const replaced = parts.map((part) =>
-    part.split("=")[0] === "resultStart" ? `resultStart=${resultStart}` : part,
-  );
-  if (!parts.some((part) => part.split("=")[0] === "resultStart"))
-    replaced.push(`resultStart=${resultStart}`);
+  const replaced = parts.map((part) => (part.split("=")[0] === "resultStart" ? `resultStart=${resultStart}` : part));
+  if (!parts.some((part) => part.split("=")[0] === "resultStart")) replaced.push(`resultStart=${resultStart}`);
   return replaced.join("&");
 }

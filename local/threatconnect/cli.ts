@@ -1,9 +1,5 @@
 import { parseArgs } from "node:util";
-import {
-  DEFAULT_ACCESS_ID,
-  DEFAULT_SECRET_KEY,
-  startThreatConnectEmulator,
-} from "./index";
+import { DEFAULT_ACCESS_ID, DEFAULT_SECRET_KEY, startThreatConnectEmulator } from "./index";
 
 const { values } = parseArgs({
   options: {
@@ -34,10 +30,7 @@ const emulator = await startThreatConnectEmulator({
   accessId: values["access-id"],
   secretKey: values["secret-key"],
 }).catch((error: unknown) => {
-  const code =
-    typeof error === "object" && error !== null && "code" in error
-      ? error.code
-      : undefined;
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
   console.error(
     code === "EADDRINUSE"
       ? `Port ${values.port} on ${values.host} is already in use; choose another with --port`
@@ -46,19 +39,13 @@ const emulator = await startThreatConnectEmulator({
   process.exit(1);
 });
 // A local stand-in with a published default key: printing it is what makes the demo usable.
-console.log(
-  `ThreatConnect emulator ready in ${Math.round(performance.now() - startedAt)} ms`,
-);
+console.log(`ThreatConnect emulator ready in ${Math.round(performance.now() - startedAt)} ms`);
 console.log(`  base URL     ${emulator.baseUrl}`);
 console.log(`  access id    ${emulator.accessId}`);
 console.log(`  secret key   ${emulator.secretKey}`);
-console.log(
-  `  indicators   ${emulator.control.indicatorCount()} (seed ${values.seed})`,
-);
+console.log(`  indicators   ${emulator.control.indicatorCount()} (seed ${values.seed})`);
 console.log(`  owners       Demo Organization, Demo Community, Demo Source`);
-console.log(
-  `  control API  ${emulator.baseUrl}/_emulator/{indicators,faults,api-users,reset,state} (loopback only)`,
-);
+console.log(`  control API  ${emulator.baseUrl}/_emulator/{indicators,faults,api-users,reset,state} (loopback only)`);
 
 const shutdown = () => {
   emulator.close().then(

@@ -3,12 +3,7 @@ import { INDICATOR_TYPES } from "../../server/threatconnect/types";
 import { isoSeconds } from "./dataset";
 import { faultsSchema, NO_FAULTS, type Faults } from "./faults";
 import { OWNERS, type EmulatedIndicator } from "./model";
-import {
-  resolveOwner,
-  type IndicatorChanges,
-  type IndicatorStore,
-  type NewIndicator,
-} from "./store";
+import { resolveOwner, type IndicatorChanges, type IndicatorStore, type NewIndicator } from "./store";
 
 export type ApiUser = {
   accessId: string;
@@ -38,11 +33,7 @@ export type EmulatorControl = {
   getIndicator: (id: string) => IndicatorSnapshot | undefined;
   indicatorCount: () => number;
   setFaults: (faults: Partial<Faults>) => Faults;
-  addApiUser: (user: {
-    accessId: string;
-    secretKey: string;
-    owners: string[];
-  }) => void;
+  addApiUser: (user: { accessId: string; secretKey: string; owners: string[] }) => void;
   /** The last API requests (newest last), to assert on retries and signing without reading server logs. */
   requestLog: () => readonly RequestLogEntry[];
   /** Regenerates the seeded dataset and drops faults, added API users and the request log. */
@@ -59,9 +50,7 @@ export const newIndicatorSchema = z.strictObject({
   threatAssessScore: z.number().int().min(0).max(1000).optional(),
   active: z.boolean().optional(),
   tags: z.array(z.string().min(1)).optional(),
-  attributes: z
-    .array(z.strictObject({ type: z.string().min(1), value: z.string() }))
-    .optional(),
+  attributes: z.array(z.strictObject({ type: z.string().min(1), value: z.string() })).optional(),
 });
 
 export const indicatorChangesSchema = newIndicatorSchema
@@ -78,9 +67,7 @@ export const indicatorChangesSchema = newIndicatorSchema
 export const apiUserSchema = z.strictObject({
   accessId: z.string().regex(/^[^:\s]+$/, "must not contain ':' or whitespace"),
   secretKey: z.string().min(1),
-  owners: z
-    .array(z.enum(OWNERS.map((owner) => owner.name) as [string, ...string[]]))
-    .min(1),
+  owners: z.array(z.enum(OWNERS.map((owner) => owner.name) as [string, ...string[]])).min(1),
 });
 
 export const partialFaultsSchema = faultsSchema.partial();
@@ -107,18 +94,15 @@ export function createControl(state: {
   log: RequestLogEntry[];
 }): EmulatorControl {
   return {
-    addIndicator: (input) =>
-      snapshot(state.store.add(newIndicatorSchema.parse(input))),
-    modifyIndicator: (id, changes) =>
-      snapshot(state.store.modify(id, indicatorChangesSchema.parse(changes))),
+    addIndicator: (input) => snapshot(state.store.add(newIndicatorSchema.parse(input))),
+    modifyIndicator: (id, changes) => snapshot(state.store.modify(id, indicatorChangesSchema.parse(changes))),
     deleteIndicator: (id) => state.store.delete(id),
     getIndicator: (id) => {
       const indicator = state.store.get(id);
       return indicator ? snapshot(indicator) : undefined;
     },
     indicatorCount: () => state.store.all().length,
-    setFaults: (faults) =>
-      Object.assign(state.faults, partialFaultsSchema.parse(faults)),
+    setFaults: (faults) => Object.assign(state.faults, partialFaultsSchema.parse(faults)),
     addApiUser: (user) => {
       const parsed = apiUserSchema.parse(user);
       state.apiUsers.set(parsed.accessId, {
@@ -138,11 +122,7 @@ export function createControl(state: {
   };
 }
 
-export function recordRequest(
-  log: RequestLogEntry[],
-  entry: RequestLogEntry,
-): void {
+export function recordRequest(log: RequestLogEntry[], entry: RequestLogEntry): void {
   log.push(entry);
-  if (log.length > REQUEST_LOG_SIZE)
-    log.splice(0, log.length - REQUEST_LOG_SIZE);
+  if (log.length > REQUEST_LOG_SIZE) log.splice(0, log.length - REQUEST_LOG_SIZE);
 }

@@ -37,18 +37,7 @@ const FIRST_ID = 1000;
 const BIG_ID_BASE = 2n ** 53n + 1n;
 export const FIRST_ATTRIBUTE_ID = 1_234_567_890_123_456;
 const TLDS = ["com", "net", "org", "ru", "cn", "info", "xyz", "top", "io"];
-const WORDS = [
-  "update",
-  "secure",
-  "login",
-  "cdn",
-  "mail",
-  "portal",
-  "invoice",
-  "drive",
-  "account",
-  "verify",
-];
+const WORDS = ["update", "secure", "login", "cdn", "mail", "portal", "invoice", "drive", "account", "verify"];
 const SUBJECTS = [
   (n: number) => `Your invoice #${n} is overdue`,
   (n: number) => `Re: "Urgent" wire transfer ${n}`,
@@ -62,21 +51,8 @@ const REGISTRY_ROOTS = [
   "HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
   "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services",
 ];
-const REGISTRY_TYPES = [
-  "REG_SZ",
-  "REG_DWORD",
-  "REG_EXPAND_SZ",
-  "REG_BINARY",
-  "REG_MULTI_SZ",
-];
-const GROUP_TYPES = [
-  "Adversary",
-  "Campaign",
-  "Incident",
-  "Intrusion Set",
-  "Malware",
-  "Threat",
-] as const;
+const REGISTRY_TYPES = ["REG_SZ", "REG_DWORD", "REG_EXPAND_SZ", "REG_BINARY", "REG_MULTI_SZ"];
+const GROUP_TYPES = ["Adversary", "Campaign", "Incident", "Intrusion Set", "Malware", "Threat"] as const;
 const DESCRIPTIONS = [
   "C2 node observed in phishing campaign",
   "Seen in sandbox detonation of a malicious attachment",
@@ -110,16 +86,10 @@ function roundRobin<T>(items: readonly [T, ...T[]], index: number): T {
 
 function indicatorId(index: number): string {
   // Every 40th id sits above 2^53, where a double would silently round it.
-  return index % 40 === 7
-    ? (BIG_ID_BASE + BigInt(index) * 7n).toString()
-    : String(FIRST_ID + index * 3);
+  return index % 40 === 7 ? (BIG_ID_BASE + BigInt(index) * 7n).toString() : String(FIRST_ID + index * 3);
 }
 
-function summaryFor(
-  type: IndicatorType,
-  index: number,
-  random: Random,
-): string {
+function summaryFor(type: IndicatorType, index: number, random: Random): string {
   const word = random.pick(WORDS);
   const tld = random.pick(TLDS);
   switch (type) {
@@ -132,9 +102,7 @@ function summaryFor(
         ? `2001:db8:${index.toString(16)}:0:0:0:0:0/48`
         : `${random.int(11, 223)}.${(index >>> 8) & 255}.${index & 255}.0/${random.pick([16, 24, 28])}`;
     case "Host":
-      return random.chance(0.05)
-        ? `xn--${word}-${index}.${tld}`
-        : `${word}-${index}.${random.pick(WORDS)}.${tld}`;
+      return random.chance(0.05) ? `xn--${word}-${index}.${tld}` : `${word}-${index}.${random.pick(WORDS)}.${tld}`;
     case "URL":
       return random.chance(0.1)
         ? `http://${word}-${index}.${tld}/a"b\\c.php?q='${index}'&x=%22`
@@ -146,15 +114,11 @@ function summaryFor(
     case "Email Subject":
       return random.pick(SUBJECTS)(index);
     case "File": {
-      const hashes = [random.hex(32), random.hex(40), random.hex(64)].filter(
-        () => random.chance(0.7),
-      );
+      const hashes = [random.hex(32), random.hex(40), random.hex(64)].filter(() => random.chance(0.7));
       return (hashes.length > 0 ? hashes : [random.hex(64)]).join(" : ");
     }
     case "Registry Key": {
-      const valueName = random.chance(0.2)
-        ? `"quoted\\name ${index}"`
-        : `${word}${index}.exe`;
+      const valueName = random.chance(0.2) ? `"quoted\\name ${index}"` : `${word}${index}.exe`;
       return `${random.pick(REGISTRY_ROOTS)}\\${word}${index} : ${valueName} : ${random.pick(REGISTRY_TYPES)}`;
     }
   }
@@ -171,17 +135,11 @@ const SHARED_ATTRIBUTES = {
   })),
 };
 
-function attributesFor(
-  random: Random,
-  dateAdded: number,
-  lastModified: number,
-): EmulatedAttribute[] {
+function attributesFor(random: Random, dateAdded: number, lastModified: number): EmulatedAttribute[] {
   const attributes: EmulatedAttribute[] = [];
-  if (random.chance(0.6))
-    attributes.push(random.pick(SHARED_ATTRIBUTES.descriptions));
+  if (random.chance(0.6)) attributes.push(random.pick(SHARED_ATTRIBUTES.descriptions));
   const phases = random.chance(0.5) ? (random.chance(0.2) ? 2 : 1) : 0;
-  for (let phase = 0; phase < phases; phase++)
-    attributes.push(random.pick(SHARED_ATTRIBUTES.phases));
+  for (let phase = 0; phase < phases; phase++) attributes.push(random.pick(SHARED_ATTRIBUTES.phases));
   if (random.chance(0.7)) {
     attributes.push({
       type: "First Seen",
@@ -214,11 +172,7 @@ function pickSome<T>(random: Random, items: readonly T[], max: number): T[] {
  * Deterministic for a given (count, seed, anchor): dates are spread over the 180 days before `anchorSeconds`, and one
  * indicator in ten re-uses an earlier value in a different owner, as shared community intel does.
  */
-export function generateDataset(
-  count: number,
-  seed: number,
-  anchorSeconds: number,
-): Dataset {
+export function generateDataset(count: number, seed: number, anchorSeconds: number): Dataset {
   const random = createRandom(seed);
   const groups: EmulatedGroup[] = Array.from({ length: 24 }, (_, index) => ({
     id: 100 + index,
@@ -235,15 +189,9 @@ export function generateDataset(
     let owner = weighted(random, OWNER_WEIGHTS);
     let type = weighted(random, TYPE_WEIGHTS);
     let summary = summaryFor(type, index, random);
-    const original =
-      index > 10 && random.chance(0.1)
-        ? indicators[random.int(0, index - 1)]
-        : undefined;
+    const original = index > 10 && random.chance(0.1) ? indicators[random.int(0, index - 1)] : undefined;
     const copyOwner = original
-      ? [owner, ...OWNERS].find(
-          (candidate) =>
-            !taken.has(`${candidate.id}|${original.type}|${original.summary}`),
-        )
+      ? [owner, ...OWNERS].find((candidate) => !taken.has(`${candidate.id}|${original.type}|${original.summary}`))
       : undefined;
     if (original && copyOwner) {
       owner = copyOwner;
@@ -257,10 +205,7 @@ export function generateDataset(
       values.whoisActive = random.chance(0.3);
     }
     const dateAdded = anchorSeconds - random.int(DAY, 180 * DAY);
-    const lastModified = Math.min(
-      anchorSeconds,
-      dateAdded + random.int(0, 120 * DAY),
-    );
+    const lastModified = Math.min(anchorSeconds, dateAdded + random.int(0, 120 * DAY));
     const attributes = attributesFor(random, dateAdded, lastModified);
     const indicator: EmulatedIndicator = {
       id: indicatorId(index),

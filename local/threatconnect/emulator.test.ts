@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "../../server/threatconnect/sign-request";
 import { withResultStart } from "./api-routes";
-import {
-  startThreatConnectEmulator,
-  type ThreatConnectEmulator,
-} from "./index";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "./index";
 import { isLoopbackAddress } from "./server";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -61,21 +58,20 @@ describe("emulator over HTTP", () => {
     expect(body.next).toBe(
       `${emulator.baseUrl}/api/v3/indicators?${query.replace("resultStart=10", "resultStart=20")}`,
     );
-    expect(body.prev).toBe(
-      `${emulator.baseUrl}/api/v3/indicators?${query.replace("resultStart=10", "resultStart=0")}`,
-    );
+    expect(body.prev).toBe(`${emulator.baseUrl}/api/v3/indicators?${query.replace("resultStart=10", "resultStart=0")}`);
     expect((body.data as unknown[]).length).toBe(10);
   });
 
   it("answers an empty match as an empty data array without links", async () => {
-    expect(
-      (await api("/api/v3/indicators?tql=rating%20%3E%205&count=true")).body,
-    ).toEqual({ data: [], count: 0, status: "Success" });
+    expect((await api("/api/v3/indicators?tql=rating%20%3E%205&count=true")).body).toEqual({
+      data: [],
+      count: 0,
+      status: "Success",
+    });
   });
 
   it("writes ids above 2^53 as bare JSON numbers, as ThreatConnect does", async () => {
-    const target =
-      "/api/v3/indicators?tql=id%20%3E%209007199254740992&resultLimit=1";
+    const target = "/api/v3/indicators?tql=id%20%3E%209007199254740992&resultLimit=1";
     const headers = signRequest({
       accessId: emulator.accessId,
       secretKey: emulator.secretKey,
@@ -83,9 +79,7 @@ describe("emulator over HTTP", () => {
       requestTarget: target,
       timestamp: NOW.getTime() / 1000,
     });
-    const text = await (
-      await fetch(`${emulator.baseUrl}${target}`, { headers })
-    ).text();
+    const text = await (await fetch(`${emulator.baseUrl}${target}`, { headers })).text();
     expect(text).toMatch(/"data":\[\{"id":9007199254\d{6,},"ownerId":\d/);
   });
 
@@ -98,16 +92,12 @@ describe("emulator over HTTP", () => {
       },
       text: "",
     });
-    expect(
-      (await api("/api/v3/indicators?fields=whoIs")).body.message,
-    ).toContain("Invalid field 'whoIs'");
-    expect(
-      (await api("/api/v3/indicators?sorting=color%20asc")).body.message,
-    ).toContain("Invalid sorting field 'color'");
+    expect((await api("/api/v3/indicators?fields=whoIs")).body.message).toContain("Invalid field 'whoIs'");
+    expect((await api("/api/v3/indicators?sorting=color%20asc")).body.message).toContain(
+      "Invalid sorting field 'color'",
+    );
     expect((await api("/api/v3/indicators?owner=Nobody")).status).toBe(403);
-    expect(
-      (await api("/api/v3/indicators/deleted?deletedSince=yesterday")).status,
-    ).toBe(400);
+    expect((await api("/api/v3/indicators/deleted?deletedSince=yesterday")).status).toBe(400);
     expect((await api("/api/v3/groups")).status).toBe(404);
     expect((await api("/api/v3/indicators", "POST")).status).toBe(405);
   });
@@ -124,9 +114,7 @@ describe("emulator over HTTP", () => {
       hostName: "single.example",
       tags: { data: [] },
     });
-    const bySummary = await api(
-      "/api/v3/indicators/single.example?owner=Demo%20Source",
-    );
+    const bySummary = await api("/api/v3/indicators/single.example?owner=Demo%20Source");
     expect(bySummary.body.data).toMatchObject({ type: "Host" });
     expect((await api("/api/v3/indicators/single.example")).status).toBe(404);
     const keywords = await api("/api/v3/indicators/tql", "OPTIONS");
@@ -139,13 +127,9 @@ describe("emulator over HTTP", () => {
 
   it("hides inactive indicators unless the query asks about the active flag", async () => {
     const total = emulator.control.indicatorCount();
-    const active = (await api("/api/v3/indicators?resultLimit=1&count=true"))
-      .body.count as number;
-    const inactive = (
-      await api(
-        "/api/v3/indicators?tql=indicatorActive%20%3D%20false&resultLimit=1&count=true",
-      )
-    ).body.count as number;
+    const active = (await api("/api/v3/indicators?resultLimit=1&count=true")).body.count as number;
+    const inactive = (await api("/api/v3/indicators?tql=indicatorActive%20%3D%20false&resultLimit=1&count=true")).body
+      .count as number;
     expect(active + inactive).toBe(total);
     expect(inactive).toBeGreaterThan(0);
   });
@@ -169,9 +153,7 @@ describe("emulator over HTTP", () => {
       lastModified: "2026-03-10T12:00:00Z",
     });
     expect((await control(`/indicators/${id}`, "DELETE")).status).toBe(200);
-    const deleted = await api(
-      "/api/v3/indicators/deleted?type=URL&deletedSince=2026-03-10",
-    );
+    const deleted = await api("/api/v3/indicators/deleted?type=URL&deletedSince=2026-03-10");
     expect(deleted.body.data).toContainEqual({
       ownerName: "Demo Organization",
       dateAdded: "2026-03-10T12:00:00Z",
@@ -181,16 +163,13 @@ describe("emulator over HTTP", () => {
   });
 
   it("explains invalid control requests by field", async () => {
-    expect(
-      await control("/indicators", "POST", { type: "Mutex", summary: "x" }),
-    ).toMatchObject({
+    expect(await control("/indicators", "POST", { type: "Mutex", summary: "x" })).toMatchObject({
       status: 400,
       body: { message: expect.stringContaining("type:") },
     });
-    expect(
-      (await control("/indicators", "POST", { type: "ASN", summary: "AS1" }))
-        .body.message,
-    ).toBe('"AS1" must be ASN followed by digits');
+    expect((await control("/indicators", "POST", { type: "ASN", summary: "AS1" })).body.message).toBe(
+      '"AS1" must be ASN followed by digits',
+    );
     expect(
       (
         await control("/indicators", "POST", {
@@ -200,12 +179,8 @@ describe("emulator over HTTP", () => {
         })
       ).body.message,
     ).toMatch(/^rating:/);
-    expect(
-      (await control("/indicators/1", "PATCH", { rating: 1 })).body.message,
-    ).toBe("id: no indicator 1");
-    expect(
-      (await control("/faults", "PUT", { errorRate: 2 })).body.message,
-    ).toMatch(/^errorRate:/);
+    expect((await control("/indicators/1", "PATCH", { rating: 1 })).body.message).toBe("id: no indicator 1");
+    expect((await control("/faults", "PUT", { errorRate: 2 })).body.message).toMatch(/^errorRate:/);
     expect(
       (
         await control("/api-users", "POST", {
@@ -216,9 +191,7 @@ describe("emulator over HTTP", () => {
       ).status,
     ).toBe(400);
     expect((await control("/nothing", "GET")).status).toBe(404);
-    expect((await control("/indicators", "POST")).body.message).toMatch(
-      /^body: .*expected object/,
-    );
+    expect((await control("/indicators", "POST")).body.message).toMatch(/^body: .*expected object/);
   });
 
   it("injects faults and resets to the seeded state over HTTP", async () => {
@@ -226,9 +199,7 @@ describe("emulator over HTTP", () => {
     expect((await api("/api/v3/security/owners")).status).toBe(504);
     expect((await api("/api/v3/security/owners")).status).toBe(200);
     await control("/faults", "PUT", { notLicensed: true });
-    expect((await api("/api/v3/security/owners")).body.message).toContain(
-      "API access has not been licensed",
-    );
+    expect((await api("/api/v3/security/owners")).body.message).toContain("API access has not been licensed");
     expect((await control("/reset", "POST")).status).toBe(200);
     expect((await api("/api/v3/security/owners")).status).toBe(200);
     expect((await control("/state", "GET")).body.data).toMatchObject({
@@ -248,11 +219,7 @@ describe("control API guards", () => {
   });
 
   it("rewrites only resultStart in next links", () => {
-    expect(withResultStart("tql=a%20b&resultStart=5&fields=tags", 15)).toBe(
-      "tql=a%20b&resultStart=15&fields=tags",
-    );
-    expect(withResultStart("tql=resultStart%3D1", 10)).toBe(
-      "tql=resultStart%3D1&resultStart=10",
-    );
+    expect(withResultStart("tql=a%20b&resultStart=5&fields=tags", 15)).toBe("tql=a%20b&resultStart=15&fields=tags");
+    expect(withResultStart("tql=resultStart%3D1", 10)).toBe("tql=resultStart%3D1&resultStart=10");
   });
 });

@@ -6,10 +6,7 @@ export const faultsSchema = z.strictObject({
   errorStatus: z
     .number()
     .int()
-    .refine(
-      (status) => status === 429 || (status >= 500 && status <= 599),
-      "must be 429 or a 5xx status",
-    ),
+    .refine((status) => status === 429 || (status >= 500 && status <= 599), "must be 429 or a 5xx status"),
   /** Added before every API response; long enough values let tests exercise client read timeouts. */
   latencyMs: z.number().int().min(0).max(600_000),
   /** Share of API requests whose connection is destroyed without an answer. */
@@ -35,10 +32,7 @@ export const NO_FAULTS: Faults = {
 
 export type FaultAction = "none" | "error" | "reset";
 
-export function nextFaultAction(
-  faults: Faults,
-  random: () => number,
-): FaultAction {
+export function nextFaultAction(faults: Faults, random: () => number): FaultAction {
   if (faults.resetNext > 0) {
     faults.resetNext--;
     return "reset";

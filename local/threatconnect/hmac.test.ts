@@ -31,8 +31,7 @@ describe("verifyHmac", () => {
   it("accepts the documented worked example", () => {
     expect(
       verify({
-        authorization:
-          "TC 12345678901234567890:Ytheeh8pJT5tgRC2Ap9JeYxrHDHxhGucvQfpF4lCGFo=",
+        authorization: "TC 12345678901234567890:Ytheeh8pJT5tgRC2Ap9JeYxrHDHxhGucvQfpF4lCGFo=",
         timestamp: "1700000000",
       }),
     ).toEqual({ ok: true, accessId, user: { secretKey } });

@@ -1,22 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  createControl,
-  type ApiUser,
-  type EmulatorControl,
-  type RequestLogEntry,
-} from "./control";
+import { createControl, type ApiUser, type EmulatorControl, type RequestLogEntry } from "./control";
 import { NO_FAULTS, type Faults } from "./faults";
 import { OWNERS } from "./model";
 import { createRandom } from "./random";
 import { createRequestHandler } from "./server";
 import { IndicatorStore } from "./store";
 
-export type {
-  EmulatorControl,
-  IndicatorSnapshot,
-  RequestLogEntry,
-} from "./control";
+export type { EmulatorControl, IndicatorSnapshot, RequestLogEntry } from "./control";
 export type { Faults } from "./faults";
 export type { IndicatorChanges, NewIndicator } from "./store";
 export { OWNERS } from "./model";
@@ -49,18 +40,14 @@ export async function startThreatConnectEmulator(
   const now = options.now ?? (() => new Date());
   const indicators = options.indicators ?? 5000;
   if (!Number.isInteger(indicators) || indicators < 0)
-    throw new RangeError(
-      `indicators must be a non-negative integer (got ${indicators})`,
-    );
+    throw new RangeError(`indicators must be a non-negative integer (got ${indicators})`);
   const seed = options.seed ?? 1;
   const defaultUser: ApiUser = {
     accessId: options.accessId ?? DEFAULT_ACCESS_ID,
     secretKey: options.secretKey ?? DEFAULT_SECRET_KEY,
     ownerIds: new Set(OWNERS.map((owner) => owner.id)),
   };
-  const store = new IndicatorStore({ count: indicators, seed }, () =>
-    Math.floor(now().getTime() / 1000),
-  );
+  const store = new IndicatorStore({ count: indicators, seed }, () => Math.floor(now().getTime() / 1000));
   const faults: Faults = { ...NO_FAULTS };
   const apiUsers = new Map([[defaultUser.accessId, defaultUser]]);
   const log: RequestLogEntry[] = [];

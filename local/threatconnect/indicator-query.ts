@@ -1,10 +1,5 @@
 import { isoSeconds } from "./dataset";
-import {
-  CREATED_BY,
-  OWNERS,
-  type EmulatedIndicator,
-  type EmulatedTag,
-} from "./model";
+import { CREATED_BY, OWNERS, type EmulatedIndicator, type EmulatedTag } from "./model";
 import { compileTql, type Keyword, type Scope } from "./tql-parser";
 
 const TAG_SCOPE: Scope<EmulatedTag> = {
@@ -28,8 +23,7 @@ function keyword(
   return [name.toLowerCase(), { name, kind, get }];
 }
 
-const activeKeyword = (name: string) =>
-  keyword(name, "boolean", (indicator) => indicator.active);
+const activeKeyword = (name: string) => keyword(name, "boolean", (indicator) => indicator.active);
 
 export const INDICATOR_SCOPE: Scope<EmulatedIndicator> = {
   keywords: Object.fromEntries([
@@ -40,21 +34,13 @@ export const INDICATOR_SCOPE: Scope<EmulatedIndicator> = {
     keyword("owner", "number", (indicator) => indicator.owner.id),
     keyword("rating", "number", (indicator) => indicator.rating),
     keyword("confidence", "number", (indicator) => indicator.confidence),
-    keyword(
-      "threatAssessScore",
-      "number",
-      (indicator) => indicator.threatAssessScore,
-    ),
+    keyword("threatAssessScore", "number", (indicator) => indicator.threatAssessScore),
     keyword("dateAdded", "date", (indicator) => indicator.dateAdded),
     keyword("lastModified", "date", (indicator) => indicator.lastModified),
     activeKeyword("indicatorActive"),
     activeKeyword("active"),
-    keyword("tag", "string", (indicator) =>
-      indicator.tags.map((tag) => tag.name),
-    ),
-    keyword("securityLabel", "string", (indicator) =>
-      indicator.securityLabels.map((label) => label.name),
-    ),
+    keyword("tag", "string", (indicator) => indicator.tags.map((tag) => tag.name)),
+    keyword("securityLabel", "string", (indicator) => indicator.securityLabels.map((label) => label.name)),
     keyword("description", "string", (indicator) => descriptionOf(indicator)),
   ]),
   subqueries: {
@@ -68,9 +54,7 @@ export const INDICATOR_SCOPE: Scope<EmulatedIndicator> = {
 const ACTIVE_KEYWORDS = new Set(["indicatoractive", "active"]);
 
 function descriptionOf(indicator: EmulatedIndicator): string | undefined {
-  const value = indicator.attributes.find(
-    (attribute) => attribute.type === "Description",
-  )?.value;
+  const value = indicator.attributes.find((attribute) => attribute.type === "Description")?.value;
   return value === undefined ? undefined : String(value);
 }
 
@@ -101,28 +85,19 @@ export function parseSorting(sorting: string | null): SortKey[] {
   for (const word of words) {
     const lowered = word.toLowerCase();
     const last = keys[keys.length - 1];
-    if (last && (lowered === "asc" || lowered === "desc"))
-      last.descending = lowered === "desc";
-    else if (last && (lowered === "nullsfirst" || lowered === "nullslast"))
-      last.nullsFirst = lowered === "nullsfirst";
+    if (last && (lowered === "asc" || lowered === "desc")) last.descending = lowered === "desc";
+    else if (last && (lowered === "nullsfirst" || lowered === "nullslast")) last.nullsFirst = lowered === "nullsfirst";
     else {
-      const field = SORTABLE_FIELDS.find(
-        (candidate) => candidate.toLowerCase() === lowered,
-      );
+      const field = SORTABLE_FIELDS.find((candidate) => candidate.toLowerCase() === lowered);
       if (!field)
-        throw new QueryError(
-          `Invalid sorting field '${word}'; sortable fields are ${SORTABLE_FIELDS.join(", ")}`,
-        );
+        throw new QueryError(`Invalid sorting field '${word}'; sortable fields are ${SORTABLE_FIELDS.join(", ")}`);
       keys.push({ field, descending: false, nullsFirst: false });
     }
   }
   return keys;
 }
 
-function sortValue(
-  indicator: EmulatedIndicator,
-  field: SortKey["field"],
-): string | number | undefined {
+function sortValue(indicator: EmulatedIndicator, field: SortKey["field"]): string | number | undefined {
   switch (field) {
     case "id":
       return indicator.id;
@@ -138,9 +113,7 @@ function sortValue(
 }
 
 function compareIds(left: string, right: string): number {
-  return (
-    left.length - right.length || (left < right ? -1 : left > right ? 1 : 0)
-  );
+  return left.length - right.length || (left < right ? -1 : left > right ? 1 : 0);
 }
 
 function compareBy(keys: SortKey[]) {
@@ -149,14 +122,8 @@ function compareBy(keys: SortKey[]) {
       const a = sortValue(left, key.field);
       const b = sortValue(right, key.field);
       if (a === b) continue;
-      if (a === undefined || b === undefined)
-        return (a === undefined) === key.nullsFirst ? -1 : 1;
-      const order =
-        key.field === "id"
-          ? compareIds(a as string, b as string)
-          : a < b
-            ? -1
-            : 1;
+      if (a === undefined || b === undefined) return (a === undefined) === key.nullsFirst ? -1 : 1;
+      const order = key.field === "id" ? compareIds(a as string, b as string) : a < b ? -1 : 1;
       return key.descending ? -order : order;
     }
     // Ties fall back to id so paging over equal sort values is stable.
@@ -179,12 +146,8 @@ export function searchIndicators(
   search: IndicatorSearch,
   now: () => Date,
 ): EmulatedIndicator[] {
-  const compiled = search.tql?.trim()
-    ? compileTql(search.tql, INDICATOR_SCOPE, now)
-    : undefined;
-  const includesInactive = compiled
-    ? [...compiled.keywords].some((name) => ACTIVE_KEYWORDS.has(name))
-    : false;
+  const compiled = search.tql?.trim() ? compileTql(search.tql, INDICATOR_SCOPE, now) : undefined;
+  const includesInactive = compiled ? [...compiled.keywords].some((name) => ACTIVE_KEYWORDS.has(name)) : false;
   const matches = indicators.filter(
     (indicator) =>
       search.ownerIds.has(indicator.owner.id) &&
@@ -194,13 +157,7 @@ export function searchIndicators(
   return matches.sort(compareBy(search.sorting));
 }
 
-export const EXPANDABLE_FIELDS = [
-  "tags",
-  "attributes",
-  "associatedGroups",
-  "threatAssess",
-  "securityLabels",
-] as const;
+export const EXPANDABLE_FIELDS = ["tags", "attributes", "associatedGroups", "threatAssess", "securityLabels"] as const;
 export type ExpandableField = (typeof EXPANDABLE_FIELDS)[number];
 
 const CREATED_BY_JSON = JSON.stringify(CREATED_BY);
@@ -234,11 +191,7 @@ export function* indicatorListJson(
   yield "]";
 }
 
-function cached(
-  fragments: FragmentCache,
-  key: object,
-  build: () => string,
-): string {
+function cached(fragments: FragmentCache, key: object, build: () => string): string {
   let text = fragments.get(key);
   if (text === undefined) {
     text = build();
@@ -297,14 +250,9 @@ export function indicatorText(
   }
   if (fields.has("attributes")) {
     const attributes = indicator.attributes.map((attribute, index) => {
-      const added =
-        attribute.dateAdded === undefined
-          ? dateAdded
-          : isoSeconds(attribute.dateAdded);
+      const added = attribute.dateAdded === undefined ? dateAdded : isoSeconds(attribute.dateAdded);
       const value =
-        typeof attribute.value === "number"
-          ? `"${isoSeconds(attribute.value)}"`
-          : JSON.stringify(attribute.value);
+        typeof attribute.value === "number" ? `"${isoSeconds(attribute.value)}"` : JSON.stringify(attribute.value);
       return `{"id":${indicator.attributeIdBase + index},"dateAdded":"${added}","type":${JSON.stringify(attribute.type)},"value":${value},"createdBy":${CREATED_BY_JSON},"lastModified":"${added}","pinned":false,"default":${attribute.type === "Description"}}`;
     });
     parts.push(`"attributes":{"data":[${attributes.join(",")}]}`);
@@ -331,9 +279,7 @@ export function indicatorText(
   }
   if (fields.has("securityLabels")) {
     const labels = indicator.securityLabels.map((label) =>
-      cached(fragments, label, () =>
-        JSON.stringify({ ...label, owner: "System", dateAdded: LABEL_DATE }),
-      ),
+      cached(fragments, label, () => JSON.stringify({ ...label, owner: "System", dateAdded: LABEL_DATE })),
     );
     parts.push(`"securityLabels":{"data":[${labels.join(",")}]}`);
   }

@@ -111,8 +111,7 @@ export const SECURITY_LABELS: readonly EmulatedLabel[] = [
   {
     id: 3,
     name: "TLP:AMBER",
-    description:
-      "Limited disclosure, restricted to participants' organizations.",
+    description: "Limited disclosure, restricted to participants' organizations.",
     color: "FFC000",
   },
   {

@@ -8,10 +8,8 @@ export function createRandom(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-  const int = (min: number, max: number): number =>
-    min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T =>
-    items[Math.floor(next() * items.length)] as T;
+  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const chance = (probability: number): boolean => next() < probability;
   const hex = (length: number): string => {
     let out = "";

@@ -22,32 +22,20 @@ const NOT_LICENSED_MESSAGE =
   "API access has not been licensed for this system, please contact sales@threatconnect.com if you wish to enable it";
 
 export function isLoopbackAddress(address: string | undefined): boolean {
-  return (
-    address === "127.0.0.1" ||
-    address === "::1" ||
-    address === "::ffff:127.0.0.1"
-  );
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   sendFragments(response, status, [JSON.stringify(body)]);
 }
 
-function sendFragments(
-  response: ServerResponse,
-  status: number,
-  fragments: Iterable<string>,
-): void {
+function sendFragments(response: ServerResponse, status: number, fragments: Iterable<string>): void {
   response.writeHead(status, { "Content-Type": "application/json" });
   for (const fragment of fragments) response.write(fragment);
   response.end();
 }
 
-function sendError(
-  response: ServerResponse,
-  status: number,
-  message: string,
-): void {
+function sendError(response: ServerResponse, status: number, message: string): void {
   send(response, status, { status: "Error", message });
 }
 
@@ -65,12 +53,7 @@ export type HandlerState = {
 export function createRequestHandler(state: HandlerState) {
   const route = createApiRoutes(state.store, state.now);
 
-  function handleApi(
-    request: IncomingMessage,
-    response: ServerResponse,
-    rawTarget: string,
-    method: string,
-  ): void {
+  function handleApi(request: IncomingMessage, response: ServerResponse, rawTarget: string, method: string): void {
     const action = nextFaultAction(state.faults, state.random);
     if (action === "reset") {
       recordRequest(state.log, { method, target: rawTarget, status: 0 });
@@ -81,12 +64,9 @@ export function createRequestHandler(state: HandlerState) {
       recordRequest(state.log, { method, target: rawTarget, status });
       sendFragments(response, status, body);
     };
-    const respondError = (status: number, message: string) =>
-      respond(status, jsonObject({ status: "Error", message }));
-    if (action === "error")
-      return respondError(state.faults.errorStatus, "Internal Server Error");
-    if (state.faults.notLicensed)
-      return respondError(503, NOT_LICENSED_MESSAGE);
+    const respondError = (status: number, message: string) => respond(status, jsonObject({ status: "Error", message }));
+    if (action === "error") return respondError(state.faults.errorStatus, "Internal Server Error");
+    if (state.faults.notLicensed) return respondError(503, NOT_LICENSED_MESSAGE);
     const verdict = verifyHmac({
       authorization: request.headers.authorization,
       timestamp: headerValue(request.headers.timestamp),
@@ -110,23 +90,11 @@ export function createRequestHandler(state: HandlerState) {
     }
   }
 
-  async function handleControl(
-    request: IncomingMessage,
-    response: ServerResponse,
-    path: string,
-    method: string,
-  ) {
+  async function handleControl(request: IncomingMessage, response: ServerResponse, path: string, method: string) {
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
-      return sendError(
-        response,
-        403,
-        "The emulator control API only answers loopback callers",
-      );
+      return sendError(response, 403, "The emulator control API only answers loopback callers");
     }
-    const body =
-      method === "POST" || method === "PUT" || method === "PATCH"
-        ? await readJson(request)
-        : undefined;
+    const body = method === "POST" || method === "PUT" || method === "PATCH" ? await readJson(request) : undefined;
     const indicatorPath = /^\/_emulator\/indicators\/(\d+)$/.exec(path);
     const { control } = state;
     if (method === "POST" && path === `${CONTROL_PREFIX}/indicators`) {
@@ -136,10 +104,7 @@ export function createRequestHandler(state: HandlerState) {
     }
     if (method === "PATCH" && indicatorPath?.[1]) {
       return send(response, 200, {
-        data: control.modifyIndicator(
-          indicatorPath[1],
-          indicatorChangesSchema.parse(body),
-        ),
+        data: control.modifyIndicator(indicatorPath[1], indicatorChangesSchema.parse(body)),
       });
     }
     if (method === "DELETE" && indicatorPath?.[1]) {
@@ -171,10 +136,7 @@ export function createRequestHandler(state: HandlerState) {
     return sendError(response, 404, `No control endpoint ${method} ${path}`);
   }
 
-  return function handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): void {
+  return function handle(request: IncomingMessage, response: ServerResponse): void {
     const rawTarget = request.url ?? "/";
     const method = (request.method ?? "GET").toUpperCase();
     const path = rawTarget.split("?")[0] ?? "/";
@@ -183,24 +145,12 @@ export function createRequestHandler(state: HandlerState) {
         if (error instanceof z.ZodError) {
           const issue = error.issues[0];
           // An issue about the body as a whole has an empty path.
-          const field =
-            issue && issue.path.length > 0 ? issue.path.join(".") : "body";
-          return sendError(
-            response,
-            400,
-            `${field}: ${issue?.message ?? "invalid"}`,
-          );
+          const field = issue && issue.path.length > 0 ? issue.path.join(".") : "body";
+          return sendError(response, 400, `${field}: ${issue?.message ?? "invalid"}`);
         }
-        if (
-          error instanceof InvalidIndicatorError ||
-          error instanceof SyntaxError
-        )
+        if (error instanceof InvalidIndicatorError || error instanceof SyntaxError)
           return sendError(response, 400, error.message);
-        sendError(
-          response,
-          500,
-          error instanceof Error ? error.message : "control request failed",
-        );
+        sendError(response, 500, error instanceof Error ? error.message : "control request failed");
       });
       return;
     }
@@ -208,11 +158,7 @@ export function createRequestHandler(state: HandlerState) {
       try {
         handleApi(request, response, rawTarget, method);
       } catch (error) {
-        sendError(
-          response,
-          500,
-          error instanceof Error ? error.message : "emulator failure",
-        );
+        sendError(response, 500, error instanceof Error ? error.message : "emulator failure");
       }
     };
     if (state.faults.latencyMs === 0) return run();
@@ -239,9 +185,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     const buffer = chunk as Buffer;
     size += buffer.length;
     if (size > MAX_CONTROL_BODY_BYTES)
-      throw new InvalidIndicatorError(
-        `body: larger than ${MAX_CONTROL_BODY_BYTES} bytes`,
-      );
+      throw new InvalidIndicatorError(`body: larger than ${MAX_CONTROL_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");

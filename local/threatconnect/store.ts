@@ -1,7 +1,4 @@
-import {
-  isIndicatorType,
-  type IndicatorType,
-} from "../../server/threatconnect/types";
+import { isIndicatorType, type IndicatorType } from "../../server/threatconnect/types";
 import { generateDataset, type Dataset } from "./dataset";
 import {
   OWNERS,
@@ -11,11 +8,7 @@ import {
   type EmulatedOwner,
   type EmulatedTag,
 } from "./model";
-import {
-  canonicalSummary,
-  InvalidIndicatorError,
-  valuesFromSummary,
-} from "./values";
+import { canonicalSummary, InvalidIndicatorError, valuesFromSummary } from "./values";
 
 export type NewIndicator = {
   type: IndicatorType;
@@ -31,15 +24,7 @@ export type NewIndicator = {
 };
 
 export type IndicatorChanges = Partial<
-  Pick<
-    NewIndicator,
-    | "rating"
-    | "confidence"
-    | "threatAssessScore"
-    | "active"
-    | "tags"
-    | "attributes"
-  >
+  Pick<NewIndicator, "rating" | "confidence" | "threatAssessScore" | "active" | "tags" | "attributes">
 >;
 
 export type DeletedRecord = {
@@ -67,16 +52,12 @@ export class IndicatorStore {
   }
 
   reset(): void {
-    this.load(
-      generateDataset(this.options.count, this.options.seed, this.nowSeconds()),
-    );
+    this.load(generateDataset(this.options.count, this.options.seed, this.nowSeconds()));
   }
 
   private load(dataset: Dataset): void {
     this.indicators = dataset.indicators;
-    this.byId = new Map(
-      dataset.indicators.map((indicator) => [indicator.id, indicator]),
-    );
+    this.byId = new Map(dataset.indicators.map((indicator) => [indicator.id, indicator]));
     this.tagsByName = new Map(TAGS.map((tag) => [tag.name.toLowerCase(), tag]));
     this.nextAttributeId = dataset.nextAttributeId;
     this.nextId = dataset.indicators.reduce((max, indicator) => {
@@ -97,29 +78,20 @@ export class IndicatorStore {
 
   add(input: NewIndicator): EmulatedIndicator {
     if (!isIndicatorType(input.type))
-      throw new InvalidIndicatorError(
-        `type: "${String(input.type)}" is not an indicator type`,
-      );
+      throw new InvalidIndicatorError(`type: "${String(input.type)}" is not an indicator type`);
     const owner = resolveOwner(input.owner ?? OWNERS[0].name);
     const values = valuesFromSummary(input.type, input.summary);
     const summary = canonicalSummary(input.type, values, input.summary);
     if (
       this.indicators.some(
-        (existing) =>
-          existing.owner === owner &&
-          existing.type === input.type &&
-          existing.summary === summary,
+        (existing) => existing.owner === owner && existing.type === input.type && existing.summary === summary,
       )
     ) {
-      throw new InvalidIndicatorError(
-        `summary: "${summary}" already exists in ${owner.name}`,
-      );
+      throw new InvalidIndicatorError(`summary: "${summary}" already exists in ${owner.name}`);
     }
     const id = input.id ?? String(this.nextId++);
-    if (!/^\d+$/.test(id))
-      throw new InvalidIndicatorError(`id: "${id}" must be a positive integer`);
-    if (this.byId.has(id))
-      throw new InvalidIndicatorError(`id: ${id} is already used`);
+    if (!/^\d+$/.test(id)) throw new InvalidIndicatorError(`id: "${id}" must be a positive integer`);
+    if (this.byId.has(id)) throw new InvalidIndicatorError(`id: ${id} is already used`);
     const now = this.nowSeconds();
     const indicator: EmulatedIndicator = {
       id,
@@ -153,16 +125,13 @@ export class IndicatorStore {
     const updated: EmulatedIndicator = {
       ...indicator,
       rating: "rating" in changes ? changes.rating : indicator.rating,
-      confidence:
-        "confidence" in changes ? changes.confidence : indicator.confidence,
-      threatAssessScore:
-        changes.threatAssessScore ?? indicator.threatAssessScore,
+      confidence: "confidence" in changes ? changes.confidence : indicator.confidence,
+      threatAssessScore: changes.threatAssessScore ?? indicator.threatAssessScore,
       active: changes.active ?? indicator.active,
       tags: changes.tags ? this.resolveTags(changes.tags) : indicator.tags,
       lastModified: Math.max(now, indicator.lastModified),
     };
-    if (changes.attributes)
-      this.setAttributes(updated, changes.attributes, now);
+    if (changes.attributes) this.setAttributes(updated, changes.attributes, now);
     validateScores(updated);
     Object.assign(indicator, updated);
     this.version++;
@@ -171,9 +140,7 @@ export class IndicatorStore {
 
   delete(id: string): void {
     const indicator = this.require(id);
-    this.indicators = this.indicators.filter(
-      (candidate) => candidate !== indicator,
-    );
+    this.indicators = this.indicators.filter((candidate) => candidate !== indicator);
     this.byId.delete(id);
     this.deleted.push({
       ownerName: indicator.owner.name,
@@ -216,10 +183,7 @@ export class IndicatorStore {
 
 export function resolveOwner(name: string): EmulatedOwner {
   const owner = OWNERS.find((candidate) => candidate.name === name);
-  if (!owner)
-    throw new InvalidIndicatorError(
-      `owner: "${name}" is not one of ${OWNERS.map((o) => o.name).join(", ")}`,
-    );
+  if (!owner) throw new InvalidIndicatorError(`owner: "${name}" is not one of ${OWNERS.map((o) => o.name).join(", ")}`);
   return owner;
 }
 
@@ -230,13 +194,8 @@ function validateScores(indicator: EmulatedIndicator): void {
     ["threatAssessScore", indicator.threatAssessScore, 1000],
   ];
   for (const [field, value, max] of checks) {
-    if (
-      value !== undefined &&
-      (!Number.isFinite(value) || value < 0 || value > max)
-    ) {
-      throw new InvalidIndicatorError(
-        `${field}: must be between 0 and ${max} (got ${value})`,
-      );
+    if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > max)) {
+      throw new InvalidIndicatorError(`${field}: must be between 0 and ${max} (got ${value})`);
     }
   }
 }

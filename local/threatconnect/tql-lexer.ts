@@ -1,13 +1,4 @@
-export type TokenKind =
-  | "ident"
-  | "string"
-  | "number"
-  | "op"
-  | "lparen"
-  | "rparen"
-  | "comma"
-  | "sign"
-  | "eof";
+export type TokenKind = "ident" | "string" | "number" | "op" | "lparen" | "rparen" | "comma" | "sign" | "eof";
 
 export type Token = {
   kind: TokenKind;
@@ -66,9 +57,7 @@ export function tokenize(source: string): Token[] {
       index++;
       continue;
     }
-    const operator = COMPARISON_OPERATORS.find((candidate) =>
-      source.startsWith(candidate, index),
-    );
+    const operator = COMPARISON_OPERATORS.find((candidate) => source.startsWith(candidate, index));
     if (operator) {
       tokens.push({
         kind: "op",
@@ -83,20 +72,13 @@ export function tokenize(source: string): Token[] {
       let value = "";
       index++;
       for (;;) {
-        if (index >= source.length)
-          throw new TqlSyntaxError(
-            start,
-            `unterminated string starting with ${char}`,
-          );
+        if (index >= source.length) throw new TqlSyntaxError(start, `unterminated string starting with ${char}`);
         const current = source.charAt(index);
         if (current === "\\") {
           const escaped = source.charAt(index + 1);
           const replacement = STRING_ESCAPES[escaped];
           if (replacement === undefined) {
-            throw new TqlSyntaxError(
-              index,
-              `unsupported escape \\${escaped} in string (use \\", \\', \\\` or \\\\)`,
-            );
+            throw new TqlSyntaxError(index, `unsupported escape \\${escaped} in string (use \\", \\', \\\` or \\\\)`);
           }
           value += replacement;
           index += 2;
@@ -125,9 +107,7 @@ export function tokenize(source: string): Token[] {
       index += number[0].length;
       continue;
     }
-    const ident = /^[A-Za-z_][A-Za-z0-9_]*/.exec(
-      source.slice(index, index + 200),
-    );
+    const ident = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(index, index + 200));
     if (ident) {
       tokens.push({
         kind: "ident",

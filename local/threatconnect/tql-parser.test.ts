@@ -1,25 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { INDICATOR_SCOPE } from "./indicator-query";
-import {
-  OWNERS,
-  TAGS,
-  type EmulatedIndicator,
-  type EmulatedOwner,
-} from "./model";
+import { OWNERS, TAGS, type EmulatedIndicator, type EmulatedOwner } from "./model";
 import { compileTql, parseDateLiteral } from "./tql-parser";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const nowSeconds = NOW.getTime() / 1000;
 const DAY = 86_400;
-const [organization, source, community] = OWNERS as [
-  EmulatedOwner,
-  EmulatedOwner,
-  EmulatedOwner,
-];
+const [organization, source, community] = OWNERS as [EmulatedOwner, EmulatedOwner, EmulatedOwner];
 
 function indicator(
-  partial: Partial<EmulatedIndicator> &
-    Pick<EmulatedIndicator, "id" | "type" | "summary">,
+  partial: Partial<EmulatedIndicator> & Pick<EmulatedIndicator, "id" | "type" | "summary">,
 ): EmulatedIndicator {
   return {
     owner: organization,
@@ -37,8 +27,7 @@ function indicator(
   };
 }
 
-const tag = (name: string) =>
-  TAGS.find((candidate) => candidate.name === name) ?? { id: 999, name };
+const tag = (name: string) => TAGS.find((candidate) => candidate.name === name) ?? { id: 999, name };
 
 const RECORDS: EmulatedIndicator[] = [
   indicator({
@@ -111,10 +100,7 @@ describe("TQL evaluation", () => {
     ['dateAdded < "2024-01-01 06:00:00"', ["3"]],
     ['dateAdded > "2024-01-01T05:00:00Z"', ["1", "2", "9007199254740993"]],
     ['lastModified > "NOW() - 2 hours"', ["2"]],
-    [
-      "lastModified >= NOW() - 2 DAYS and lastModified < TODAY()",
-      ["1", "3", "9007199254740993"],
-    ],
+    ["lastModified >= NOW() - 2 DAYS and lastModified < TODAY()", ["1", "3", "9007199254740993"]],
     ['lastModified >= "today() - 1 day"', ["1", "2", "3", "9007199254740993"]],
     ["indicatorActive = false", ["9007199254740993"]],
     ["active = TRUE", ["1", "2", "3"]],
@@ -130,79 +116,38 @@ describe("TQL evaluation", () => {
   });
 
   it("reports whether the query mentions the active flag", () => {
-    expect(
-      compileTql(
-        "indicatorActive = false",
-        INDICATOR_SCOPE,
-        () => NOW,
-      ).keywords.has("indicatoractive"),
-    ).toBe(true);
-    expect(
-      compileTql("rating > 1", INDICATOR_SCOPE, () => NOW).keywords.has(
-        "indicatoractive",
-      ),
-    ).toBe(false);
+    expect(compileTql("indicatorActive = false", INDICATOR_SCOPE, () => NOW).keywords.has("indicatoractive")).toBe(
+      true,
+    );
+    expect(compileTql("rating > 1", INDICATOR_SCOPE, () => NOW).keywords.has("indicatoractive")).toBe(false);
   });
 });
 
 describe("invalid TQL", () => {
   it.each([
-    [
-      "ratng > 3",
-      /position 1: unknown keyword 'ratng'; expected one of id, typeName/,
-    ],
+    ["ratng > 3", /position 1: unknown keyword 'ratng'; expected one of id, typeName/],
     ["rating >> 3", /position 9: expected a number for rating but found '>'/],
-    [
-      "rating 3",
-      /position 8: expected an operator .* after 'rating' but found '3'/,
-    ],
+    ["rating 3", /position 8: expected an operator .* after 'rating' but found '3'/],
     ['summary = "open', /position 11: unterminated string/],
-    [
-      "summary = bad",
-      /position 11: expected a quoted string for summary but found 'bad'/,
-    ],
-    [
-      '(typeName = "Host"',
-      /position 19: expected '\)' to close the parenthesis but found the end of the query/,
-    ],
+    ["summary = bad", /position 11: expected a quoted string for summary but found 'bad'/],
+    ['(typeName = "Host"', /position 19: expected '\)' to close the parenthesis but found the end of the query/],
     [
       'typeName = "Host" typeName = "URL"',
       /position 19: expected AND, OR or the end of the query but found 'typeName'/,
     ],
-    [
-      'typeName IN ("Host" "URL")',
-      /position 21: expected ',' or '\)' in the IN list/,
-    ],
-    [
-      'rating LIKE "4"',
-      /position 8: LIKE only applies to text keywords, but rating is a number/,
-    ],
-    [
-      'dateAdded > "last week"',
-      /position 13: "last week" is not a valid date for dateAdded/,
-    ],
+    ['typeName IN ("Host" "URL")', /position 21: expected ',' or '\)' in the IN list/],
+    ['rating LIKE "4"', /position 8: LIKE only applies to text keywords, but rating is a number/],
+    ['dateAdded > "last week"', /position 13: "last week" is not a valid date for dateAdded/],
     ['dateAdded > "2024-02-30"', /not a valid date/],
     ['dateAdded > "2024-01-01T00:00:00.5Z"', /not a valid date/],
-    [
-      "dateAdded > yesterday",
-      /expected a date for dateAdded but found 'yesterday'/,
-    ],
+    ["dateAdded > yesterday", /expected a date for dateAdded but found 'yesterday'/],
     ["active > true", /active is a boolean; only = and != apply/],
     ["active = maybe", /expected true or false for active/],
-    [
-      "rating > 3 AND",
-      /position 15: expected a keyword, NOT or '\(' but found the end of the query/,
-    ],
+    ["rating > 3 AND", /position 15: expected a keyword, NOT or '\(' but found the end of the query/],
     ['summary = "a\\qb"', /unsupported escape \\q/],
     ["summary = 'x' ; drop", /position 15: unexpected character ';'/],
-    [
-      "hasTag(nme = 'x')",
-      /unknown keyword 'nme'; expected one of name, id, techniqueId/,
-    ],
-    [
-      "rating NOT = 3",
-      /expected IN, LIKE, CONTAINS, STARTSWITH or ENDSWITH after NOT/,
-    ],
+    ["hasTag(nme = 'x')", /unknown keyword 'nme'; expected one of name, id, techniqueId/],
+    ["rating NOT = 3", /expected IN, LIKE, CONTAINS, STARTSWITH or ENDSWITH after NOT/],
   ])("%s", (tql, message) => {
     expect(() => compileTql(tql, INDICATOR_SCOPE, () => NOW)).toThrow(message);
   });

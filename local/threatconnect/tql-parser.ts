@@ -1,9 +1,4 @@
-import {
-  describeToken,
-  tokenize,
-  TqlSyntaxError,
-  type Token,
-} from "./tql-lexer";
+import { describeToken, tokenize, TqlSyntaxError, type Token } from "./tql-lexer";
 
 export type Predicate<R> = (record: R) => boolean;
 export type FieldKind = "string" | "number" | "date" | "boolean" | "id";
@@ -16,9 +11,7 @@ export type Keyword<R> = {
   get: (record: R) => Scalar | readonly Scalar[] | undefined;
 };
 
-export type Subquery<R> = (
-  parseInner: <T>(scope: Scope<T>) => Predicate<T>,
-) => Predicate<R>;
+export type Subquery<R> = (parseInner: <T>(scope: Scope<T>) => Predicate<T>) => Predicate<R>;
 
 export type Scope<R> = {
   keywords: Record<string, Keyword<R>>;
@@ -59,11 +52,7 @@ const DAY_SECONDS = 86_400;
 /** A date literal: a whole day (`2024-01-31`, `TODAY()`) is a range, a timestamp is a point. */
 type DateRange = { start: number; end: number };
 
-export function compileTql<R>(
-  source: string,
-  scope: Scope<R>,
-  now: () => Date,
-): CompiledTql<R> {
+export function compileTql<R>(source: string, scope: Scope<R>, now: () => Date): CompiledTql<R> {
   const tokens = tokenize(source);
   const keywordsUsed = new Set<string>();
   let index = 0;
@@ -82,13 +71,9 @@ export function compileTql<R>(
     return token;
   };
   const fail = (token: Token, expected: string): never => {
-    throw new TqlSyntaxError(
-      token.position,
-      `expected ${expected} but found ${describeToken(token)}`,
-    );
+    throw new TqlSyntaxError(token.position, `expected ${expected} but found ${describeToken(token)}`);
   };
-  const isWord = (token: Token, word: string) =>
-    token.kind === "ident" && token.value.toLowerCase() === word;
+  const isWord = (token: Token, word: string) => token.kind === "ident" && token.value.toLowerCase() === word;
   const expectKind = (kind: Token["kind"], expected: string): Token => {
     const token = next();
     return token.kind === kind ? token : fail(token, expected);
@@ -101,9 +86,7 @@ export function compileTql<R>(
       next();
       parts.push(parseAnd(current));
     }
-    return parts.length === 1
-      ? first
-      : (record) => parts.some((part) => part(record));
+    return parts.length === 1 ? first : (record) => parts.some((part) => part(record));
   }
 
   function parseAnd<T>(current: Scope<T>): Predicate<T> {
@@ -113,9 +96,7 @@ export function compileTql<R>(
       next();
       parts.push(parseUnary(current));
     }
-    return parts.length === 1
-      ? first
-      : (record) => parts.every((part) => part(record));
+    return parts.length === 1 ? first : (record) => parts.every((part) => part(record));
   }
 
   function parseUnary<T>(current: Scope<T>): Predicate<T> {
@@ -172,32 +153,17 @@ export function compileTql<R>(
       negated = true;
       const negatedToken = next();
       operatorName = negatedToken.value.toLowerCase();
-      if (
-        negatedToken.kind !== "ident" ||
-        (operatorName !== "in" && !TEXT_OPERATORS.has(operatorName))
-      ) {
-        fail(
-          negatedToken,
-          "IN, LIKE, CONTAINS, STARTSWITH or ENDSWITH after NOT",
-        );
+      if (negatedToken.kind !== "ident" || (operatorName !== "in" && !TEXT_OPERATORS.has(operatorName))) {
+        fail(negatedToken, "IN, LIKE, CONTAINS, STARTSWITH or ENDSWITH after NOT");
       }
     } else {
       const lowered = operatorToken.value.toLowerCase();
-      if (
-        COMPARATORS[lowered] &&
-        (operatorToken.kind === "op" || operatorToken.kind === "ident")
-      ) {
+      if (COMPARATORS[lowered] && (operatorToken.kind === "op" || operatorToken.kind === "ident")) {
         operatorName = COMPARATORS[lowered];
-      } else if (
-        operatorToken.kind === "ident" &&
-        (lowered === "in" || TEXT_OPERATORS.has(lowered))
-      ) {
+      } else if (operatorToken.kind === "ident" && (lowered === "in" || TEXT_OPERATORS.has(lowered))) {
         operatorName = lowered;
       } else {
-        return fail(
-          operatorToken,
-          `${EXPECTED_OPERATOR} after '${nameToken.value}'`,
-        );
+        return fail(operatorToken, `${EXPECTED_OPERATOR} after '${nameToken.value}'`);
       }
     }
     if (operatorName === "!=") {
@@ -208,18 +174,12 @@ export function compileTql<R>(
     return (record) => {
       const value = keyword.get(record);
       if (value === undefined) return false;
-      const positive = Array.isArray(value)
-        ? value.some(match)
-        : match(value as Scalar);
+      const positive = Array.isArray(value) ? value.some(match) : match(value as Scalar);
       return negated ? !positive : positive;
     };
   }
 
-  function buildMatcher<T>(
-    keyword: Keyword<T>,
-    operator: string,
-    operatorToken: Token,
-  ): (value: Scalar) => boolean {
+  function buildMatcher<T>(keyword: Keyword<T>, operator: string, operatorToken: Token): (value: Scalar) => boolean {
     if (operator === "in") {
       expectKind("lparen", "'(' to start the IN list");
       const matchers = [buildMatcher(keyword, "=", operatorToken)];
@@ -251,13 +211,9 @@ export function compileTql<R>(
     }
   }
 
-  function stringMatcher<T>(
-    keyword: Keyword<T>,
-    operator: string,
-  ): (value: Scalar) => boolean {
+  function stringMatcher<T>(keyword: Keyword<T>, operator: string): (value: Scalar) => boolean {
     const token = next();
-    if (token.kind !== "string")
-      fail(token, `a quoted string for ${keyword.name}`);
+    if (token.kind !== "string") fail(token, `a quoted string for ${keyword.name}`);
     const expected = token.value.toLowerCase();
     switch (operator) {
       case "like": {
@@ -277,9 +233,7 @@ export function compileTql<R>(
       case "endswith":
         return (value) => String(value).toLowerCase().endsWith(expected);
       default:
-        return orderedMatcher(operator, expected, (value) =>
-          String(value).toLowerCase(),
-        );
+        return orderedMatcher(operator, expected, (value) => String(value).toLowerCase());
     }
   }
 
@@ -293,28 +247,17 @@ export function compileTql<R>(
 
   function readId<T>(keyword: Keyword<T>): bigint {
     const token = next();
-    if (token.kind !== "number" || token.value.includes("."))
-      fail(token, `a whole number id for ${keyword.name}`);
+    if (token.kind !== "number" || token.value.includes(".")) fail(token, `a whole number id for ${keyword.name}`);
     return BigInt(token.value);
   }
 
-  function booleanMatcher<T>(
-    keyword: Keyword<T>,
-    operator: string,
-    operatorToken: Token,
-  ): (value: Scalar) => boolean {
+  function booleanMatcher<T>(keyword: Keyword<T>, operator: string, operatorToken: Token): (value: Scalar) => boolean {
     if (operator !== "=") {
-      throw new TqlSyntaxError(
-        operatorToken.position,
-        `${keyword.name} is a boolean; only = and != apply`,
-      );
+      throw new TqlSyntaxError(operatorToken.position, `${keyword.name} is a boolean; only = and != apply`);
     }
     const token = next();
     const text = token.value.toLowerCase();
-    if (
-      (token.kind !== "ident" && token.kind !== "string") ||
-      (text !== "true" && text !== "false")
-    ) {
+    if ((token.kind !== "ident" && token.kind !== "string") || (text !== "true" && text !== "false")) {
       fail(token, `true or false for ${keyword.name}`);
     }
     const expected = text === "true";
@@ -344,24 +287,12 @@ export function compileTql<R>(
         expectKind("rparen", `')' after ${bare.value}(`);
         parts.push("()");
         if (peek().kind === "sign") {
-          parts.push(
-            next().value,
-            expectKind("number", "a number of minutes, hours or days").value,
-          );
-          parts.push(
-            expectKind("ident", "MINUTES, HOURS, DAYS or WEEKS").value,
-          );
+          parts.push(next().value, expectKind("number", "a number of minutes, hours or days").value);
+          parts.push(expectKind("ident", "MINUTES, HOURS, DAYS or WEEKS").value);
         }
       }
-      const range = parseDateLiteral(
-        parts.join(" ").replace(" ()", "()"),
-        now(),
-      );
-      if (!range)
-        throw new TqlSyntaxError(
-          start,
-          `expected a date for ${keyword.name} but found '${parts.join(" ")}'`,
-        );
+      const range = parseDateLiteral(parts.join(" ").replace(" ()", "()"), now());
+      if (!range) throw new TqlSyntaxError(start, `expected a date for ${keyword.name} but found '${parts.join(" ")}'`);
       return range;
     }
     return fail(token, `a date for ${keyword.name}`);
@@ -395,10 +326,7 @@ function orderedMatcher<V extends string | number>(
   }
 }
 
-function idMatcher(
-  operator: string,
-  expected: bigint,
-): (value: Scalar) => boolean {
+function idMatcher(operator: string, expected: bigint): (value: Scalar) => boolean {
   const compare = (value: Scalar) => {
     const actual = BigInt(String(value));
     return actual === expected ? 0 : actual > expected ? 1 : -1;
@@ -406,14 +334,10 @@ function idMatcher(
   return orderedMatcher(operator, 0, (value) => compare(value));
 }
 
-function dateMatcher(
-  operator: string,
-  range: DateRange,
-): (value: Scalar) => boolean {
+function dateMatcher(operator: string, range: DateRange): (value: Scalar) => boolean {
   switch (operator) {
     case "=":
-      return (value) =>
-        (value as number) >= range.start && (value as number) < range.end;
+      return (value) => (value as number) >= range.start && (value as number) < range.end;
     case ">":
       return (value) => (value as number) >= range.end;
     case ">=":
@@ -426,28 +350,20 @@ function dateMatcher(
 }
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_PATTERN =
-  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|[+-]\d{2}:?\d{2})?$/;
-const RELATIVE_PATTERN =
-  /^(now|today)\(\)\s*(?:([+-])\s*(\d+)\s*(minute|hour|day|week)s?)?$/i;
+const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|[+-]\d{2}:?\d{2})?$/;
+const RELATIVE_PATTERN = /^(now|today)\(\)\s*(?:([+-])\s*(\d+)\s*(minute|hour|day|week)s?)?$/i;
 
-export function parseDateLiteral(
-  text: string,
-  now: Date,
-): DateRange | undefined {
+export function parseDateLiteral(text: string, now: Date): DateRange | undefined {
   const trimmed = text.trim();
   if (DAY_PATTERN.test(trimmed)) {
     const start = Date.parse(`${trimmed}T00:00:00Z`) / 1000;
-    return Number.isNaN(start) ||
-      new Date(start * 1000).toISOString().slice(0, 10) !== trimmed
+    return Number.isNaN(start) || new Date(start * 1000).toISOString().slice(0, 10) !== trimmed
       ? undefined
       : { start, end: start + DAY_SECONDS };
   }
   if (TIMESTAMP_PATTERN.test(trimmed)) {
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
-    const milliseconds = Date.parse(
-      `${trimmed.replace(" ", "T")}${hasZone ? "" : "Z"}`,
-    );
+    const milliseconds = Date.parse(`${trimmed.replace(" ", "T")}${hasZone ? "" : "Z"}`);
     if (Number.isNaN(milliseconds)) return undefined;
     const point = Math.floor(milliseconds / 1000);
     return { start: point, end: point + 1 };
@@ -456,11 +372,7 @@ export function parseDateLiteral(
   if (!relative) return undefined;
   const [, base = "", sign, amount, unit] = relative;
   const offset =
-    amount && unit
-      ? (sign === "-" ? -1 : 1) *
-        Number(amount) *
-        (UNIT_SECONDS[unit.toLowerCase()] ?? 0)
-      : 0;
+    amount && unit ? (sign === "-" ? -1 : 1) * Number(amount) * (UNIT_SECONDS[unit.toLowerCase()] ?? 0) : 0;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (base.toLowerCase() === "today") {
     const start = nowSeconds - (nowSeconds % DAY_SECONDS) + offset;

@@ -26,18 +26,12 @@ export class InvalidIndicatorError extends Error {}
  * Splits a ThreatConnect summary into the type's value fields. Multi-value types join their parts with " : "
  * (File: md5 : sha1 : sha256; Registry Key: key : value name : value type), as ThreatConnect's summaries do.
  */
-export function valuesFromSummary(
-  type: IndicatorType,
-  summary: string,
-): IndicatorValues {
-  if (summary.trim() === "")
-    throw new InvalidIndicatorError("summary must not be empty");
+export function valuesFromSummary(type: IndicatorType, summary: string): IndicatorValues {
+  if (summary.trim() === "") throw new InvalidIndicatorError("summary must not be empty");
   switch (type) {
     case "Address":
       if (!/^[0-9a-fA-F:.]+$/.test(summary))
-        throw new InvalidIndicatorError(
-          `"${summary}" is not an IPv4 or IPv6 address`,
-        );
+        throw new InvalidIndicatorError(`"${summary}" is not an IPv4 or IPv6 address`);
       return { ip: summary };
     case "CIDR":
       if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(summary))
@@ -52,27 +46,19 @@ export function valuesFromSummary(
     case "URL":
       return { text: summary };
     case "EmailAddress":
-      if (!summary.includes("@"))
-        throw new InvalidIndicatorError(`"${summary}" is not an email address`);
+      if (!summary.includes("@")) throw new InvalidIndicatorError(`"${summary}" is not an email address`);
       return { address: summary };
     case "ASN":
-      if (!/^ASN\d+$/.test(summary))
-        throw new InvalidIndicatorError(
-          `"${summary}" must be ASN followed by digits`,
-        );
+      if (!/^ASN\d+$/.test(summary)) throw new InvalidIndicatorError(`"${summary}" must be ASN followed by digits`);
       return { "AS Number": summary };
     case "Email Subject":
       return { Subject: summary };
     case "File": {
       const values: IndicatorValues = {};
       for (const hash of summary.split(" : ")) {
-        const field = /^[0-9a-fA-F]+$/.test(hash)
-          ? HASH_FIELDS[hash.length]
-          : undefined;
+        const field = /^[0-9a-fA-F]+$/.test(hash) ? HASH_FIELDS[hash.length] : undefined;
         if (!field || values[field]) {
-          throw new InvalidIndicatorError(
-            `"${hash}" is not an MD5, SHA1 or SHA256 hash (or repeats one)`,
-          );
+          throw new InvalidIndicatorError(`"${hash}" is not an MD5, SHA1 or SHA256 hash (or repeats one)`);
         }
         values[field] = hash;
       }
@@ -81,14 +67,10 @@ export function valuesFromSummary(
     case "Registry Key": {
       const [keyName, valueName, valueType, ...extra] = summary.split(" : ");
       if (!keyName?.startsWith("HKEY_") || extra.length > 0) {
-        throw new InvalidIndicatorError(
-          `"${summary}" must be "HKEY_... : value name : value type"`,
-        );
+        throw new InvalidIndicatorError(`"${summary}" must be "HKEY_... : value name : value type"`);
       }
       if (valueType !== undefined && !REGISTRY_VALUE_TYPES.has(valueType)) {
-        throw new InvalidIndicatorError(
-          `"${valueType}" is not a registry value type such as REG_SZ`,
-        );
+        throw new InvalidIndicatorError(`"${valueType}" is not a registry value type such as REG_SZ`);
       }
       return {
         "Key Name": keyName,
@@ -100,14 +82,7 @@ export function valuesFromSummary(
 }
 
 /** ThreatConnect orders File hashes md5, sha1, sha256 in the summary regardless of input order. */
-export function canonicalSummary(
-  type: IndicatorType,
-  values: IndicatorValues,
-  summary: string,
-): string {
-  if (type !== "File")
-    return type === "Host" ? (values.hostName ?? summary) : summary;
-  return [values.md5, values.sha1, values.sha256]
-    .filter((hash) => hash !== undefined)
-    .join(" : ");
+export function canonicalSummary(type: IndicatorType, values: IndicatorValues, summary: string): string {
+  if (type !== "File") return type === "Host" ? (values.hostName ?? summary) : summary;
+  return [values.md5, values.sha1, values.sha256].filter((hash) => hash !== undefined).join(" : ");
 }

@@ -74,10 +74,7 @@ export const orgProcedure = protectedProcedure
     const [row] = await ctx.db
       .select({ org: organizations, membership: memberships })
       .from(organizations)
-      .innerJoin(
-        memberships,
-        and(eq(memberships.orgId, organizations.id), eq(memberships.userId, ctx.session.user.id)),
-      )
+      .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, ctx.session.user.id)))
       .where(eq(organizations.slug, input.orgSlug));
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Organization not found" });
     return next({ ctx: { org: row.org, membership: row.membership } });

@@ -28,7 +28,8 @@ function encodeCursor(entry: { at: Date; id: string }): string {
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime()))
+    throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
   return { at: date, id };
 }
 
@@ -53,7 +54,9 @@ export async function listAuditEntries(db: Database, orgId: string, input: Audit
       and(
         eq(auditLog.orgId, orgId),
         input.targetId ? eq(auditLog.targetId, input.targetId) : undefined,
-        after ? sql`(${atMillis}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        after
+          ? sql`(${atMillis}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(atMillis), desc(auditLog.id))

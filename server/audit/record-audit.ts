@@ -28,7 +28,8 @@ function canonicalJson(value: unknown): string {
 export function diffOf<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, unknown> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const key of Object.keys(after)) {
-    if (canonicalJson(before[key]) !== canonicalJson(after[key])) changes[key] = { before: before[key], after: after[key] };
+    if (canonicalJson(before[key]) !== canonicalJson(after[key]))
+      changes[key] = { before: before[key], after: after[key] };
   }
   return changes;
 }

@@ -19,7 +19,13 @@ describe("password hashing", () => {
   });
 
   test("malformed or foreign hashes never verify", async () => {
-    for (const encoded of ["", "scrypt$1$2", "bcrypt$10$abc$def$ghi$jkl", "scrypt$x$8$1$salt$hash", "scrypt$3$8$1$salt$hash"]) {
+    for (const encoded of [
+      "",
+      "scrypt$1$2",
+      "bcrypt$10$abc$def$ghi$jkl",
+      "scrypt$x$8$1$salt$hash",
+      "scrypt$3$8$1$salt$hash",
+    ]) {
       expect(await verifyPassword("anything at all", encoded)).toBe(false);
     }
   });

@@ -49,4 +49,3 @@ export async function recordFailure(db: DatabaseOrTransaction, keys: { key: stri
 export async function clearAccountFailures(db: DatabaseOrTransaction, email: string) {
   await db.delete(signInFailures).where(eq(signInFailures.throttleKey, `account:${email.toLowerCase()}`));
 }
-

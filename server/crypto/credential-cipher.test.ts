@@ -28,7 +28,9 @@ describe("credential cipher", () => {
   test("a ciphertext moved to another row or field fails authentication", () => {
     const cipher = createCredentialCipher(parseKeyring(keyA));
     const envelope = cipher.encrypt(SECRET, slot);
-    expect(() => cipher.decrypt(envelope, { ...slot, rowId: "22222222-2222-4222-8222-222222222222" })).toThrow(/altered or belongs to another row/);
+    expect(() => cipher.decrypt(envelope, { ...slot, rowId: "22222222-2222-4222-8222-222222222222" })).toThrow(
+      /altered or belongs to another row/,
+    );
     expect(() => cipher.decrypt(envelope, { ...slot, field: "threatConnectSecretKey" })).toThrow(CredentialCipherError);
   });
 

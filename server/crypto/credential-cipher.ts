@@ -34,7 +34,10 @@ export function parseKeyring(spec: string): CredentialKeyring {
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
-  if (entries.length === 0) throw new CredentialCipherError("CREDENTIALS_ENCRYPTION_KEYS: no keys given; expected <keyId>:<base64 32-byte key>");
+  if (entries.length === 0)
+    throw new CredentialCipherError(
+      "CREDENTIALS_ENCRYPTION_KEYS: no keys given; expected <keyId>:<base64 32-byte key>",
+    );
   const keys = new Map<string, Buffer>();
   for (const [index, entry] of entries.entries()) {
     const separator = entry.indexOf(":");
@@ -46,7 +49,9 @@ export function parseKeyring(spec: string): CredentialKeyring {
     }
     const key = Buffer.from(entry.slice(separator + 1), "base64");
     if (key.length !== KEY_BYTES) {
-      throw new CredentialCipherError(`CREDENTIALS_ENCRYPTION_KEYS key "${keyId}": must decode from base64 to exactly ${KEY_BYTES} bytes (got ${key.length})`);
+      throw new CredentialCipherError(
+        `CREDENTIALS_ENCRYPTION_KEYS key "${keyId}": must decode from base64 to exactly ${KEY_BYTES} bytes (got ${key.length})`,
+      );
     }
     if (keys.has(keyId)) throw new CredentialCipherError(`CREDENTIALS_ENCRYPTION_KEYS key "${keyId}": listed twice`);
     keys.set(keyId, key);
@@ -100,7 +105,10 @@ export function createCredentialCipher(keyring: CredentialKeyring): CredentialCi
       decipher.setAAD(additionalData(slot));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
       try {
-        return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+        return Buffer.concat([
+          decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)),
+          decipher.final(),
+        ]).toString("utf8");
       } catch {
         throw new CredentialCipherError(
           `Stored ${slot.field} failed authentication under key "${keyId}": it was altered or belongs to another row or field`,

@@ -30,7 +30,12 @@ export function invitationStatus(invitation: Invitation, now = new Date()): Invi
  * Returns the one-time token exactly once; only its hash is stored. A pending invitation to the same email is
  * revoked, so at most one link per person works at a time.
  */
-export async function createInvitation(db: Database, actor: Membership, input: CreateInvitationInput, now = new Date()) {
+export async function createInvitation(
+  db: Database,
+  actor: Membership,
+  input: CreateInvitationInput,
+  now = new Date(),
+) {
   if (input.role === "owner" && actor.role !== "owner") {
     throw new DomainError("FORBIDDEN", "Only owners can invite owners", "role");
   }
@@ -122,7 +127,10 @@ export async function revokeInvitation(db: Database, actor: Membership, invitati
 
 async function findByToken(db: Database, token: string) {
   const [row] = await db
-    .select({ invitation: invitations, org: { id: organizations.id, name: organizations.name, slug: organizations.slug } })
+    .select({
+      invitation: invitations,
+      org: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+    })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(eq(invitations.tokenHash, hashToken(token)));
@@ -149,7 +157,12 @@ const unusableMessage: Record<Exclude<InvitationStatus, "pending">, string> = {
 };
 
 /** The link alone is not enough: it must be opened by the account it was sent to. */
-export async function acceptInvitation(db: Database, user: { id: string; email: string }, token: string, now = new Date()) {
+export async function acceptInvitation(
+  db: Database,
+  user: { id: string; email: string },
+  token: string,
+  now = new Date(),
+) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ invitation: invitations, orgSlug: organizations.slug })

@@ -59,7 +59,11 @@ export async function changeMemberRole(
       throw new DomainError("FORBIDDEN", "Only owners can grant or remove the owner role", "role");
     }
     if (target.role === "owner" && (await ownerCount(tx, actor.orgId)) <= 1) {
-      throw new DomainError("PRECONDITION_FAILED", "The last owner cannot be demoted; make someone else owner first", "role");
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        "The last owner cannot be demoted; make someone else owner first",
+        "role",
+      );
     }
     const [updated] = await tx
       .update(memberships)

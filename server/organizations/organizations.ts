@@ -71,11 +71,7 @@ export async function listMyOrganizations(db: Database, userId: string) {
 
 export async function renameOrganization(db: Database, org: Organization, actorUserId: string, name: string) {
   return db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(organizations)
-      .set({ name })
-      .where(eq(organizations.id, org.id))
-      .returning();
+    const [updated] = await tx.update(organizations).set({ name }).where(eq(organizations.id, org.id)).returning();
     await recordAudit(tx, {
       orgId: org.id,
       actorUserId,

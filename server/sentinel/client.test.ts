@@ -89,7 +89,9 @@ describe("tokens through msal-node", () => {
     ["an unknown tenant", { tenantId: "00000000-0000-4000-8000-00000000000a" }, "tenant_not_found", /AADSTS90002/],
     ["an unknown client id", { clientId: "00000000-0000-4000-8000-00000000000b" }, "client_not_found", /AADSTS700016/],
   ])("turns %s into a typed auth error without leaking the secret", async (_name, change, code, message) => {
-    const upload = createSentinelClient({ ...connection, ...change }, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]);
+    const upload = createSentinelClient({ ...connection, ...change }, { endpoints }).upload("ThreatConnect-Test", [
+      indicator(1),
+    ]);
     const error = await upload.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SentinelAuthError);
     expect(error).toMatchObject({ code, retryable: false });
@@ -111,7 +113,10 @@ describe("uploads", () => {
   it("refuses 101 objects and bad source names before sending anything", async () => {
     const client = createSentinelClient(connection, { endpoints });
     const tooMany = Array.from({ length: 101 }, (_, index) => indicator(index));
-    await expect(client.upload("ThreatConnect-Test", tooMany)).rejects.toMatchObject({ code: "too_many_objects", message: expect.stringContaining("at most 100") });
+    await expect(client.upload("ThreatConnect-Test", tooMany)).rejects.toMatchObject({
+      code: "too_many_objects",
+      message: expect.stringContaining("at most 100"),
+    });
     await expect(client.upload("Microsoft Sentinel", [indicator(1)])).rejects.toBeInstanceOf(SentinelRequestError);
     await expect(client.upload("x".repeat(257), [indicator(1)])).rejects.toThrow("sourcesystem: 257 characters");
     await expect(client.upload(" ", [indicator(1)])).rejects.toThrow("sourcesystem: must not be empty");
@@ -133,13 +138,24 @@ describe("uploads", () => {
       { index: 3, objectId: objects[3]?.id, messages: [expect.stringContaining("Property=valid_until")] },
       { index: 4, objectId: objects[4]?.id, messages: [expect.stringContaining("Property=confidence")] },
     ]);
-    expect(emulator.control.listObjects().map((entry) => entry.object.id).sort()).toEqual([objects[0]?.id, objects[2]?.id]);
+    expect(
+      emulator.control
+        .listObjects()
+        .map((entry) => entry.object.id)
+        .sort(),
+    ).toEqual([objects[0]?.id, objects[2]?.id]);
   });
 
   it("sends STIX indicators to the legacy API under `indicators` and reads its errorMessages", async () => {
     const legacy = createSentinelClient({ ...connection, api: "legacy-indicators" }, { endpoints });
-    const outcome = await legacy.upload("ThreatConnect-Legacy", [indicator(0), indicator(1, { pattern_type: undefined })]);
-    expect(outcome).toEqual({ accepted: 1, rejected: [{ index: 1, objectId: indicator(1).id, messages: [expect.stringContaining("Property=pattern_type")] }] });
+    const outcome = await legacy.upload("ThreatConnect-Legacy", [
+      indicator(0),
+      indicator(1, { pattern_type: undefined }),
+    ]);
+    expect(outcome).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, objectId: indicator(1).id, messages: [expect.stringContaining("Property=pattern_type")] }],
+    });
     expect(uploadRequests()[0]?.path).toBe(`/workspaces/${emulator.workspaceId}/threatintelligenceindicators:upload`);
   });
 
@@ -156,7 +172,9 @@ describe("uploads", () => {
 
   it("prefers a Retry-After header when Sentinel sends one", async () => {
     emulator.control.setFaults({ throttleRate: 1, sendRetryAfterHeader: true });
-    await expect(createSentinelClient(connection, { endpoints }).upload("ThreatConnect-Test", [indicator(1)])).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    await expect(
+      createSentinelClient(connection, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]),
+    ).rejects.toMatchObject({ retryAfterSeconds: 30 });
   });
 
   it("refreshes the token once on 401 and succeeds when the new token is accepted", async () => {
@@ -172,7 +190,9 @@ describe("uploads", () => {
 
   it("gives up with a typed auth error when the refreshed token is refused too", async () => {
     emulator.control.setFaults({ unauthorizedRate: 1 });
-    const error = await createSentinelClient(connection, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]).catch((caught: unknown) => caught);
+    const error = await createSentinelClient(connection, { endpoints })
+      .upload("ThreatConnect-Test", [indicator(1)])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SentinelAuthError);
     expect(error).toMatchObject({ code: "unauthorized" });
     expect(uploadRequests()).toHaveLength(2);
@@ -180,12 +200,23 @@ describe("uploads", () => {
   });
 
   it("explains a missing Sentinel role (403) and a wrong workspace id (404)", async () => {
-    const unprivileged = { ...connection, clientId: emulator.unprivilegedClientId, clientSecret: emulator.unprivilegedClientSecret };
-    const forbidden = await createSentinelClient(unprivileged, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]).catch((caught: unknown) => caught);
+    const unprivileged = {
+      ...connection,
+      clientId: emulator.unprivilegedClientId,
+      clientSecret: emulator.unprivilegedClientSecret,
+    };
+    const forbidden = await createSentinelClient(unprivileged, { endpoints })
+      .upload("ThreatConnect-Test", [indicator(1)])
+      .catch((caught: unknown) => caught);
     expect(forbidden).toBeInstanceOf(SentinelConfigError);
-    expect(forbidden).toMatchObject({ code: "missing_sentinel_role", message: expect.stringContaining("Microsoft Sentinel Contributor") });
+    expect(forbidden).toMatchObject({
+      code: "missing_sentinel_role",
+      message: expect.stringContaining("Microsoft Sentinel Contributor"),
+    });
     const wrongWorkspace = { ...connection, workspaceId: "00000000-0000-4000-8000-0000000000ff" };
-    const missing = await createSentinelClient(wrongWorkspace, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]).catch((caught: unknown) => caught);
+    const missing = await createSentinelClient(wrongWorkspace, { endpoints })
+      .upload("ThreatConnect-Test", [indicator(1)])
+      .catch((caught: unknown) => caught);
     expect(missing).toBeInstanceOf(SentinelConfigError);
     expect(missing).toMatchObject({ code: "workspace_not_found", message: expect.stringContaining("Workspace ID") });
   });
@@ -201,9 +232,16 @@ describe("uploads", () => {
   it("treats 5xx, resets and timeouts as transient", async () => {
     const client = createSentinelClient(connection, { endpoints, timeoutMs: 200 });
     emulator.control.setFaults({ serverErrorRate: 1 });
-    await expect(client.upload("ThreatConnect-Test", [indicator(1)])).rejects.toMatchObject({ code: "server_error", status: 500, retryable: true });
+    await expect(client.upload("ThreatConnect-Test", [indicator(1)])).rejects.toMatchObject({
+      code: "server_error",
+      status: 500,
+      retryable: true,
+    });
     emulator.control.setFaults({ serverErrorRate: 0, resetRate: 1 });
-    await expect(client.upload("ThreatConnect-Test", [indicator(1)])).rejects.toMatchObject({ code: "network", retryable: true });
+    await expect(client.upload("ThreatConnect-Test", [indicator(1)])).rejects.toMatchObject({
+      code: "network",
+      retryable: true,
+    });
     emulator.control.setFaults({ resetRate: 0, latencyMs: 1_000 });
     const timeout = await client.upload("ThreatConnect-Test", [indicator(1)]).catch((caught: unknown) => caught);
     expect(timeout).toBeInstanceOf(SentinelTransientError);
@@ -239,15 +277,23 @@ describe("US Government cloud", () => {
   });
 
   it("requests the US Gov scope and uploads with the resulting token", async () => {
-    const outcome = await createSentinelClient({ ...connection, cloud: "usgov" }, { endpoints }).upload("ThreatConnect-Gov", [indicator(1)]);
+    const outcome = await createSentinelClient({ ...connection, cloud: "usgov" }, { endpoints }).upload(
+      "ThreatConnect-Gov",
+      [indicator(1)],
+    );
     expect(outcome.accepted).toBe(1);
     expect(tokenRequests()[0]?.scope).toBe("https://management.usgovcloudapi.net/.default");
   });
 
   it("refuses the legacy API where no US Gov host is documented", async () => {
     const gov = endpointsForCloud("usgov", { authorityHost: emulator.authorityHost });
-    const client = createSentinelClient({ ...connection, cloud: "usgov", api: "legacy-indicators" }, { endpoints: { authorityHost: gov.authorityHost } });
-    await expect(client.upload("ThreatConnect-Gov", [indicator(1)])).rejects.toMatchObject({ code: "legacy_api_unavailable" });
+    const client = createSentinelClient(
+      { ...connection, cloud: "usgov", api: "legacy-indicators" },
+      { endpoints: { authorityHost: gov.authorityHost } },
+    );
+    await expect(client.upload("ThreatConnect-Gov", [indicator(1)])).rejects.toMatchObject({
+      code: "legacy_api_unavailable",
+    });
   });
 });
 
@@ -273,9 +319,15 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds(new Headers({ "retry-after": "Sun, 01 Mar 2026 12:00:30 GMT" }), "", now)).toBe(30);
   });
   it("falls back to the message, then to 60 seconds", () => {
-    expect(retryAfterSeconds(new Headers(), JSON.stringify({ statusCode: 429, message: "Rate limit is exceeded. Try again in 45 seconds." }), now)).toBe(45);
+    expect(
+      retryAfterSeconds(
+        new Headers(),
+        JSON.stringify({ statusCode: 429, message: "Rate limit is exceeded. Try again in 45 seconds." }),
+        now,
+      ),
+    ).toBe(45);
     expect(retryAfterSeconds(new Headers(), "", now)).toBe(60);
-    expect(retryAfterSeconds(new Headers(), "{\"statusCode\":429}", now)).toBe(60);
+    expect(retryAfterSeconds(new Headers(), '{"statusCode":429}', now)).toBe(60);
   });
 });
 
@@ -288,7 +340,11 @@ describe("testAzureConnection", () => {
 
   it.each([
     ["a wrong secret", () => ({ clientSecret: "nope" }), "invalid_client_secret"],
-    ["a missing role", () => ({ clientId: emulator.unprivilegedClientId, clientSecret: emulator.unprivilegedClientSecret }), "missing_sentinel_role"],
+    [
+      "a missing role",
+      () => ({ clientId: emulator.unprivilegedClientId, clientSecret: emulator.unprivilegedClientSecret }),
+      "missing_sentinel_role",
+    ],
     ["an unknown workspace", () => ({ workspaceId: "00000000-0000-4000-8000-0000000000ff" }), "workspace_not_found"],
   ])("reports %s with its code", async (_name, change, code) => {
     const result = await testAzureConnection({ ...connection, ...change() }, { endpoints });
@@ -296,7 +352,9 @@ describe("testAzureConnection", () => {
   });
 
   it("reports an unreachable authority as a failure, not a crash", async () => {
-    const result = await testAzureConnection(connection, { endpoints: { authorityHost: "https://127.0.0.1:1", sentinelBaseUrl: emulator.sentinelBaseUrl } });
+    const result = await testAzureConnection(connection, {
+      endpoints: { authorityHost: "https://127.0.0.1:1", sentinelBaseUrl: emulator.sentinelBaseUrl },
+    });
     expect(result).toMatchObject({ ok: false, code: "network" });
   });
 });

@@ -42,7 +42,10 @@ const messageBodySchema = z.union([
 
 type SentResponse = { status: number; headers: Headers; body: string };
 
-export function createSentinelClient(connection: SentinelConnection, options: SentinelClientOptions = {}): SentinelClient {
+export function createSentinelClient(
+  connection: SentinelConnection,
+  options: SentinelClientOptions = {},
+): SentinelClient {
   const endpoints = endpointsForCloud(connection.cloud, options.endpoints);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
@@ -85,14 +88,24 @@ export function createSentinelClient(connection: SentinelConnection, options: Se
 
 function assertUploadable(sourcesystem: string, objects: StixObject[]): void {
   if (objects.length > MAX_OBJECTS_PER_REQUEST) {
-    throw new SentinelRequestError("too_many_objects", `objects: ${objects.length} given, Sentinel accepts at most ${MAX_OBJECTS_PER_REQUEST} per request.`);
+    throw new SentinelRequestError(
+      "too_many_objects",
+      `objects: ${objects.length} given, Sentinel accepts at most ${MAX_OBJECTS_PER_REQUEST} per request.`,
+    );
   }
-  if (sourcesystem.trim() === "") throw new SentinelRequestError("invalid_sourcesystem", "sourcesystem: must not be empty.");
+  if (sourcesystem.trim() === "")
+    throw new SentinelRequestError("invalid_sourcesystem", "sourcesystem: must not be empty.");
   if (sourcesystem.length > MAX_SOURCESYSTEM_LENGTH) {
-    throw new SentinelRequestError("invalid_sourcesystem", `sourcesystem: ${sourcesystem.length} characters, the maximum is ${MAX_SOURCESYSTEM_LENGTH}.`);
+    throw new SentinelRequestError(
+      "invalid_sourcesystem",
+      `sourcesystem: ${sourcesystem.length} characters, the maximum is ${MAX_SOURCESYSTEM_LENGTH}.`,
+    );
   }
   if (sourcesystem.trim().toLowerCase() === "microsoft sentinel") {
-    throw new SentinelRequestError("invalid_sourcesystem", "sourcesystem: 'Microsoft Sentinel' is reserved by Microsoft; choose another source name.");
+    throw new SentinelRequestError(
+      "invalid_sourcesystem",
+      "sourcesystem: 'Microsoft Sentinel' is reserved by Microsoft; choose another source name.",
+    );
   }
 }
 
@@ -132,13 +145,21 @@ export function retryAfterSeconds(headers: Headers, body: string, now: Date = ne
   return fromMessage ? Number(fromMessage) : DEFAULT_RETRY_AFTER_SECONDS;
 }
 
-function interpretResponse(response: SentResponse, objects: StixObject[], connection: SentinelConnection, url: string): UploadOutcome {
+function interpretResponse(
+  response: SentResponse,
+  objects: StixObject[],
+  connection: SentinelConnection,
+  url: string,
+): UploadOutcome {
   const { status, body } = response;
   const host = new URL(url).host;
   if (status === 200) return mapRecordErrors(body, objects, host);
   if (status === 429) {
     const seconds = retryAfterSeconds(response.headers, body);
-    throw new SentinelThrottledError(seconds, `Sentinel is throttling app ${connection.clientId}; retry after ${seconds} s.`);
+    throw new SentinelThrottledError(
+      seconds,
+      `Sentinel is throttling app ${connection.clientId}; retry after ${seconds} s.`,
+    );
   }
   if (status === 403) {
     throw new SentinelConfigError(
@@ -153,9 +174,17 @@ function interpretResponse(response: SentResponse, objects: StixObject[], connec
     );
   }
   if (status === 408 || status >= 500) {
-    throw new SentinelTransientError("server_error", `Sentinel at ${host} answered HTTP ${status}${bodyMessage(body) ? `: ${bodyMessage(body)}` : ""}.`, status);
+    throw new SentinelTransientError(
+      "server_error",
+      `Sentinel at ${host} answered HTTP ${status}${bodyMessage(body) ? `: ${bodyMessage(body)}` : ""}.`,
+      status,
+    );
   }
-  throw new SentinelRequestError("bad_request", `Sentinel rejected the request (HTTP ${status}): ${bodyMessage(body) ?? "no message in the response body"}.`, status);
+  throw new SentinelRequestError(
+    "bad_request",
+    `Sentinel rejected the request (HTTP ${status}): ${bodyMessage(body) ?? "no message in the response body"}.`,
+    status,
+  );
 }
 
 function mapRecordErrors(body: string, objects: StixObject[], host: string): UploadOutcome {
@@ -165,7 +194,12 @@ function mapRecordErrors(body: string, objects: StixObject[], host: string): Upl
     parsed = recordErrorsSchema.parse(JSON.parse(body));
   } catch (error) {
     // Which records landed is unknown; uploads are upserts by id, so sending the batch again is safe.
-    throw new SentinelTransientError("unexpected_response", `Sentinel at ${host} answered HTTP 200 with a body that is not the documented shape.`, 200, { cause: error });
+    throw new SentinelTransientError(
+      "unexpected_response",
+      `Sentinel at ${host} answered HTTP 200 with a body that is not the documented shape.`,
+      200,
+      { cause: error },
+    );
   }
   const byIndex = new Map<number, RejectedObject>();
   for (const entry of parsed.errors) {

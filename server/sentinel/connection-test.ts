@@ -12,7 +12,10 @@ const PROBE_SOURCESYSTEM = "SentinelBridge-ConnectionTest";
  * Gets a token, then uploads an empty batch: that passes through authentication, the workspace lookup and the
  * role check without writing anything to the customer's workspace.
  */
-export async function testAzureConnection(connection: SentinelConnection, options: SentinelClientOptions = {}): Promise<ConnectionTestResult> {
+export async function testAzureConnection(
+  connection: SentinelConnection,
+  options: SentinelClientOptions = {},
+): Promise<ConnectionTestResult> {
   const endpoints = endpointsForCloud(connection.cloud, options.endpoints);
   try {
     await acquireSentinelToken(connection, endpoints);
@@ -21,11 +24,17 @@ export async function testAzureConnection(connection: SentinelConnection, option
   }
   try {
     await createSentinelClient(connection, options).upload(PROBE_SOURCESYSTEM, []);
-    return { ok: true, detail: `Token issued for app ${connection.clientId} and workspace ${connection.workspaceId} accepted an authorized upload call.` };
+    return {
+      ok: true,
+      detail: `Token issued for app ${connection.clientId} and workspace ${connection.workspaceId} accepted an authorized upload call.`,
+    };
   } catch (error) {
     // A 400 can only come after the token, workspace and role were accepted; the service merely disliked the empty probe.
     if (error instanceof SentinelRequestError && error.status === 400) {
-      return { ok: true, detail: `Token issued and workspace ${connection.workspaceId} authorized the call; the empty probe body was refused (${error.message}).` };
+      return {
+        ok: true,
+        detail: `Token issued and workspace ${connection.workspaceId} authorized the call; the empty probe body was refused (${error.message}).`,
+      };
     }
     return failure(error);
   }

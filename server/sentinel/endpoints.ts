@@ -40,7 +40,9 @@ export function endpointsForCloud(cloud: AzureCloud, overrides: Partial<Sentinel
     ...merged,
     authorityHost: trimTrailingSlash(merged.authorityHost),
     sentinelBaseUrl: trimTrailingSlash(merged.sentinelBaseUrl),
-    ...(legacyBaseUrl !== undefined ? { legacyBaseUrl: trimTrailingSlash(legacyBaseUrl) } : { legacyBaseUrl: undefined }),
+    ...(legacyBaseUrl !== undefined
+      ? { legacyBaseUrl: trimTrailingSlash(legacyBaseUrl) }
+      : { legacyBaseUrl: undefined }),
   };
 }
 

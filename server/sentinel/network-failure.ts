@@ -26,7 +26,9 @@ function causeCode(error: unknown): string | undefined {
 export function classifyNetworkFailure(error: unknown, url: string): SentinelConfigError | SentinelTransientError {
   const host = new URL(url).host;
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return new SentinelTransientError("timeout", `No response from ${host} before the timeout.`, undefined, { cause: error });
+    return new SentinelTransientError("timeout", `No response from ${host} before the timeout.`, undefined, {
+      cause: error,
+    });
   }
   const code = causeCode(error);
   if (code && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
@@ -36,5 +38,7 @@ export function classifyNetworkFailure(error: unknown, url: string): SentinelCon
       { cause: error },
     );
   }
-  return new SentinelTransientError("network", `Connection to ${host} failed${code ? ` (${code})` : ""}.`, undefined, { cause: error });
+  return new SentinelTransientError("network", `Connection to ${host} failed${code ? ` (${code})` : ""}.`, undefined, {
+    cause: error,
+  });
 }

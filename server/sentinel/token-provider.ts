@@ -15,7 +15,8 @@ type TokenCredentials = Pick<SentinelConnection, "tenantId" | "clientId" | "clie
 
 function applicationFor(credentials: TokenCredentials, endpoints: SentinelEndpoints): ConfidentialClientApplication {
   // Without an explicit version the secret's fingerprint stands in, so a rotated secret never reuses a stale client.
-  const secretVersion = credentials.secretVersion ?? createHash("sha256").update(credentials.clientSecret).digest("hex").slice(0, 16);
+  const secretVersion =
+    credentials.secretVersion ?? createHash("sha256").update(credentials.clientSecret).digest("hex").slice(0, 16);
   const key = [endpoints.authorityHost, credentials.tenantId, credentials.clientId, secretVersion].join("|");
   const existing = applications.get(key);
   if (existing) return existing;
@@ -45,7 +46,10 @@ export async function acquireSentinelToken(
       skipCache: options.forceRefresh === true,
     });
     if (!result?.accessToken) {
-      throw new SentinelAuthError("token_request_failed", `Entra ID returned no access token for app ${credentials.clientId}.`);
+      throw new SentinelAuthError(
+        "token_request_failed",
+        `Entra ID returned no access token for app ${credentials.clientId}.`,
+      );
     }
     return result.accessToken;
   } catch (error) {
@@ -54,10 +58,19 @@ export async function acquireSentinelToken(
 }
 
 /** Turns msal's errors into ours; AADSTS numbers are Entra ID's stable identifiers for each failure. */
-async function toSentinelTokenError(error: unknown, credentials: TokenCredentials, endpoints: SentinelEndpoints): Promise<Error> {
+async function toSentinelTokenError(
+  error: unknown,
+  credentials: TokenCredentials,
+  endpoints: SentinelEndpoints,
+): Promise<Error> {
   if (error instanceof SentinelAuthError) return error;
   if (!(error instanceof AuthError)) {
-    return new SentinelTransientError("token_request_failed", `Token request to ${endpoints.authorityHost} failed unexpectedly.`, undefined, { cause: error });
+    return new SentinelTransientError(
+      "token_request_failed",
+      `Token request to ${endpoints.authorityHost} failed unexpectedly.`,
+      undefined,
+      { cause: error },
+    );
   }
   const aadsts = /AADSTS(\d+)/.exec(`${error.errorMessage} ${error.message}`)?.[1];
   const tenant = credentials.tenantId;
@@ -71,7 +84,11 @@ async function toSentinelTokenError(error: unknown, credentials: TokenCredential
         { cause: error },
       );
     case "7000222":
-      return new SentinelAuthError("client_secret_expired", `The client secret for app ${client} has expired (AADSTS7000222). Create a new secret and update the connection.`, { cause: error });
+      return new SentinelAuthError(
+        "client_secret_expired",
+        `The client secret for app ${client} has expired (AADSTS7000222). Create a new secret and update the connection.`,
+        { cause: error },
+      );
     case "700016":
       return new SentinelAuthError(
         "client_not_found",
@@ -80,9 +97,17 @@ async function toSentinelTokenError(error: unknown, credentials: TokenCredential
       );
     case "90002":
     case "900023":
-      return new SentinelAuthError("tenant_not_found", `Tenant ${tenant} was not found at ${endpoints.authorityHost} (AADSTS${aadsts}). Check the Directory (tenant) ID and the cloud.`, { cause: error });
+      return new SentinelAuthError(
+        "tenant_not_found",
+        `Tenant ${tenant} was not found at ${endpoints.authorityHost} (AADSTS${aadsts}). Check the Directory (tenant) ID and the cloud.`,
+        { cause: error },
+      );
     case "500011":
-      return new SentinelConfigError("invalid_scope", `Tenant ${tenant} does not know the resource of scope ${endpoints.scope} (AADSTS500011). Check the cloud setting.`, { cause: error });
+      return new SentinelConfigError(
+        "invalid_scope",
+        `Tenant ${tenant} does not know the resource of scope ${endpoints.scope} (AADSTS500011). Check the cloud setting.`,
+        { cause: error },
+      );
     default:
       break;
   }
@@ -90,7 +115,12 @@ async function toSentinelTokenError(error: unknown, credentials: TokenCredential
     return diagnoseDiscoveryFailure(credentials, endpoints, error);
   }
   if (error.errorCode === "network_error" || error.errorCode === "no_network_connectivity") {
-    return new SentinelTransientError("token_endpoint_unreachable", `Could not reach ${endpoints.authorityHost} for a token.`, undefined, { cause: error });
+    return new SentinelTransientError(
+      "token_endpoint_unreachable",
+      `Could not reach ${endpoints.authorityHost} for a token.`,
+      undefined,
+      { cause: error },
+    );
   }
   return new SentinelAuthError(
     "token_request_failed",
@@ -103,7 +133,11 @@ async function toSentinelTokenError(error: unknown, credentials: TokenCredential
  * msal folds an unknown tenant, an unreachable host and an untrusted certificate into one
  * "endpoints_resolution_error"; fetching the same discovery document tells them apart.
  */
-async function diagnoseDiscoveryFailure(credentials: TokenCredentials, endpoints: SentinelEndpoints, cause: AuthError): Promise<Error> {
+async function diagnoseDiscoveryFailure(
+  credentials: TokenCredentials,
+  endpoints: SentinelEndpoints,
+  cause: AuthError,
+): Promise<Error> {
   const tenant = credentials.tenantId;
   const url = `${endpoints.authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
   let response: Response;
@@ -122,7 +156,12 @@ async function diagnoseDiscoveryFailure(credentials: TokenCredentials, endpoints
     );
   }
   if (response.status >= 500) {
-    return new SentinelTransientError("token_endpoint_unavailable", `${endpoints.authorityHost} answered HTTP ${response.status} for tenant discovery.`, response.status, { cause });
+    return new SentinelTransientError(
+      "token_endpoint_unavailable",
+      `${endpoints.authorityHost} answered HTTP ${response.status} for tenant discovery.`,
+      response.status,
+      { cause },
+    );
   }
   return new SentinelConfigError(
     "authority_unusable",

@@ -3,7 +3,14 @@ import type { Service } from "../../db/schema";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
 import { testAzureConnection, type SentinelConnection } from "../sentinel";
-import { createThreatConnectClient, testThreatConnectConnection, ThreatConnectError, type Owner, type ThreatConnectClient, type ThreatConnectCredentials } from "../threatconnect";
+import {
+  createThreatConnectClient,
+  testThreatConnectConnection,
+  ThreatConnectError,
+  type Owner,
+  type ThreatConnectClient,
+  type ThreatConnectCredentials,
+} from "../threatconnect";
 import type { TestAzureInput, TestThreatConnectInput } from "./service-input";
 import { decryptServiceSecret, getServiceInOrg } from "./services";
 
@@ -29,7 +36,10 @@ export function sentinelConnectionOf(deps: AppDependencies, service: Service): S
   };
 }
 
-export function threatConnectClientFor(deps: AppDependencies, credentials: ThreatConnectCredentials): ThreatConnectClient {
+export function threatConnectClientFor(
+  deps: AppDependencies,
+  credentials: ThreatConnectCredentials,
+): ThreatConnectClient {
   return createThreatConnectClient({ credentials, timeoutMs: deps.threatConnectTimeoutMs, now: deps.now });
 }
 
@@ -39,7 +49,12 @@ function requireTyped<T>(value: T | undefined, field: string, label: string): T 
 }
 
 /** Typed values win over saved ones; nothing typed here is ever stored. */
-async function resolveThreatConnectCredentials(db: Database, deps: AppDependencies, orgId: string, input: TestThreatConnectInput) {
+async function resolveThreatConnectCredentials(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  input: TestThreatConnectInput,
+) {
   if (!input.serviceId) {
     return {
       baseUrl: requireTyped(input.threatConnectBaseUrl, "threatConnectBaseUrl", "ThreatConnect base URL"),
@@ -51,22 +66,51 @@ async function resolveThreatConnectCredentials(db: Database, deps: AppDependenci
   const baseUrl = input.threatConnectBaseUrl ?? service.threatConnectBaseUrl;
   const accessId = input.threatConnectAccessId ?? service.threatConnectAccessId;
   // The saved secret key only ever goes to the saved host and access ID.
-  if (input.threatConnectSecretKey === undefined && (baseUrl !== service.threatConnectBaseUrl || accessId !== service.threatConnectAccessId)) {
-    throw new DomainError("BAD_REQUEST", "Enter the secret key to test a different base URL or access ID", "threatConnectSecretKey");
+  if (
+    input.threatConnectSecretKey === undefined &&
+    (baseUrl !== service.threatConnectBaseUrl || accessId !== service.threatConnectAccessId)
+  ) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Enter the secret key to test a different base URL or access ID",
+      "threatConnectSecretKey",
+    );
   }
-  return { baseUrl, accessId, secretKey: input.threatConnectSecretKey ?? decryptServiceSecret(deps.cipher, service, "threatConnectSecretKey") };
+  return {
+    baseUrl,
+    accessId,
+    secretKey: input.threatConnectSecretKey ?? decryptServiceSecret(deps.cipher, service, "threatConnectSecretKey"),
+  };
 }
 
-export async function checkThreatConnect(db: Database, deps: AppDependencies, orgId: string, input: TestThreatConnectInput): Promise<ConnectionCheck> {
+export async function checkThreatConnect(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  input: TestThreatConnectInput,
+): Promise<ConnectionCheck> {
   const credentials = await resolveThreatConnectCredentials(db, deps, orgId, input);
-  const result = await testThreatConnectConnection(credentials, { timeoutMs: deps.threatConnectTimeoutMs, now: deps.now });
+  const result = await testThreatConnectConnection(credentials, {
+    timeoutMs: deps.threatConnectTimeoutMs,
+    now: deps.now,
+  });
   if (!result.ok) return result;
   const owners = result.owners.length;
-  return { ok: true, message: `Connected to organization "${result.organization}"; ${owners} owner${owners === 1 ? "" : "s"} can be queried.` };
+  return {
+    ok: true,
+    message: `Connected to organization "${result.organization}"; ${owners} owner${owners === 1 ? "" : "s"} can be queried.`,
+  };
 }
 
-export async function checkAzure(db: Database, deps: AppDependencies, orgId: string, input: TestAzureInput): Promise<ConnectionCheck> {
-  const saved = input.serviceId ? sentinelConnectionOf(deps, await getServiceInOrg(db, orgId, input.serviceId)) : undefined;
+export async function checkAzure(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  input: TestAzureInput,
+): Promise<ConnectionCheck> {
+  const saved = input.serviceId
+    ? sentinelConnectionOf(deps, await getServiceInOrg(db, orgId, input.serviceId))
+    : undefined;
   const connection: SentinelConnection = {
     cloud: input.azureCloud ?? saved?.cloud ?? "public",
     api: input.sentinelApi ?? saved?.api ?? "stix-objects",
@@ -80,7 +124,12 @@ export async function checkAzure(db: Database, deps: AppDependencies, orgId: str
 }
 
 /** The owners the saved ThreatConnect credentials can query, for the queries' owner multi-select. */
-export async function listServiceOwners(db: Database, deps: AppDependencies, orgId: string, serviceId: string): Promise<Owner[]> {
+export async function listServiceOwners(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  serviceId: string,
+): Promise<Owner[]> {
   const service = await getServiceInOrg(db, orgId, serviceId);
   try {
     const owners = await threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service)).listOwners();

@@ -27,7 +27,16 @@ export type QueryList = {
   queriesVersion: number;
   nextRunMode: RunMode;
   /** Highest priority first: for an indicator several queries return, only the first query's copy is sent. */
-  queries: { id: string; position: number; owners: string[]; types: QueryDefinition["types"]; tql: string; sortField: QueryDefinition["sortField"]; sortDirection: QueryDefinition["sortDirection"]; updatedAt: Date }[];
+  queries: {
+    id: string;
+    position: number;
+    owners: string[];
+    types: QueryDefinition["types"];
+    tql: string;
+    sortField: QueryDefinition["sortField"];
+    sortDirection: QueryDefinition["sortDirection"];
+    updatedAt: Date;
+  }[];
 };
 
 export async function listQueries(db: Database, orgId: string, serviceId: string): Promise<QueryList> {
@@ -66,10 +75,13 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
     const before = await tx.select().from(serviceQueries).where(scope).orderBy(asc(serviceQueries.position));
     const existingIds = new Set(before.map((query) => query.id));
     const unknownId = input.queries.find((query) => query.id !== undefined && !existingIds.has(query.id));
-    if (unknownId) throw new DomainError("NOT_FOUND", "A query in the list no longer exists; reload and edit again", "queries");
+    if (unknownId)
+      throw new DomainError("NOT_FOUND", "A query in the list no longer exists; reload and edit again", "queries");
 
     const keptIds = input.queries.flatMap((query) => (query.id ? [query.id] : []));
-    await tx.delete(serviceQueries).where(keptIds.length > 0 ? and(scope, notInArray(serviceQueries.id, keptIds)) : scope);
+    await tx
+      .delete(serviceQueries)
+      .where(keptIds.length > 0 ? and(scope, notInArray(serviceQueries.id, keptIds)) : scope);
     // Kept rows move out of 0..n-1 first so the unique (service, position) index never sees two rows on one slot.
     if (keptIds.length > 0) {
       await tx
@@ -111,11 +123,19 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
 export type ValidationResult = { ok: true; count: number } | { ok: false; code: string; message: string };
 
 /** ThreatConnect's own verdict on a TQL: how many indicators it matches, or its error message. */
-export async function validateQuery(db: Database, deps: AppDependencies, orgId: string, input: ValidateQueryInput): Promise<ValidationResult> {
+export async function validateQuery(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  input: ValidateQueryInput,
+): Promise<ValidationResult> {
   const service = await getServiceInOrg(db, orgId, input.serviceId);
   const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
   try {
-    return { ok: true, count: await client.countIndicators({ tql: input.tql, owners: input.owners, types: input.types }) };
+    return {
+      ok: true,
+      count: await client.countIndicators({ tql: input.tql, owners: input.owners, types: input.types }),
+    };
   } catch (error) {
     if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
     throw error;
@@ -131,7 +151,12 @@ export type PreviewResult =
   | { ok: false; code: string; message: string };
 
 /** The first indicators a query returns and what each would become in Sentinel; nothing is sent anywhere. */
-export async function previewQuery(db: Database, deps: AppDependencies, orgId: string, input: PreviewQueryInput): Promise<PreviewResult> {
+export async function previewQuery(
+  db: Database,
+  deps: AppDependencies,
+  orgId: string,
+  input: PreviewQueryInput,
+): Promise<PreviewResult> {
   const service = await getServiceInOrg(db, orgId, input.serviceId);
   const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
   const settings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now: deps.now() };
@@ -143,7 +168,10 @@ export async function previewQuery(db: Database, deps: AppDependencies, orgId: s
     for await (const page of pages) {
       const rows = page.indicators.slice(0, PREVIEW_LIMIT).map((indicator): PreviewRow => {
         const result = mapIndicator(indicator, settings);
-        return { indicator, mapping: result.ok ? { ok: true, object: result.object } : { ok: false, error: result.error } };
+        return {
+          indicator,
+          mapping: result.ok ? { ok: true, object: result.object } : { ok: false, error: result.error },
+        };
       });
       return { ok: true, total: page.total ?? null, sourcesystem: sourceSystemFor(service.sourceName), rows };
     }

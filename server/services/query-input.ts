@@ -13,10 +13,17 @@ export const queryDefinition = z.object({
     .max(100, "At most 100 owners")
     .transform((owners) => [...new Set(owners)]),
   types: z
-    .array(z.enum(INDICATOR_TYPES, `Indicator types must be among ${INDICATOR_TYPES.join(", ")}`), "Indicator types must be a list")
+    .array(
+      z.enum(INDICATOR_TYPES, `Indicator types must be among ${INDICATOR_TYPES.join(", ")}`),
+      "Indicator types must be a list",
+    )
     .min(1, "Select at least one indicator type")
     .transform((types) => INDICATOR_TYPES.filter((type) => types.includes(type))),
-  tql: z.string("TQL is required").trim().min(1, "TQL is required").max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`),
+  tql: z
+    .string("TQL is required")
+    .trim()
+    .min(1, "TQL is required")
+    .max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`),
   sortField: z.enum(querySortFields, `Sort field must be one of ${querySortFields.join(", ")}`).default("dateAdded"),
   sortDirection: z.enum(sortDirections, "Sort direction must be ASC or DESC").default("ASC"),
 });

@@ -28,9 +28,17 @@ afterAll(async () => {
 });
 
 async function makeService(name: string) {
-  const [org] = await db.insert(organizations).values({ slug: `rotate-${name}`, name }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ slug: `rotate-${name}`, name })
+    .returning();
   if (!org) throw new Error("org insert returned nothing");
-  return createService(db, oldKeyFirst(), { orgId: org.id, userId: null }, createServiceInput.parse(serviceInput({ name })));
+  return createService(
+    db,
+    oldKeyFirst(),
+    { orgId: org.id, userId: null },
+    createServiceInput.parse(serviceInput({ name })),
+  );
 }
 
 async function rowOf(id: string) {
@@ -61,7 +69,12 @@ describe("credential rotation", () => {
     expect(audit.map((entry) => entry.action).sort()).toEqual(["service.created", "service.credentials_reencrypted"]);
     expect(JSON.stringify(audit)).not.toContain(AZURE_SECRET);
 
-    expect(await rotateCredentials(db, newKeyFirst())).toEqual({ activeKeyId: "test-b", services: 2, reencrypted: 0, alreadyCurrent: 4 });
+    expect(await rotateCredentials(db, newKeyFirst())).toEqual({
+      activeKeyId: "test-b",
+      services: 2,
+      reencrypted: 0,
+      alreadyCurrent: 4,
+    });
     expect((await rowOf(first.id)).clientSecretEncrypted).toBe(after.clientSecretEncrypted);
   });
 });

@@ -18,7 +18,10 @@ const guid = (label: string) =>
     .transform((value) => value.toLowerCase());
 
 const secret = (label: string) =>
-  z.string(`${label} is required`).min(1, `${label} is required`).max(MAX_SECRET_LENGTH, `${label} must be at most ${MAX_SECRET_LENGTH} characters`);
+  z
+    .string(`${label} is required`)
+    .min(1, `${label} is required`)
+    .max(MAX_SECRET_LENGTH, `${label} must be at most ${MAX_SECRET_LENGTH} characters`);
 
 const wholeNumber = (label: string, min: number, max: number) =>
   z
@@ -37,14 +40,23 @@ export const threatConnectBaseUrl = z
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: "ThreatConnect base URL must be a URL such as https://companyabc.threatconnect.com" });
+      ctx.addIssue({
+        code: "custom",
+        message: "ThreatConnect base URL must be a URL such as https://companyabc.threatconnect.com",
+      });
       return;
     }
     if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
-      ctx.addIssue({ code: "custom", message: "ThreatConnect base URL must start with https:// (http:// is allowed only for 127.0.0.1 or localhost)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "ThreatConnect base URL must start with https:// (http:// is allowed only for 127.0.0.1 or localhost)",
+      });
     }
     if (url.username || url.password || url.search || url.hash) {
-      ctx.addIssue({ code: "custom", message: "ThreatConnect base URL must not contain credentials, a query string or a fragment" });
+      ctx.addIssue({
+        code: "custom",
+        message: "ThreatConnect base URL must not contain credentials, a query string or a fragment",
+      });
     }
   })
   .transform((value) => value.replace(/\/+$/, ""));
@@ -53,7 +65,10 @@ const ttlHoursShape = Object.fromEntries(
   INDICATOR_TYPES.map((type) => [type, wholeNumber(`TTL hours for ${type}`, 1, MAX_TTL_HOURS)]),
 ) as Record<IndicatorType, z.ZodNumber>;
 
-export const ttlHours = z.object(ttlHoursShape, "TTL hours must give a number of hours for each of the nine indicator types");
+export const ttlHours = z.object(
+  ttlHoursShape,
+  "TTL hours must give a number of hours for each of the nine indicator types",
+);
 
 /**
  * Sentinel gets "ThreatConnect-<source name>": 100 characters keeps that far inside Sentinel's 256-character
@@ -67,7 +82,10 @@ export const sourceName = z
   .regex(/^[^\p{Cc}]+$/u, "Source name must not contain control characters");
 
 export const notificationEmails = z
-  .array(z.string().trim().pipe(z.email("Each notification email must be a valid email address")), "Notification emails must be a list")
+  .array(
+    z.string().trim().pipe(z.email("Each notification email must be a valid email address")),
+    "Notification emails must be a list",
+  )
   .max(20, "At most 20 notification emails")
   .transform((emails) => [...new Set(emails.map((email) => email.toLowerCase()))]);
 
@@ -128,7 +146,10 @@ export type CreateServiceInput = z.infer<typeof createServiceInput>;
 export const serviceId = z.uuid("Service id must be a UUID");
 
 /** Every field optional; a secret given here replaces the stored one, an absent secret keeps it. */
-export const updateServiceInput = z.object({ ...settingsFields, ...secretFields }).partial().extend({ serviceId });
+export const updateServiceInput = z
+  .object({ ...settingsFields, ...secretFields })
+  .partial()
+  .extend({ serviceId });
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
 
 export type ServiceSettingsPatch = Omit<UpdateServiceInput, "serviceId">;

@@ -63,7 +63,11 @@ function toView(row: ServiceRow): ServiceView {
 }
 
 export async function listServices(db: Database, orgId: string): Promise<ServiceView[]> {
-  const rows = await db.select(serviceViewColumns).from(services).where(eq(services.orgId, orgId)).orderBy(asc(services.name));
+  const rows = await db
+    .select(serviceViewColumns)
+    .from(services)
+    .where(eq(services.orgId, orgId))
+    .orderBy(asc(services.name));
   return rows.map(toView);
 }
 
@@ -77,7 +81,12 @@ export async function getServiceViewBySlug(db: Database, orgId: string, slug: st
 }
 
 /** The full row, ciphertext included, for domain code only; never return it from a procedure. */
-export async function getServiceInOrg(db: DatabaseOrTransaction, orgId: string, serviceId: string, options: { forUpdate?: boolean } = {}) {
+export async function getServiceInOrg(
+  db: DatabaseOrTransaction,
+  orgId: string,
+  serviceId: string,
+  options: { forUpdate?: boolean } = {},
+) {
   const query = db
     .select()
     .from(services)
@@ -91,7 +100,11 @@ export function secretSlot(serviceId: string, field: SecretField) {
   return { rowId: serviceId, field };
 }
 
-export function decryptServiceSecret(cipher: CredentialCipher, service: Pick<Service, "id" | "clientSecretEncrypted" | "threatConnectSecretKeyEncrypted">, field: SecretField): string {
+export function decryptServiceSecret(
+  cipher: CredentialCipher,
+  service: Pick<Service, "id" | "clientSecretEncrypted" | "threatConnectSecretKeyEncrypted">,
+  field: SecretField,
+): string {
   const envelope = field === "clientSecret" ? service.clientSecretEncrypted : service.threatConnectSecretKeyEncrypted;
   return cipher.decrypt(envelope, secretSlot(service.id, field));
 }
@@ -108,7 +121,12 @@ export function slugify(name: string): string {
 }
 
 /** Names that differ only in punctuation share a base slug, so later ones get -2, -3…. */
-async function uniqueSlug(db: DatabaseOrTransaction, orgId: string, name: string, exceptServiceId?: string): Promise<string> {
+async function uniqueSlug(
+  db: DatabaseOrTransaction,
+  orgId: string,
+  name: string,
+  exceptServiceId?: string,
+): Promise<string> {
   const base = slugify(name);
   const taken = new Set(
     (
@@ -135,7 +153,13 @@ async function assertNameFree(db: DatabaseOrTransaction, orgId: string, name: st
   const [clash] = await db
     .select({ id: services.id })
     .from(services)
-    .where(and(eq(services.orgId, orgId), eq(services.name, name), exceptServiceId ? ne(services.id, exceptServiceId) : undefined));
+    .where(
+      and(
+        eq(services.orgId, orgId),
+        eq(services.name, name),
+        exceptServiceId ? ne(services.id, exceptServiceId) : undefined,
+      ),
+    );
   if (clash) throw new DomainError("CONFLICT", `A service named "${name}" already exists in this organization`, "name");
 }
 
@@ -154,24 +178,40 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 function rethrowNameConflict(error: unknown, name: string | undefined): never {
-  if (name !== undefined && (isUniqueViolation(error, "services_org_name_idx") || isUniqueViolation(error, "services_org_slug_idx"))) {
+  if (
+    name !== undefined &&
+    (isUniqueViolation(error, "services_org_name_idx") || isUniqueViolation(error, "services_org_slug_idx"))
+  ) {
     throw new DomainError("CONFLICT", `A service named "${name}" already exists in this organization`, "name");
   }
   throw error;
 }
 
 const viewOf = (service: Service): ServiceView => {
-  const row = Object.fromEntries(Object.keys(serviceViewColumns).map((key) => [key, service[key as keyof ServiceRow]])) as ServiceRow;
+  const row = Object.fromEntries(
+    Object.keys(serviceViewColumns).map((key) => [key, service[key as keyof ServiceRow]]),
+  ) as ServiceRow;
   return toView(row);
 };
 
 /** What the audit log shows of a service: its settings, never a secret or its ciphertext. */
 function auditableSettings(service: ServiceView) {
-  const { secrets: _secrets, createdAt: _createdAt, updatedAt: _updatedAt, effectiveSourceName: _effective, ...settings } = service;
+  const {
+    secrets: _secrets,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    effectiveSourceName: _effective,
+    ...settings
+  } = service;
   return settings;
 }
 
-export async function createService(db: Database, cipher: CredentialCipher, actor: Actor, input: CreateServiceInput): Promise<ServiceView> {
+export async function createService(
+  db: Database,
+  cipher: CredentialCipher,
+  actor: Actor,
+  input: CreateServiceInput,
+): Promise<ServiceView> {
   const { clientSecret, threatConnectSecretKey, ...settings } = input;
   const id = randomUUID();
   try {
@@ -185,7 +225,10 @@ export async function createService(db: Database, cipher: CredentialCipher, acto
           orgId: actor.orgId,
           slug: await uniqueSlug(tx, actor.orgId, settings.name),
           clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(id, "clientSecret")),
-          threatConnectSecretKeyEncrypted: cipher.encrypt(threatConnectSecretKey, secretSlot(id, "threatConnectSecretKey")),
+          threatConnectSecretKeyEncrypted: cipher.encrypt(
+            threatConnectSecretKey,
+            secretSlot(id, "threatConnectSecretKey"),
+          ),
         })
         .returning();
       if (!created) throw new Error("service insert returned nothing");
@@ -217,8 +260,10 @@ export async function updateService(
     return await db.transaction(async (tx) => {
       const before = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
       const isThreatConnectTargetChanging =
-        (settings.threatConnectBaseUrl !== undefined && settings.threatConnectBaseUrl !== before.threatConnectBaseUrl) ||
-        (settings.threatConnectAccessId !== undefined && settings.threatConnectAccessId !== before.threatConnectAccessId);
+        (settings.threatConnectBaseUrl !== undefined &&
+          settings.threatConnectBaseUrl !== before.threatConnectBaseUrl) ||
+        (settings.threatConnectAccessId !== undefined &&
+          settings.threatConnectAccessId !== before.threatConnectAccessId);
       // Otherwise an edit could send the stored secret key to a host of the editor's choosing.
       if (isThreatConnectTargetChanging && threatConnectSecretKey === undefined) {
         throw new DomainError(
@@ -243,11 +288,17 @@ export async function updateService(
           ...settings,
           ...(isRenamed && settings.name ? { slug: await uniqueSlug(tx, actor.orgId, settings.name, serviceId) } : {}),
           ...(clientSecret !== undefined
-            ? { clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(serviceId, "clientSecret")), clientSecretUpdatedAt: now }
+            ? {
+                clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(serviceId, "clientSecret")),
+                clientSecretUpdatedAt: now,
+              }
             : {}),
           ...(threatConnectSecretKey !== undefined
             ? {
-                threatConnectSecretKeyEncrypted: cipher.encrypt(threatConnectSecretKey, secretSlot(serviceId, "threatConnectSecretKey")),
+                threatConnectSecretKeyEncrypted: cipher.encrypt(
+                  threatConnectSecretKey,
+                  secretSlot(serviceId, "threatConnectSecretKey"),
+                ),
                 threatConnectSecretKeyUpdatedAt: now,
               }
             : {}),

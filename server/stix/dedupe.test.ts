@@ -6,7 +6,13 @@ import { compareDedupeKeys, dedupeByQueryOrder, mergeByQueryOrder, type DedupeCa
 type Candidate = DedupeCandidate & { label: string };
 
 function candidate(dedupeKey: string, queryPosition: number, ownerName: string, indicatorId: string): Candidate {
-  return { dedupeKey, queryPosition, ownerName, indicatorId, label: `${dedupeKey}@${queryPosition}/${ownerName}/${indicatorId}` };
+  return {
+    dedupeKey,
+    queryPosition,
+    ownerName,
+    indicatorId,
+    label: `${dedupeKey}@${queryPosition}/${ownerName}/${indicatorId}`,
+  };
 }
 
 /** Serves in-memory pages the way the paged client does, one promise per page; closing the stream closes `source`. */
@@ -71,8 +77,17 @@ describe("dedupeByQueryOrder", () => {
 });
 
 describe("compareDedupeKeys", () => {
-  it("orders like PostgreSQL COLLATE \"C\" (UTF-8 bytes), not like UTF-16 or a locale", () => {
-    const keys = ["Host:b", "Host:B", "Email Subject:\uffff", "Email Subject:📎", "Email Subject:é", "Host:a", "Host:", "ASN:ASN1"];
+  it('orders like PostgreSQL COLLATE "C" (UTF-8 bytes), not like UTF-16 or a locale', () => {
+    const keys = [
+      "Host:b",
+      "Host:B",
+      "Email Subject:\uffff",
+      "Email Subject:📎",
+      "Email Subject:é",
+      "Host:a",
+      "Host:",
+      "ASN:ASN1",
+    ];
     const byBytes = [...keys].sort((left, right) => Buffer.compare(Buffer.from(left), Buffer.from(right)));
     expect([...keys].sort(compareDedupeKeys)).toEqual(byBytes);
     expect(compareDedupeKeys("\uffff", "📎")).toBeLessThan(0);
@@ -113,10 +128,13 @@ describe("mergeByQueryOrder", () => {
       return items.sort((left, right) => compareDedupeKeys(left.dedupeKey, right.dedupeKey));
     });
     const expected = dedupeByQueryOrder(streams.flat());
-    const chunked = (items: Candidate[]) => pages(...Array.from({ length: Math.ceil(items.length / 7) }, (_, page) => items.slice(page * 7, page * 7 + 7)));
+    const chunked = (items: Candidate[]) =>
+      pages(...Array.from({ length: Math.ceil(items.length / 7) }, (_, page) => items.slice(page * 7, page * 7 + 7)));
     const result = await collect(streams.map(chunked));
     const byKey = (left: Candidate, right: Candidate) => compareDedupeKeys(left.dedupeKey, right.dedupeKey);
-    expect(result.winners.map((winner) => winner.label)).toEqual([...expected.winners].sort(byKey).map((winner) => winner.label));
+    expect(result.winners.map((winner) => winner.label)).toEqual(
+      [...expected.winners].sort(byKey).map((winner) => winner.label),
+    );
     expect(result.droppedDuplicates).toBe(expected.droppedDuplicates);
   });
 
@@ -131,7 +149,9 @@ describe("mergeByQueryOrder", () => {
       }
     }
     const unsorted = pages([candidate("Host:b", 0, "Org", "3")], [candidate("Host:a", 0, "Org", "4")]);
-    await expect(collect([unsorted, streamOf(other())])).rejects.toThrow("dedupe stream 0 is not sorted by dedupe key: 'Host:a' came after 'Host:b'");
+    await expect(collect([unsorted, streamOf(other())])).rejects.toThrow(
+      "dedupe stream 0 is not sorted by dedupe key: 'Host:a' came after 'Host:b'",
+    );
     expect(isOtherStreamClosed).toBe(true);
   });
 
@@ -167,7 +187,11 @@ describe("mergeByQueryOrder", () => {
     let peakGrowth = 0;
     const winnersByQuery = [0, 0, 0];
     let winners = 0;
-    const merge = mergeByQueryOrder([streamOf(query(0, 0, 400_000)), streamOf(query(1, 200_000, 600_000)), streamOf(query(2, 0, 200_000))]);
+    const merge = mergeByQueryOrder([
+      streamOf(query(0, 0, 400_000)),
+      streamOf(query(1, 200_000, 600_000)),
+      streamOf(query(2, 0, 200_000)),
+    ]);
     for await (const winner of merge) {
       winners += 1;
       winnersByQuery[winner.queryPosition] = (winnersByQuery[winner.queryPosition] ?? 0) + 1;

@@ -135,7 +135,9 @@ class PageCursor<T extends DedupeCandidate> {
  * - it holds the current page of each stream plus the same-key run it is deciding, nothing more;
  * - a stream that goes backwards in key order fails loudly instead of letting a duplicate through.
  */
-export function mergeByQueryOrder<T extends DedupeCandidate>(streams: readonly AsyncIterable<readonly T[]>[]): DedupeMerge<T> {
+export function mergeByQueryOrder<T extends DedupeCandidate>(
+  streams: readonly AsyncIterable<readonly T[]>[],
+): DedupeMerge<T> {
   let droppedDuplicates = 0;
   let isStarted = false;
 
@@ -149,7 +151,8 @@ export function mergeByQueryOrder<T extends DedupeCandidate>(streams: readonly A
         let smallestKey: string | undefined;
         for (const cursor of cursors) {
           const key = cursor.current?.dedupeKey;
-          if (key !== undefined && (smallestKey === undefined || compareDedupeKeys(key, smallestKey) < 0)) smallestKey = key;
+          if (key !== undefined && (smallestKey === undefined || compareDedupeKeys(key, smallestKey) < 0))
+            smallestKey = key;
         }
         if (smallestKey === undefined) return;
         let winner: T | undefined;

@@ -25,4 +25,10 @@ export {
   type DedupeMerge,
   type DedupeResult,
 } from "./dedupe";
-export { parseStixPattern, stixStringLiteral, validateStixPattern, type ParsedPattern, type PatternComparison } from "./pattern-grammar";
+export {
+  parseStixPattern,
+  stixStringLiteral,
+  validateStixPattern,
+  type ParsedPattern,
+  type PatternComparison,
+} from "./pattern-grammar";

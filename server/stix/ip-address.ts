@@ -22,7 +22,10 @@ export function parseIpv4(text: string): ParseResult<number[]> {
 }
 
 export function parseIpv6(text: string): ParseResult<number[]> {
-  const invalid = (why: string): ParseResult<number[]> => ({ ok: false, reason: `'${text}' is not an IPv6 address: ${why}` });
+  const invalid = (why: string): ParseResult<number[]> => ({
+    ok: false,
+    reason: `'${text}' is not an IPv6 address: ${why}`,
+  });
   if (text.includes("%")) return invalid("zone identifiers are not allowed");
   let hexPart = text;
   const embeddedIpv4: number[] = [];
@@ -75,7 +78,7 @@ export function formatIpv6(groups: readonly number[]): string {
   }
   let bestStart = -1;
   let bestLength = 1;
-  for (let start = 0; start < groups.length; ) {
+  for (let start = 0; start < groups.length;) {
     if (groups[start] !== 0) {
       start += 1;
       continue;
@@ -116,7 +119,10 @@ export function parseCidr(text: string): ParseResult<CidrBlock> {
   const prefixText = text.slice(slash + 1);
   const maxPrefix = address.value.version === 4 ? 32 : 128;
   if (!/^(0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > maxPrefix) {
-    return { ok: false, reason: `'${text}' has prefix length '${prefixText}'; expected an integer from 0 to ${maxPrefix}` };
+    return {
+      ok: false,
+      reason: `'${text}' has prefix length '${prefixText}'; expected an integer from 0 to ${maxPrefix}`,
+    };
   }
   const prefixLength = Number(prefixText);
   const network: IpAddress =

@@ -54,7 +54,12 @@ function mappingError(indicator: MappableIndicator, settings: MappingSettings = 
 }
 
 /** The full object the guide's tables describe, given what differs per type. */
-function expectedObject(expected: { dedupeKey: string; pattern: string; summary: string; type: string }): StixIndicator {
+function expectedObject(expected: {
+  dedupeKey: string;
+  pattern: string;
+  summary: string;
+  type: string;
+}): StixIndicator {
   return {
     type: "indicator",
     spec_version: "2.1",
@@ -131,7 +136,9 @@ describe("golden mappings, one per table of the guide's Data Mappings", () => {
   });
 
   it("Table 4, Host", () => {
-    expect(mapped(guideIndicator({ type: "Host", summary: "reallybadsite.com", hostName: "reallybadsite.com" }))).toEqual(
+    expect(
+      mapped(guideIndicator({ type: "Host", summary: "reallybadsite.com", hostName: "reallybadsite.com" })),
+    ).toEqual(
       expectedObject({
         type: "Host",
         summary: "reallybadsite.com",
@@ -224,7 +231,9 @@ describe("golden mappings, one per table of the guide's Data Mappings", () => {
           " AND windows-registry-key:values[*].data_type = 'REG_BINARY']",
       }),
     );
-    expect(JSON.parse(object.description)).toMatchObject({ summary: "HKEY_LOCAL_MACHINE\\SOFTWARE\\Adobe : TEST_VALUE : REG_BINARY" });
+    expect(JSON.parse(object.description)).toMatchObject({
+      summary: "HKEY_LOCAL_MACHINE\\SOFTWARE\\Adobe : TEST_VALUE : REG_BINARY",
+    });
   });
 
   it("Table 10, Registry Key alone, with an abbreviated hive expanded", () => {
@@ -237,7 +246,11 @@ describe("golden mappings, one per table of the guide's Data Mappings", () => {
 describe("request-level fields", () => {
   it("prefixes the source name with ThreatConnect-", () => {
     expect(sourceSystemFor("Sentinel-Source-Name")).toBe("ThreatConnect-Sentinel-Source-Name");
-    expect(mapIndicators([], SETTINGS)).toEqual({ sourcesystem: "ThreatConnect-Sentinel-Source-Name", stixobjects: [], errors: [] });
+    expect(mapIndicators([], SETTINGS)).toEqual({
+      sourcesystem: "ThreatConnect-Sentinel-Source-Name",
+      stixobjects: [],
+      errors: [],
+    });
   });
 
   it("sets valid_until from the type's own TTL", () => {
@@ -323,18 +336,26 @@ describe("big ids and missing optional fields", () => {
 
   it("tolerates collections sent as {} or with null data", () => {
     const object = mapped(
-      guideIndicator({ type: "Host", hostName: "a.example", tags: {}, attributes: { data: null }, associatedGroups: null }),
+      guideIndicator({
+        type: "Host",
+        hostName: "a.example",
+        tags: {},
+        attributes: { data: null },
+        associatedGroups: null,
+      }),
     );
     expect(object.labels).toBeUndefined();
     expect(object.kill_chain_phases).toBeUndefined();
   });
 
   it("falls back to the summary when the type's value field is absent", () => {
-    expect(mapped(guideIndicator({ type: "Address", summary: "10.0.0.1" })).pattern).toBe("[ipv4-addr:value = '10.0.0.1']");
-    const sha1 = "3da541559918a808c2402bba5012f6c60b27661c";
-    expect(mapped(guideIndicator({ type: "File", summary: `912ec803b2ce49e4a541068d495ab570 : ${sha1}` })).pattern).toBe(
-      `[file:hashes.'SHA-1' = '${sha1}']`,
+    expect(mapped(guideIndicator({ type: "Address", summary: "10.0.0.1" })).pattern).toBe(
+      "[ipv4-addr:value = '10.0.0.1']",
     );
+    const sha1 = "3da541559918a808c2402bba5012f6c60b27661c";
+    expect(
+      mapped(guideIndicator({ type: "File", summary: `912ec803b2ce49e4a541068d495ab570 : ${sha1}` })).pattern,
+    ).toBe(`[file:hashes.'SHA-1' = '${sha1}']`);
     expect(mapped(guideIndicator({ type: "Registry Key", summary: "HKLM\\Soft : Run : REG_SZ" })).pattern).toBe(
       "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\Soft' AND windows-registry-key:values[*].name = 'Run'" +
         " AND windows-registry-key:values[*].data_type = 'REG_SZ']",
@@ -342,7 +363,9 @@ describe("big ids and missing optional fields", () => {
   });
 
   it("uses dateAdded as modified when lastModified is earlier, as STIX requires modified >= created", () => {
-    const object = mapped(guideIndicator({ type: "Host", hostName: "a.example", lastModified: "2020-01-01T00:00:00Z" }));
+    const object = mapped(
+      guideIndicator({ type: "Host", hostName: "a.example", lastModified: "2020-01-01T00:00:00Z" }),
+    );
     expect(object.modified).toBe(object.created);
   });
 
@@ -362,12 +385,26 @@ describe("big ids and missing optional fields", () => {
 
 describe("kill chain phases", () => {
   it("maps every Phase of Intrusion spelling to a lower-case hyphenated Lockheed Martin phase, once each", () => {
-    const values = ["Weaponization", "Exploitation", "Installation", "C2", "Command and Control", "Actions on Objectives", "Actions on Objective", "not a phase"];
+    const values = [
+      "Weaponization",
+      "Exploitation",
+      "Installation",
+      "C2",
+      "Command and Control",
+      "Actions on Objectives",
+      "Actions on Objective",
+      "not a phase",
+    ];
     const object = mapped(
       guideIndicator({
         type: "Host",
         hostName: "a.example",
-        attributes: { data: [...values.map((value) => ({ type: "Phase of Intrusion", value })), { type: "Source", value: "Delivery" }] },
+        attributes: {
+          data: [
+            ...values.map((value) => ({ type: "Phase of Intrusion", value })),
+            { type: "Source", value: "Delivery" },
+          ],
+        },
       }),
     );
     expect(object.kill_chain_phases?.map((phase) => phase.phase_name)).toEqual([
@@ -382,16 +419,56 @@ describe("kill chain phases", () => {
 
 describe("normalization and id determinism", () => {
   const sameObservable: [string, MappableIndicator, MappableIndicator][] = [
-    ["IPv6 spellings", guideIndicator({ type: "Address", ip: "2001:0DB8:0:0:0:0:0:1" }), guideIndicator({ type: "Address", ip: "2001:db8::1" })],
-    ["host case and trailing dot", guideIndicator({ type: "Host", hostName: "Evil.Example.COM." }), guideIndicator({ type: "Host", hostName: "evil.example.com" })],
-    ["hash case", guideIndicator({ type: "File", md5: "912EC803B2CE49E4A541068D495AB570" }), guideIndicator({ type: "File", md5: "912ec803b2ce49e4a541068d495ab570" })],
-    ["email case", guideIndicator({ type: "EmailAddress", address: "Bad@Evil.Example" }), guideIndicator({ type: "EmailAddress", address: "bad@evil.example" })],
-    ["CIDR host bits", guideIndicator({ type: "CIDR", Block: "10.1.2.3/8" }), guideIndicator({ type: "CIDR", Block: "10.0.0.0/8" })],
-    ["URL scheme and host case", guideIndicator({ type: "URL", text: "HTTPS://Evil.Example/Path" }), guideIndicator({ type: "URL", text: "https://evil.example/Path" })],
-    ["ASN leading zeros", guideIndicator({ type: "ASN", "AS Number": "ASN001" }), guideIndicator({ type: "ASN", "AS Number": "asn1" })],
-    ["registry hive abbreviation and case", guideIndicator({ type: "Registry Key", "Key Name": "HKLM\\Software\\Run" }), guideIndicator({ type: "Registry Key", "Key Name": "HKEY_LOCAL_MACHINE\\SOFTWARE\\run" })],
-    ["surrounding whitespace", guideIndicator({ type: "Email Subject", Subject: "  Invoice \n" }), guideIndicator({ type: "Email Subject", Subject: "Invoice" })],
-    ["different owner and ThreatConnect id", guideIndicator({ type: "Host", hostName: "a.example", id: "1", ownerName: "A" }), guideIndicator({ type: "Host", hostName: "a.example", id: "2", ownerName: "B" })],
+    [
+      "IPv6 spellings",
+      guideIndicator({ type: "Address", ip: "2001:0DB8:0:0:0:0:0:1" }),
+      guideIndicator({ type: "Address", ip: "2001:db8::1" }),
+    ],
+    [
+      "host case and trailing dot",
+      guideIndicator({ type: "Host", hostName: "Evil.Example.COM." }),
+      guideIndicator({ type: "Host", hostName: "evil.example.com" }),
+    ],
+    [
+      "hash case",
+      guideIndicator({ type: "File", md5: "912EC803B2CE49E4A541068D495AB570" }),
+      guideIndicator({ type: "File", md5: "912ec803b2ce49e4a541068d495ab570" }),
+    ],
+    [
+      "email case",
+      guideIndicator({ type: "EmailAddress", address: "Bad@Evil.Example" }),
+      guideIndicator({ type: "EmailAddress", address: "bad@evil.example" }),
+    ],
+    [
+      "CIDR host bits",
+      guideIndicator({ type: "CIDR", Block: "10.1.2.3/8" }),
+      guideIndicator({ type: "CIDR", Block: "10.0.0.0/8" }),
+    ],
+    [
+      "URL scheme and host case",
+      guideIndicator({ type: "URL", text: "HTTPS://Evil.Example/Path" }),
+      guideIndicator({ type: "URL", text: "https://evil.example/Path" }),
+    ],
+    [
+      "ASN leading zeros",
+      guideIndicator({ type: "ASN", "AS Number": "ASN001" }),
+      guideIndicator({ type: "ASN", "AS Number": "asn1" }),
+    ],
+    [
+      "registry hive abbreviation and case",
+      guideIndicator({ type: "Registry Key", "Key Name": "HKLM\\Software\\Run" }),
+      guideIndicator({ type: "Registry Key", "Key Name": "HKEY_LOCAL_MACHINE\\SOFTWARE\\run" }),
+    ],
+    [
+      "surrounding whitespace",
+      guideIndicator({ type: "Email Subject", Subject: "  Invoice \n" }),
+      guideIndicator({ type: "Email Subject", Subject: "Invoice" }),
+    ],
+    [
+      "different owner and ThreatConnect id",
+      guideIndicator({ type: "Host", hostName: "a.example", id: "1", ownerName: "A" }),
+      guideIndicator({ type: "Host", hostName: "a.example", id: "2", ownerName: "B" }),
+    ],
   ];
 
   it.each(sameObservable)("gives the same key and STIX id across %s", (_label, left, right) => {
@@ -413,8 +490,13 @@ describe("normalization and id determinism", () => {
   });
 
   it("pins the id of a known indicator, so a namespace change cannot slip through", () => {
-    expect(mapped(guideIndicator({ type: "Address", ip: "123.45.67.89" })).id).toBe("indicator--2187fc06-905f-59b1-b1bc-f18657e89cd0");
-    expect(dedupeKey(guideIndicator({ type: "Address", ip: "123.45.67.89" }))).toEqual({ ok: true, key: "Address:123.45.67.89" });
+    expect(mapped(guideIndicator({ type: "Address", ip: "123.45.67.89" })).id).toBe(
+      "indicator--2187fc06-905f-59b1-b1bc-f18657e89cd0",
+    );
+    expect(dedupeKey(guideIndicator({ type: "Address", ip: "123.45.67.89" }))).toEqual({
+      ok: true,
+      key: "Address:123.45.67.89",
+    });
   });
 });
 
@@ -430,28 +512,103 @@ describe("mapping errors name the field and the reason and never stop a batch", 
     ["CIDR prefix too long", guideIndicator({ type: "CIDR", Block: "10.0.0.0/33" }), "Block", /from 0 to 32/],
     ["IPv6 CIDR prefix too long", guideIndicator({ type: "CIDR", Block: "2001:db8::/129" }), "Block", /from 0 to 128/],
     ["CIDR with a bad address", guideIndicator({ type: "CIDR", Block: "10.0.0/8" }), "Block", /not a dotted-quad/],
-    ["MD5 of the wrong length", guideIndicator({ type: "File", md5: "912ec803b2ce49e4a541068d495ab57" }), "md5", /32 hexadecimal digits \(got 31/],
-    ["SHA-1 of the wrong length", guideIndicator({ type: "File", sha1: "3da541559918a808c2402bba5012f6c60b27661" }), "sha1", /40 hexadecimal digits/],
-    ["SHA-256 that is not hex", guideIndicator({ type: "File", sha256: "z".repeat(64) }), "sha256", /64 hexadecimal digits/],
-    ["a weak hash malformed next to a good one", guideIndicator({ type: "File", sha256: "a".repeat(64), md5: "nope" }), "md5", /32 hexadecimal/],
-    ["file summary with an unknown hash", guideIndicator({ type: "File", summary: "abc" }), "summary", /not an MD5, SHA-1 or SHA-256/],
+    [
+      "MD5 of the wrong length",
+      guideIndicator({ type: "File", md5: "912ec803b2ce49e4a541068d495ab57" }),
+      "md5",
+      /32 hexadecimal digits \(got 31/,
+    ],
+    [
+      "SHA-1 of the wrong length",
+      guideIndicator({ type: "File", sha1: "3da541559918a808c2402bba5012f6c60b27661" }),
+      "sha1",
+      /40 hexadecimal digits/,
+    ],
+    [
+      "SHA-256 that is not hex",
+      guideIndicator({ type: "File", sha256: "z".repeat(64) }),
+      "sha256",
+      /64 hexadecimal digits/,
+    ],
+    [
+      "a weak hash malformed next to a good one",
+      guideIndicator({ type: "File", sha256: "a".repeat(64), md5: "nope" }),
+      "md5",
+      /32 hexadecimal/,
+    ],
+    [
+      "file summary with an unknown hash",
+      guideIndicator({ type: "File", summary: "abc" }),
+      "summary",
+      /not an MD5, SHA-1 or SHA-256/,
+    ],
     ["file with nothing at all", guideIndicator({ type: "File" }), "sha256", /no md5, sha1 or sha256/],
     ["empty host", guideIndicator({ type: "Host", hostName: "   " }), "hostName", /is empty/],
-    ["host with a space", guideIndicator({ type: "Host", hostName: "evil example.com" }), "hostName", /not allowed in a domain name/],
-    ["host with an empty label", guideIndicator({ type: "Host", hostName: "evil..example" }), "hostName", /empty or over-long label/],
+    [
+      "host with a space",
+      guideIndicator({ type: "Host", hostName: "evil example.com" }),
+      "hostName",
+      /not allowed in a domain name/,
+    ],
+    [
+      "host with an empty label",
+      guideIndicator({ type: "Host", hostName: "evil..example" }),
+      "hostName",
+      /empty or over-long label/,
+    ],
     ["missing value and summary", guideIndicator({ type: "URL" }), "text", /is missing/],
     ["URL without a scheme", guideIndicator({ type: "URL", text: "evil.example/x" }), "text", /not an absolute URL/],
     ["URL without a host", guideIndicator({ type: "URL", text: "http:///x" }), "text", /not an absolute URL/],
-    ["email address without @", guideIndicator({ type: "EmailAddress", address: "bad.example" }), "address", /not an email address/],
+    [
+      "email address without @",
+      guideIndicator({ type: "EmailAddress", address: "bad.example" }),
+      "address",
+      /not an email address/,
+    ],
     ["empty email subject", guideIndicator({ type: "Email Subject", Subject: "" }), "Subject", /is empty/],
-    ["ASN that is not ASN+digits", guideIndicator({ type: "ASN", "AS Number": "Google" }), "AS Number", /not 'ASN' followed by digits/],
+    [
+      "ASN that is not ASN+digits",
+      guideIndicator({ type: "ASN", "AS Number": "Google" }),
+      "AS Number",
+      /not 'ASN' followed by digits/,
+    ],
     ["ASN beyond 32 bits", guideIndicator({ type: "ASN", "AS Number": "ASN4294967296" }), "AS Number", /32-bit/],
-    ["registry key with an unknown hive", guideIndicator({ type: "Registry Key", "Key Name": "HKEY_NOWHERE\\x" }), "Key Name", /unknown hive 'HKEY_NOWHERE'/],
-    ["registry key that is empty", guideIndicator({ type: "Registry Key", "Key Name": " " }), "Key Name", /missing or empty/],
-    ["registry value type unknown", guideIndicator({ type: "Registry Key", "Key Name": "HKLM\\x", "Value Type": "REG_FOO" }), "Value Type", /'REG_FOO' is not a Windows registry data type/],
-    ["dateAdded not a timestamp", guideIndicator({ type: "Host", hostName: "a.example", dateAdded: "yesterday" }), "dateAdded", /not an ISO-8601 timestamp/],
-    ["lastModified not a timestamp", guideIndicator({ type: "Host", hostName: "a.example", lastModified: "2024-13-45T99:00:00Z" }), "lastModified", /not an ISO-8601/],
-    ["confidence out of range", guideIndicator({ type: "Host", hostName: "a.example", confidence: 101 }), "confidence", /0 to 100/],
+    [
+      "registry key with an unknown hive",
+      guideIndicator({ type: "Registry Key", "Key Name": "HKEY_NOWHERE\\x" }),
+      "Key Name",
+      /unknown hive 'HKEY_NOWHERE'/,
+    ],
+    [
+      "registry key that is empty",
+      guideIndicator({ type: "Registry Key", "Key Name": " " }),
+      "Key Name",
+      /missing or empty/,
+    ],
+    [
+      "registry value type unknown",
+      guideIndicator({ type: "Registry Key", "Key Name": "HKLM\\x", "Value Type": "REG_FOO" }),
+      "Value Type",
+      /'REG_FOO' is not a Windows registry data type/,
+    ],
+    [
+      "dateAdded not a timestamp",
+      guideIndicator({ type: "Host", hostName: "a.example", dateAdded: "yesterday" }),
+      "dateAdded",
+      /not an ISO-8601 timestamp/,
+    ],
+    [
+      "lastModified not a timestamp",
+      guideIndicator({ type: "Host", hostName: "a.example", lastModified: "2024-13-45T99:00:00Z" }),
+      "lastModified",
+      /not an ISO-8601/,
+    ],
+    [
+      "confidence out of range",
+      guideIndicator({ type: "Host", hostName: "a.example", confidence: 101 }),
+      "confidence",
+      /0 to 100/,
+    ],
   ];
 
   it.each(cases)("%s", (_label, indicator, field, reason) => {
@@ -467,7 +624,10 @@ describe("mapping errors name the field and the reason and never stop a batch", 
       field: "ttlHours.Host",
       message: "must be a positive number of hours (got 0)",
     });
-    expect(mappingError(guideIndicator({ type: "Host", hostName: "a.example" }), { ...SETTINGS, now: new Date(Number.NaN) }).field).toBe("now");
+    expect(
+      mappingError(guideIndicator({ type: "Host", hostName: "a.example" }), { ...SETTINGS, now: new Date(Number.NaN) })
+        .field,
+    ).toBe("now");
   });
 
   it("reports failures by index and id while mapping the rest of the batch", () => {

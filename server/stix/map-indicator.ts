@@ -39,8 +39,7 @@ export type StixIndicator = {
 };
 
 export type MapIndicatorResult =
-  | { ok: true; object: StixIndicator; dedupeKey: string }
-  | { ok: false; error: MappingError };
+  { ok: true; object: StixIndicator; dedupeKey: string } | { ok: false; error: MappingError };
 
 export type MappedBatch = {
   sourcesystem: string;
@@ -78,7 +77,13 @@ function killChainPhases(attributes: readonly { type: string; value: string }[])
   const phases = new Set<string>();
   for (const attribute of attributes) {
     if (attribute.type !== "Phase of Intrusion") continue;
-    const phase = PHASES_OF_INTRUSION[attribute.value.trim().toLowerCase().replace(/[\s_-]+/g, " ")];
+    const phase =
+      PHASES_OF_INTRUSION[
+        attribute.value
+          .trim()
+          .toLowerCase()
+          .replace(/[\s_-]+/g, " ")
+      ];
     if (phase) phases.add(phase);
   }
   return [...phases].map((phase_name) => ({ kill_chain_name: KILL_CHAIN_NAME, phase_name }));

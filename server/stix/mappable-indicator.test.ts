@@ -21,7 +21,12 @@ describe("MappableIndicator", () => {
   });
 
   it("rejects a numeric id, which would already have lost precision", () => {
-    const result = mappableIndicatorSchema.safeParse({ id: Number("9007199254918487"), type: "Host", ownerName: "O", dateAdded: "x" });
+    const result = mappableIndicatorSchema.safeParse({
+      id: Number("9007199254918487"),
+      type: "Host",
+      ownerName: "O",
+      dateAdded: "x",
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["id"]);
   });

@@ -35,7 +35,10 @@ function comparison(objectPath: string, value: string): string {
 }
 
 function single(type: IndicatorType, normalizedValue: string, objectPath: string, summary: string): ObservableResult {
-  return { ok: true, observable: { type, normalizedValue, pattern: `[${comparison(objectPath, normalizedValue)}]`, summary } };
+  return {
+    ok: true,
+    observable: { type, normalizedValue, pattern: `[${comparison(objectPath, normalizedValue)}]`, summary },
+  };
 }
 
 function addressObservable(indicator: MappableIndicator): ObservableResult {
@@ -60,9 +63,13 @@ function hostObservable(indicator: MappableIndicator): ObservableResult {
   const value = singleValue(indicator, "hostName");
   if (!value.ok) return value;
   const host = value.value.toLowerCase().replace(/\.$/, "");
-  if (/[\s/\\:@?#]/.test(host)) return fail("hostName", `'${value.value}' contains a character that is not allowed in a domain name`);
+  if (/[\s/\\:@?#]/.test(host))
+    return fail("hostName", `'${value.value}' contains a character that is not allowed in a domain name`);
   if (host.length > 253 || host.split(".").some((label) => label === "" || label.length > 63)) {
-    return fail("hostName", `'${value.value}' is not a domain name (empty or over-long label, or longer than 253 characters)`);
+    return fail(
+      "hostName",
+      `'${value.value}' is not a domain name (empty or over-long label, or longer than 253 characters)`,
+    );
   }
   return single("Host", host, "domain-name:value", value.value);
 }
@@ -71,7 +78,10 @@ function emailAddressObservable(indicator: MappableIndicator): ObservableResult 
   const value = singleValue(indicator, "address");
   if (!value.ok) return value;
   if (!/^[^\s@]+@[^\s@]+$/.test(value.value)) {
-    return fail("address", `'${value.value}' is not an email address (expected one '@' between a local part and a domain, no spaces)`);
+    return fail(
+      "address",
+      `'${value.value}' is not an email address (expected one '@' between a local part and a domain, no spaces)`,
+    );
   }
   return single("EmailAddress", value.value.toLowerCase(), "email-addr:value", value.value);
 }
@@ -128,7 +138,9 @@ const HASHES = [
 type HashField = (typeof HASHES)[number]["field"];
 
 /** The File summary is "md5 : sha1 : sha256" with absent hashes left out, so each part is identified by its length. */
-function hashesFromSummary(summary: string): { ok: true; hashes: Partial<Record<HashField, string>> } | { ok: false; error: MappingError } {
+function hashesFromSummary(
+  summary: string,
+): { ok: true; hashes: Partial<Record<HashField, string>> } | { ok: false; error: MappingError } {
   const hashes: Partial<Record<HashField, string>> = {};
   for (const part of summary.split(":").map((piece) => piece.trim())) {
     const hash = HASHES.find((candidate) => candidate.length === part.length);
@@ -180,9 +192,20 @@ const HIVES: Record<string, string> = {
 
 /** The STIX 2.1 windows-registry-datatype-enum. */
 const REGISTRY_DATA_TYPES = new Set([
-  "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_DWORD_LITTLE_ENDIAN",
-  "REG_LINK", "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTION", "REG_RESOURCE_REQUIREMENTS_LIST",
-  "REG_QWORD", "REG_INVALID_TYPE",
+  "REG_NONE",
+  "REG_SZ",
+  "REG_EXPAND_SZ",
+  "REG_BINARY",
+  "REG_DWORD",
+  "REG_DWORD_BIG_ENDIAN",
+  "REG_DWORD_LITTLE_ENDIAN",
+  "REG_LINK",
+  "REG_MULTI_SZ",
+  "REG_RESOURCE_LIST",
+  "REG_FULL_RESOURCE_DESCRIPTION",
+  "REG_RESOURCE_REQUIREMENTS_LIST",
+  "REG_QWORD",
+  "REG_INVALID_TYPE",
 ]);
 
 /** The text trimmed, or undefined when it is absent or blank: a blank optional field counts as missing. */
@@ -205,7 +228,10 @@ function registryKeyObservable(indicator: MappableIndicator): ObservableResult {
   const hiveText = separator ? keyName.slice(0, separator.index) : keyName;
   const hive = HIVES[hiveText.toUpperCase()];
   if (!hive) {
-    return fail("Key Name", `'${keyName}' starts with unknown hive '${hiveText}' (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS, HKEY_CURRENT_CONFIG or their abbreviations)`);
+    return fail(
+      "Key Name",
+      `'${keyName}' starts with unknown hive '${hiveText}' (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS, HKEY_CURRENT_CONFIG or their abbreviations)`,
+    );
   }
   const key = separator ? `${hive}${keyName.slice(separator.index)}` : hive;
 
@@ -213,7 +239,8 @@ function registryKeyObservable(indicator: MappableIndicator): ObservableResult {
   if (rawType !== undefined) {
     const upper = rawType.toUpperCase();
     dataType = REGISTRY_DATA_TYPE_ALIASES[upper] ?? upper;
-    if (!REGISTRY_DATA_TYPES.has(dataType)) return fail("Value Type", `'${rawType}' is not a Windows registry data type`);
+    if (!REGISTRY_DATA_TYPES.has(dataType))
+      return fail("Value Type", `'${rawType}' is not a Windows registry data type`);
   }
 
   const comparisons = [comparison("windows-registry-key:key", key)];
@@ -241,7 +268,8 @@ const OBSERVABLE_BUILDERS: Record<IndicatorType, (indicator: MappableIndicator) 
 };
 
 export function observableFor(indicator: MappableIndicator): ObservableResult {
-  if (!isIndicatorType(indicator.type)) return fail("type", `'${indicator.type}' is not one of the nine mapped indicator types`);
+  if (!isIndicatorType(indicator.type))
+    return fail("type", `'${indicator.type}' is not one of the nine mapped indicator types`);
   return OBSERVABLE_BUILDERS[indicator.type](indicator);
 }
 
@@ -250,7 +278,9 @@ export function dedupeKeyOf(observable: Observable): string {
 }
 
 /** "<type>:<normalized value>", the identity shared by the STIX id and query-order dedupe. */
-export function dedupeKey(indicator: MappableIndicator): { ok: true; key: string } | { ok: false; error: MappingError } {
+export function dedupeKey(
+  indicator: MappableIndicator,
+): { ok: true; key: string } | { ok: false; error: MappingError } {
   const result = observableFor(indicator);
   return result.ok ? { ok: true, key: dedupeKeyOf(result.observable) } : result;
 }

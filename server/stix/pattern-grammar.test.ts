@@ -70,7 +70,11 @@ describe("validateStixPattern rejects what the grammar does not allow", () => {
     ["a quoted-looking integer with a leading zero", "[autonomous-system:number = 0174]", "unexpected character"],
     ["a boolean ordered comparison", "[x:flag < true]", "cannot be compared"],
     ["lower-case keywords", "[url:value = 'a' and url:value = 'b']", "expected ']' but found 'and'"],
-    ["AND across object types", "[url:value = 'a' AND domain-name:value = 'b']", "refer to different object types (url, domain-name)"],
+    [
+      "AND across object types",
+      "[url:value = 'a' AND domain-name:value = 'b']",
+      "refer to different object types (url, domain-name)",
+    ],
     ["a qualifier", "[url:value = 'a'] WITHIN 5 SECONDS", "outside the supported pattern subset"],
     ["LIKE", "[url:value LIKE 'a%']", "outside the supported pattern subset"],
     ["an empty pattern", "", "expected '[' or '('"],

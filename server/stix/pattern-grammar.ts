@@ -27,14 +27,42 @@ export type PatternComparison = {
 export type ParsedPattern = { ok: true; comparisons: PatternComparison[] } | { ok: false; message: string };
 
 type TokenKind =
-  | "[" | "]" | "(" | ")" | ":" | "." | "*"
-  | "operator" | "string" | "integer" | "float" | "boolean" | "identifier" | "keyword" | "end";
+  | "["
+  | "]"
+  | "("
+  | ")"
+  | ":"
+  | "."
+  | "*"
+  | "operator"
+  | "string"
+  | "integer"
+  | "float"
+  | "boolean"
+  | "identifier"
+  | "keyword"
+  | "end";
 
 type Token = { kind: TokenKind; text: string; position: number; stringValue?: string };
 
 const KEYWORDS = new Set([
-  "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS",
-  "LAST", "IN", "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+  "AND",
+  "OR",
+  "NOT",
+  "FOLLOWEDBY",
+  "LIKE",
+  "MATCHES",
+  "ISSUPERSET",
+  "ISSUBSET",
+  "EXISTS",
+  "LAST",
+  "IN",
+  "START",
+  "STOP",
+  "SECONDS",
+  "WITHIN",
+  "REPEATS",
+  "TIMES",
 ]);
 const OPERATORS = ["==", "!=", "<>", "<=", ">=", "=", "<", ">"];
 const PUNCTUATION = new Set(["[", "]", "(", ")", ":", ".", "*"]);
@@ -55,7 +83,10 @@ function readStringLiteral(source: string, start: number): { value: string; end:
     if (char === "\\") {
       const escaped = source[index + 1];
       if (escaped !== "\\" && escaped !== "'") {
-        throw new PatternSyntaxError("a backslash in a string literal must be followed by a backslash or a quote", index);
+        throw new PatternSyntaxError(
+          "a backslash in a string literal must be followed by a backslash or a quote",
+          index,
+        );
       }
       value += escaped;
       index += 2;
@@ -78,7 +109,12 @@ function tokenize(source: string): Token[] {
     }
     if (char === "'") {
       const literal = readStringLiteral(source, index);
-      tokens.push({ kind: "string", text: source.slice(index, literal.end), position: index, stringValue: literal.value });
+      tokens.push({
+        kind: "string",
+        text: source.slice(index, literal.end),
+        position: index,
+        stringValue: literal.value,
+      });
       index = literal.end;
       continue;
     }
@@ -102,7 +138,11 @@ function tokenize(source: string): Token[] {
     const word = /^[a-zA-Z_][a-zA-Z0-9_-]*/.exec(source.slice(index));
     if (word) {
       const text = word[0];
-      const kind: TokenKind = KEYWORDS.has(text) ? "keyword" : text === "true" || text === "false" ? "boolean" : "identifier";
+      const kind: TokenKind = KEYWORDS.has(text)
+        ? "keyword"
+        : text === "true" || text === "false"
+          ? "boolean"
+          : "identifier";
       tokens.push({ kind, text, position: index });
       index += text.length;
       continue;
@@ -202,7 +242,10 @@ class Parser {
     }
     // STIX 2.1 §9.5: comparisons joined by AND inside one observation must all be about the same object type.
     if (types.size > 1) {
-      throw new PatternSyntaxError(`comparisons joined by AND refer to different object types (${[...types].join(", ")})`, first.position);
+      throw new PatternSyntaxError(
+        `comparisons joined by AND refer to different object types (${[...types].join(", ")})`,
+        first.position,
+      );
     }
     return types;
   }
@@ -225,7 +268,10 @@ class Parser {
     const operatorToken = this.peek();
     if (operatorToken.kind !== "operator") {
       if (operatorToken.kind === "keyword") {
-        throw new PatternSyntaxError(`'${operatorToken.text}' is outside the supported pattern subset`, operatorToken.position);
+        throw new PatternSyntaxError(
+          `'${operatorToken.text}' is outside the supported pattern subset`,
+          operatorToken.position,
+        );
       }
       throw this.unexpected(operatorToken, "a comparison operator");
     }
@@ -259,9 +305,13 @@ class Parser {
   private propertyName(): PathStep {
     const token = this.advance();
     if (token.kind === "string") return { kind: "property", name: token.stringValue ?? "" };
-    if (token.kind === "identifier" && IDENTIFIER_WITHOUT_HYPHEN.test(token.text)) return { kind: "property", name: token.text };
+    if (token.kind === "identifier" && IDENTIFIER_WITHOUT_HYPHEN.test(token.text))
+      return { kind: "property", name: token.text };
     if (token.kind === "identifier") {
-      throw new PatternSyntaxError(`property name '${token.text}' contains a hyphen and must be quoted`, token.position);
+      throw new PatternSyntaxError(
+        `property name '${token.text}' contains a hyphen and must be quoted`,
+        token.position,
+      );
     }
     throw this.unexpected(token, "a property name");
   }

@@ -43,8 +43,12 @@ describe("stix:map on a ThreatConnect response holding all nine types", () => {
     ]);
     for (const object of batch.stixobjects) expect(validateStixPattern(object.pattern)).toEqual({ ok: true });
     expect(batch.stixobjects[0]?.external_references[0]?.external_id).toBe("9007199254918487");
-    expect(JSON.parse(batch.stixobjects[0]?.description ?? "{}")).toMatchObject({ webLink: expect.stringContaining("9007199254918487") });
-    expect(batch.errors).toEqual([{ index: 10, id: "12355", message: "ip: '999.1.1.1' has an octet greater than 255" }]);
+    expect(JSON.parse(batch.stixobjects[0]?.description ?? "{}")).toMatchObject({
+      webLink: expect.stringContaining("9007199254918487"),
+    });
+    expect(batch.errors).toEqual([
+      { index: 10, id: "12355", message: "ip: '999.1.1.1' has an octet greater than 255" },
+    ]);
   });
 
   it("accepts a bare array and defaults to the current time and 720 hours", () => {
@@ -56,7 +60,9 @@ describe("stix:map on a ThreatConnect response holding all nine types", () => {
 
   it("applies --ttl-hours per type, including spaced type names", () => {
     const batch = mapped([...ARGS, "--ttl-hours", "Email Subject=24", "--ttl-hours", "Host=1.5"], NINE_TYPES);
-    const untilByPattern = new Map(batch.stixobjects.map((object) => [object.pattern.split(":")[0], object.valid_until]));
+    const untilByPattern = new Map(
+      batch.stixobjects.map((object) => [object.pattern.split(":")[0], object.valid_until]),
+    );
     expect(untilByPattern.get("[email-message")).toBe("2024-01-02T00:00:00.000Z");
     expect(untilByPattern.get("[domain-name")).toBe("2024-01-01T01:30:00.000Z");
     expect(untilByPattern.get("[url")).toBe("2024-01-31T00:00:00.000Z");
@@ -83,7 +89,11 @@ describe("stix:map refuses unreadable input or arguments with exit 2 and one lin
     ["a positional argument", [...ARGS, "input.json"], "Unexpected argument 'input.json'"],
     ["a bad --now", ["--source-name", "S", "--now", "tomorrow"], "--now 'tomorrow' is not an ISO-8601 timestamp"],
     ["a --ttl-hours without '='", [...ARGS, "--ttl-hours", "Host"], "must be <Type>=<hours>"],
-    ["a --ttl-hours with an unknown type", [...ARGS, "--ttl-hours", "Mutex=5"], "must be <Type>=<hours> with Type one of Address"],
+    [
+      "a --ttl-hours with an unknown type",
+      [...ARGS, "--ttl-hours", "Mutex=5"],
+      "must be <Type>=<hours> with Type one of Address",
+    ],
     ["a --ttl-hours of zero", [...ARGS, "--ttl-hours", "Host=0"], "hours must be a positive number"],
     ["a --ttl-hours that is not a number", [...ARGS, "--ttl-hours", "Host=1e3"], "hours must be a positive number"],
   ])("%s", (_label, argv, message) => {
@@ -93,7 +103,11 @@ describe("stix:map refuses unreadable input or arguments with exit 2 and one lin
   it.each([
     ["empty input", "", "input is not valid JSON"],
     ["truncated JSON", '{"data": [', "input is not valid JSON"],
-    ["an object without data", '{"status": "Success"}', 'input must be a JSON array of indicators or an object with a "data" array'],
+    [
+      "an object without data",
+      '{"status": "Success"}',
+      'input must be a JSON array of indicators or an object with a "data" array',
+    ],
     ["a scalar", "42", "input must be a JSON array"],
   ])("%s", (_label, input, message) => {
     expect(usageFailure(ARGS, input)).toContain(message);

@@ -2,12 +2,17 @@ import { isLosslessNumber, parse as parseLosslessJson } from "lossless-json";
 import { parseArgs } from "node:util";
 import { INDICATOR_TYPES, isIndicatorType } from "./indicator-types";
 import { mappableIndicatorSchema } from "./mappable-indicator";
-import { DEFAULT_TTL_HOURS, mapIndicator, sourceSystemFor, type MappedBatch, type MappingSettings } from "./map-indicator";
+import {
+  DEFAULT_TTL_HOURS,
+  mapIndicator,
+  sourceSystemFor,
+  type MappedBatch,
+  type MappingSettings,
+} from "./map-indicator";
 
 export type CliOutcome = { exitCode: 0 | 2; stdout: string; stderr: string };
 
-const USAGE =
-  "usage: stix:map --source-name <name> [--now <ISO-8601>] [--ttl-hours <Type>=<hours> ...] < input.json";
+const USAGE = "usage: stix:map --source-name <name> [--now <ISO-8601>] [--ttl-hours <Type>=<hours> ...] < input.json";
 const MAX_SOURCE_SYSTEM_LENGTH = 256;
 const ISO_8601_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -32,7 +37,9 @@ function parseSettings(argv: readonly string[], currentTime: Date): MappingSetti
   const sourceName = values["source-name"]?.trim();
   if (!sourceName) throw new UsageError(`--source-name is required and must not be empty (${USAGE})`);
   if (sourceSystemFor(sourceName).length > MAX_SOURCE_SYSTEM_LENGTH) {
-    throw new UsageError(`--source-name is too long: Sentinel's source system (ThreatConnect-<name>) must be at most ${MAX_SOURCE_SYSTEM_LENGTH} characters`);
+    throw new UsageError(
+      `--source-name is too long: Sentinel's source system (ThreatConnect-<name>) must be at most ${MAX_SOURCE_SYSTEM_LENGTH} characters`,
+    );
   }
 
   let now = currentTime;
@@ -47,7 +54,9 @@ function parseSettings(argv: readonly string[], currentTime: Date): MappingSetti
     const type = entry.slice(0, Math.max(separator, 0));
     const hoursText = entry.slice(separator + 1);
     if (separator < 0 || !isIndicatorType(type)) {
-      throw new UsageError(`--ttl-hours '${entry}' must be <Type>=<hours> with Type one of ${INDICATOR_TYPES.join(", ")}`);
+      throw new UsageError(
+        `--ttl-hours '${entry}' must be <Type>=<hours> with Type one of ${INDICATOR_TYPES.join(", ")}`,
+      );
     }
     const hours = Number(hoursText);
     if (!/^\d+(\.\d+)?$/.test(hoursText) || hours <= 0) {
@@ -79,7 +88,8 @@ function readRecords(input: string): unknown[] {
 }
 
 function recordId(record: unknown): string {
-  if (typeof record === "object" && record !== null && "id" in record && typeof record.id === "string") return record.id;
+  if (typeof record === "object" && record !== null && "id" in record && typeof record.id === "string")
+    return record.id;
   return "";
 }
 
@@ -101,7 +111,11 @@ export function runStixMapCli(argv: readonly string[], input: string, currentTim
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "record";
-      batch.errors.push({ index, id: recordId(record), message: `${field}: ${issue?.message ?? "is not an indicator"}` });
+      batch.errors.push({
+        index,
+        id: recordId(record),
+        message: `${field}: ${issue?.message ?? "is not an indicator"}`,
+      });
       return;
     }
     const result = mapIndicator(parsed.data, settings);

@@ -1,10 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startThreatConnectEmulator,
-  type ThreatConnectEmulator,
-} from "../../local/threatconnect/index";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "../../local/threatconnect/index";
 import {
   createThreatConnectClient,
   testThreatConnectConnection,
@@ -15,10 +12,7 @@ import {
 
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
-function clientFor(
-  emulator: ThreatConnectEmulator,
-  overrides: Partial<ThreatConnectClientOptions> = {},
-) {
+function clientFor(emulator: ThreatConnectEmulator, overrides: Partial<ThreatConnectClientOptions> = {}) {
   return createThreatConnectClient({
     credentials: {
       baseUrl: emulator.baseUrl,
@@ -31,14 +25,9 @@ function clientFor(
   });
 }
 
-async function collect(
-  client: ReturnType<typeof createThreatConnectClient>,
-  query: IndicatorQuery,
-  pageSize = 100,
-) {
+async function collect(client: ReturnType<typeof createThreatConnectClient>, query: IndicatorQuery, pageSize = 100) {
   const pages = [];
-  for await (const page of client.indicatorPages(query, { pageSize }))
-    pages.push(page);
+  for await (const page of client.indicatorPages(query, { pageSize })) pages.push(page);
   return pages;
 }
 
@@ -47,8 +36,7 @@ async function failure(promise: Promise<unknown>): Promise<ThreatConnectError> {
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (!(error instanceof ThreatConnectError))
-    throw new Error(`expected a ThreatConnectError, got ${String(error)}`);
+  if (!(error instanceof ThreatConnectError)) throw new Error(`expected a ThreatConnectError, got ${String(error)}`);
   return error;
 }
 
@@ -64,25 +52,16 @@ describe("paging a large dataset", () => {
 
   it("walks 25,000+ indicators with next links, no gaps or duplicates, ids intact", async () => {
     const client = clientFor(emulator);
-    const pages = await collect(
-      client,
-      { sortField: "lastModified", sortDirection: "ASC" },
-      10_000,
-    );
-    const ids = pages.flatMap((page) =>
-      page.indicators.map((indicator) => indicator.id),
-    );
+    const pages = await collect(client, { sortField: "lastModified", sortDirection: "ASC" }, 10_000);
+    const ids = pages.flatMap((page) => page.indicators.map((indicator) => indicator.id));
     expect(pages[0]?.total).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(25_000);
     expect(new Set(ids).size).toBe(ids.length);
     expect(pages.map((page) => page.resultStart)).toEqual([0, 10_000, 20_000]);
     const bigIds = ids.filter((id) => BigInt(id) > 2n ** 53n);
     expect(bigIds.length).toBeGreaterThan(500);
-    for (const id of bigIds.slice(0, 50))
-      expect(emulator.control.getIndicator(id)?.id).toBe(id);
-    const modified = pages.flatMap((page) =>
-      page.indicators.map((indicator) => indicator.lastModified),
-    );
+    for (const id of bigIds.slice(0, 50)) expect(emulator.control.getIndicator(id)?.id).toBe(id);
+    const modified = pages.flatMap((page) => page.indicators.map((indicator) => indicator.lastModified));
     expect(modified).toEqual([...modified].sort());
   });
 
@@ -98,21 +77,16 @@ describe("paging a large dataset", () => {
       sortDirection: "DESC",
       fields: ["tags", "threatAssess"],
     };
-    const indicators = (await collect(client, query, 500)).flatMap(
-      (page) => page.indicators,
-    );
+    const indicators = (await collect(client, query, 500)).flatMap((page) => page.indicators);
     expect(indicators.length).toBe(await client.countIndicators(query));
     expect(indicators.length).toBeGreaterThan(100);
     for (const indicator of indicators) {
       expect(["Host", "Email Subject"]).toContain(indicator.type);
       expect(["Demo Community", "Demo Source"]).toContain(indicator.ownerName);
-      const hasPhishing =
-        indicator.tags?.data?.some((tag) => tag.name === "Phishing") ?? false;
+      const hasPhishing = indicator.tags?.data?.some((tag) => tag.name === "Phishing") ?? false;
       expect((indicator.rating ?? 0) >= 3 || hasPhishing).toBe(true);
     }
-    const scores = indicators.map(
-      (indicator) => indicator.threatAssessScore ?? -1,
-    );
+    const scores = indicators.map((indicator) => indicator.threatAssessScore ?? -1);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const target = emulator.control.requestLog().at(-1)?.target ?? "";
     expect(decodeURIComponent(target)).toContain(
@@ -166,47 +140,23 @@ describe("against a small, hand-made dataset", () => {
   afterAll(() => emulator.close());
 
   async function summaries(query: IndicatorQuery): Promise<string[]> {
-    const pages = await collect(
-      clientFor(emulator, { now: () => now }),
-      query,
-      2,
-    );
-    return pages
-      .flatMap((page) => page.indicators.map((indicator) => indicator.summary))
-      .sort();
+    const pages = await collect(clientFor(emulator, { now: () => now }), query, 2);
+    return pages.flatMap((page) => page.indicators.map((indicator) => indicator.summary)).sort();
   }
 
   it.each([
     ['summary = "http://x.test/a\\"b\\\\c"', ['http://x.test/a"b\\c']],
-    [
-      "summary CONTAINS '\"q\\\\v\"'",
-      ['HKEY_CURRENT_USER\\Run : "q\\v" : REG_SZ'],
-    ],
-    [
-      'summary LIKE "%example%" OR summary STARTSWITH "203."',
-      ["203.0.113.10", "bad.example.com"],
-    ],
+    ["summary CONTAINS '\"q\\\\v\"'", ['HKEY_CURRENT_USER\\Run : "q\\v" : REG_SZ']],
+    ['summary LIKE "%example%" OR summary STARTSWITH "203."', ["203.0.113.10", "bad.example.com"]],
     ['summary ENDSWITH ".COM"', ["bad.example.com"]],
-    [
-      'typeName IN ("Address", "File") AND NOT rating < 5',
-      ["203.0.113.10", `${"AB".repeat(16)} : ${"CD".repeat(32)}`],
-    ],
+    ['typeName IN ("Address", "File") AND NOT rating < 5', ["203.0.113.10", `${"AB".repeat(16)} : ${"CD".repeat(32)}`]],
     [
       "confidence <= 10 or threatAssessScore > 700",
       ['HKEY_CURRENT_USER\\Run : "q\\v" : REG_SZ', 'http://x.test/a"b\\c'],
     ],
-    [
-      'hasTag(name = "phishing") OR tag = "apt28"',
-      ["203.0.113.10", "bad.example.com"],
-    ],
-    [
-      'ownerName != "Demo Organization"',
-      ['http://x.test/a"b\\c', "bad.example.com"],
-    ],
-    [
-      "rating IS NULL AND confidence IS NULL",
-      [`${"AB".repeat(16)} : ${"CD".repeat(32)}`, 'http://x.test/a"b\\c'],
-    ],
+    ['hasTag(name = "phishing") OR tag = "apt28"', ["203.0.113.10", "bad.example.com"]],
+    ['ownerName != "Demo Organization"', ['http://x.test/a"b\\c', "bad.example.com"]],
+    ["rating IS NULL AND confidence IS NULL", [`${"AB".repeat(16)} : ${"CD".repeat(32)}`, 'http://x.test/a"b\\c']],
     [
       'dateAdded >= "NOW() - 1 HOURS" AND lastModified = "2026-03-10"',
       [
@@ -225,24 +175,14 @@ describe("against a small, hand-made dataset", () => {
   });
 
   it("selects a single owner with ThreatConnect's owner parameter", async () => {
-    expect(await summaries({ owners: ["Demo Community"] })).toEqual([
-      "bad.example.com",
-    ]);
-    expect(emulator.control.requestLog().at(-1)?.target).toContain(
-      "owner=Demo%20Community",
-    );
+    expect(await summaries({ owners: ["Demo Community"] })).toEqual(["bad.example.com"]);
+    expect(emulator.control.requestLog().at(-1)?.target).toContain("owner=Demo%20Community");
   });
 
   it("expands fields with every id as a string and the type's own value keys", async () => {
     const [page] = await collect(clientFor(emulator, { now: () => now }), {
       tql: "id = 9007199254740993",
-      fields: [
-        "tags",
-        "attributes",
-        "associatedGroups",
-        "threatAssess",
-        "securityLabels",
-      ],
+      fields: ["tags", "attributes", "associatedGroups", "threatAssess", "securityLabels"],
     });
     const indicator = page?.indicators[0];
     expect(indicator).toMatchObject({
@@ -256,9 +196,7 @@ describe("against a small, hand-made dataset", () => {
       id: "14",
       name: "APT28",
     });
-    expect(indicator?.webLink).toBe(
-      `${emulator.baseUrl}/#/details/indicators/9007199254740993/overview`,
-    );
+    expect(indicator?.webLink).toBe(`${emulator.baseUrl}/#/details/indicators/9007199254740993/overview`);
     const [filePage] = await collect(clientFor(emulator, { now: () => now }), {
       types: ["File"],
       fields: ["attributes"],
@@ -356,9 +294,7 @@ describe("error paths", () => {
       status: 401,
       retryable: false,
     });
-    expect(error.message).toContain(
-      "Signature data did not match expected result",
-    );
+    expect(error.message).toContain("Signature data did not match expected result");
     expect(error.message).not.toContain("s3cr3t-wrong");
   });
 
@@ -394,17 +330,11 @@ describe("error paths", () => {
         secretKey: "limited-key",
       }),
     });
-    expect((await limited.listOwners()).map((owner) => owner.name)).toEqual([
-      "Demo Organization",
-    ]);
-    const single = await failure(
-      collect(limited, { owners: ["Demo Community"] }),
-    );
+    expect((await limited.listOwners()).map((owner) => owner.name)).toEqual(["Demo Organization"]);
+    const single = await failure(collect(limited, { owners: ["Demo Community"] }));
     expect(single).toMatchObject({ code: "permission", status: 403 });
     expect(single.message).toContain('Owner "Demo Community" does not exist');
-    const several = await failure(
-      collect(limited, { owners: ["Demo Organization", "Demo Source"] }),
-    );
+    const several = await failure(collect(limited, { owners: ["Demo Organization", "Demo Source"] }));
     expect(several).toMatchObject({ code: "permission" });
     expect(several.message).toContain('"Demo Source"');
   });
@@ -449,10 +379,7 @@ describe("error paths", () => {
       baseDelayMs: 10_000,
       maxDelayMs: 10_000,
     };
-    const pages = clientFor(emulator, { retry: slowRetry }).indicatorPages(
-      {},
-      { signal: controller.signal },
-    );
+    const pages = clientFor(emulator, { retry: slowRetry }).indicatorPages({}, { signal: controller.signal });
     const pending = pages[Symbol.asyncIterator]().next();
     setImmediate(() => controller.abort(new Error("sync cancelled")));
     await expect(pending).rejects.toThrow("sync cancelled");
@@ -469,9 +396,7 @@ describe("error paths", () => {
       status: 500,
       retryable: true,
     });
-    expect(emulator.control.requestLog().length - before).toBe(
-      FAST_RETRY.maxAttempts,
-    );
+    expect(emulator.control.requestLog().length - before).toBe(FAST_RETRY.maxAttempts);
   });
 
   it("survives a random 5xx rate while paging", async () => {
@@ -481,9 +406,7 @@ describe("error paths", () => {
     });
     const pages = await collect(client, {}, 5);
     emulator.control.setFaults({ errorRate: 0 });
-    expect(pages.reduce((sum, page) => sum + page.indicators.length, 0)).toBe(
-      pages[0]?.total,
-    );
+    expect(pages.reduce((sum, page) => sum + page.indicators.length, 0)).toBe(pages[0]?.total);
   });
 
   it("times out a server that stops answering", async () => {
@@ -516,12 +439,8 @@ describe("error paths", () => {
     await expect(collect(client, {}, 10_001)).rejects.toThrow(
       "pageSize must be an integer from 1 to 10000 (got 10001)",
     );
-    await expect(
-      collect(client, { sortField: "color" as never }),
-    ).rejects.toThrow('sortField: "color" is not one of');
-    await expect(
-      collect(client, { types: ["Mutex" as never] }),
-    ).rejects.toThrow('types: "Mutex" is not a supported');
+    await expect(collect(client, { sortField: "color" as never })).rejects.toThrow('sortField: "color" is not one of');
+    await expect(collect(client, { types: ["Mutex" as never] })).rejects.toThrow('types: "Mutex" is not a supported');
     expect(() =>
       createThreatConnectClient({
         credentials: credentials({ baseUrl: "ftp://tc" }),
@@ -536,18 +455,12 @@ describe("error paths", () => {
 
   it("rejects other malformed queries and empty credentials before calling ThreatConnect", async () => {
     const client = clientFor(emulator);
-    await expect(
-      collect(client, { sortField: "rating", sortDirection: "UP" as never }),
-    ).rejects.toThrow('sortDirection: must be "ASC" or "DESC" (got "UP")');
-    await expect(
-      collect(client, { fields: ["whoIs" as never] }),
-    ).rejects.toThrow('fields: "whoIs" is not one of');
-    await expect(collect(client, { owners: [" "] })).rejects.toThrow(
-      "owners: owner names must not be empty",
+    await expect(collect(client, { sortField: "rating", sortDirection: "UP" as never })).rejects.toThrow(
+      'sortDirection: must be "ASC" or "DESC" (got "UP")',
     );
-    await expect(
-      client.deletedIndicators({ since: new Date("x") }),
-    ).rejects.toThrow("since: not a valid date");
+    await expect(collect(client, { fields: ["whoIs" as never] })).rejects.toThrow('fields: "whoIs" is not one of');
+    await expect(collect(client, { owners: [" "] })).rejects.toThrow("owners: owner names must not be empty");
+    await expect(client.deletedIndicators({ since: new Date("x") })).rejects.toThrow("since: not a valid date");
     expect(() =>
       createThreatConnectClient({
         credentials: credentials({ accessId: " " }),
@@ -561,11 +474,7 @@ describe("error paths", () => {
   });
 
   it("accepts base URLs with a trailing slash or ThreatConnect's /api suffix", async () => {
-    for (const baseUrl of [
-      `${emulator.baseUrl}/`,
-      `${emulator.baseUrl}/api`,
-      `${emulator.baseUrl}/api/`,
-    ]) {
+    for (const baseUrl of [`${emulator.baseUrl}/`, `${emulator.baseUrl}/api`, `${emulator.baseUrl}/api/`]) {
       expect(
         await createThreatConnectClient({
           credentials: credentials({ baseUrl }),
@@ -581,45 +490,28 @@ describe("servers that are not ThreatConnect", () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.url?.startsWith("/html")) {
-        response
-          .writeHead(200, { "Content-Type": "text/html" })
-          .end("<html>login</html>");
+        response.writeHead(200, { "Content-Type": "text/html" }).end("<html>login</html>");
       } else if (request.url?.startsWith("/shape")) {
-        response
-          .writeHead(200)
-          .end(
-            '{"status":"Success","data":[{"id":1,"name":"x","type":"Planet"}]}',
-          );
+        response.writeHead(200).end('{"status":"Success","data":[{"id":1,"name":"x","type":"Planet"}]}');
       } else if (request.url?.startsWith("/cut")) {
         response.writeHead(200, { "Content-Length": "1000" });
         response.write('{"status":"Success","data":[');
         setImmediate(() => response.destroy());
-      } else if (
-        request.url?.startsWith("/elsewhere") ||
-        request.url?.startsWith("/garbled")
-      ) {
-        const next = request.url.startsWith("/garbled")
-          ? "http://["
-          : "https://evil.test/steal?resultStart=1";
+      } else if (request.url?.startsWith("/elsewhere") || request.url?.startsWith("/garbled")) {
+        const next = request.url.startsWith("/garbled") ? "http://[" : "https://evil.test/steal?resultStart=1";
         const owner = { id: 1, name: "Org", type: "Organization" };
-        response
-          .writeHead(200)
-          .end(JSON.stringify({ status: "Success", data: [owner], next }));
+        response.writeHead(200).end(JSON.stringify({ status: "Success", data: [owner], next }));
       } else if (request.url?.startsWith("/nocount")) {
         response.writeHead(200).end('{"status":"Success","data":[]}');
       } else if (request.url?.startsWith("/loop")) {
         response
           .writeHead(200)
-          .end(
-            '{"status":"Success","data":[],"next":"http://elsewhere.test/loop/api/v3/security/owners"}',
-          );
+          .end('{"status":"Success","data":[],"next":"http://elsewhere.test/loop/api/v3/security/owners"}');
       } else {
         response.writeHead(404).end("Not Found");
       }
     });
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -655,18 +547,16 @@ describe("servers that are not ThreatConnect", () => {
   });
 
   it("flags a count query answered without a count", async () => {
-    expect(
-      (await failure(client("/nocount").countIndicators({}))).message,
-    ).toBe("ThreatConnect did not return a count for the query");
+    expect((await failure(client("/nocount").countIndicators({}))).message).toBe(
+      "ThreatConnect did not return a count for the query",
+    );
   });
 
   it("refuses next links that leave the API path or cannot be parsed", async () => {
     const elsewhere = await failure(client("/elsewhere").listOwners());
     expect(elsewhere).toMatchObject({ code: "bad_response" });
     expect(elsewhere.message).toContain("unexpected path: /steal");
-    expect((await failure(client("/garbled").listOwners())).message).toContain(
-      "unusable next link",
-    );
+    expect((await failure(client("/garbled").listOwners())).message).toContain("unusable next link");
   });
 
   it("stops at an empty page even when a next link is present", async () => {
@@ -691,12 +581,11 @@ describe("testThreatConnectConnection", () => {
       ok: true,
       organization: "Demo Organization",
     });
-    expect(
-      await testThreatConnectConnection({ ...good, secretKey: "nope" }),
-    ).toMatchObject({ ok: false, code: "auth" });
-    expect(
-      await testThreatConnectConnection({ ...good, baseUrl: "nope" }),
-    ).toEqual({
+    expect(await testThreatConnectConnection({ ...good, secretKey: "nope" })).toMatchObject({
+      ok: false,
+      code: "auth",
+    });
+    expect(await testThreatConnectConnection({ ...good, baseUrl: "nope" })).toEqual({
       ok: false,
       code: "bad_request",
       message: 'Base URL "nope" is not a valid URL',

@@ -1,9 +1,5 @@
 import { ThreatConnectError } from "./errors";
-import {
-  deletedPageSchema,
-  indicatorPageSchema,
-  ownerPageSchema,
-} from "./schemas";
+import { deletedPageSchema, indicatorPageSchema, ownerPageSchema } from "./schemas";
 import { encodeQueryComponent } from "./sign-request";
 import { composeTql, formatTqlDate } from "./tql";
 import { createTransport, type RetryPolicy } from "./transport";
@@ -37,10 +33,7 @@ export type ThreatConnectClient = {
     query: IndicatorQuery,
     opts?: { pageSize?: number; signal?: AbortSignal },
   ): AsyncIterable<IndicatorPage>;
-  countIndicators(
-    query: IndicatorQuery,
-    opts?: { signal?: AbortSignal },
-  ): Promise<number>;
+  countIndicators(query: IndicatorQuery, opts?: { signal?: AbortSignal }): Promise<number>;
   listOwners(opts?: { signal?: AbortSignal }): Promise<Owner[]>;
   deletedIndicators(
     query: { since: Date; type?: IndicatorType; owner?: string },
@@ -63,41 +56,22 @@ export function normalizeBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new ThreatConnectError(
-      "bad_request",
-      `Base URL "${baseUrl}" is not a valid URL`,
-    );
+    throw new ThreatConnectError("bad_request", `Base URL "${baseUrl}" is not a valid URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ThreatConnectError(
-      "bad_request",
-      `Base URL must start with https:// (got ${url.protocol}//)`,
-    );
+    throw new ThreatConnectError("bad_request", `Base URL must start with https:// (got ${url.protocol}//)`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ThreatConnectError(
-      "bad_request",
-      "Base URL must not contain credentials, a query string or a fragment",
-    );
+    throw new ThreatConnectError("bad_request", "Base URL must not contain credentials, a query string or a fragment");
   }
   const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
   return new URL(`${url.origin}${path}`);
 }
 
-export function createThreatConnectClient(
-  options: ThreatConnectClientOptions,
-): ThreatConnectClient {
+export function createThreatConnectClient(options: ThreatConnectClientOptions): ThreatConnectClient {
   const { credentials } = options;
-  if (!credentials.accessId.trim())
-    throw new ThreatConnectError(
-      "auth",
-      "The ThreatConnect Access ID is empty",
-    );
-  if (!credentials.secretKey)
-    throw new ThreatConnectError(
-      "auth",
-      "The ThreatConnect Secret Key is empty",
-    );
+  if (!credentials.accessId.trim()) throw new ThreatConnectError("auth", "The ThreatConnect Access ID is empty");
+  if (!credentials.secretKey) throw new ThreatConnectError("auth", "The ThreatConnect Secret Key is empty");
   const base = normalizeBaseUrl(credentials.baseUrl);
   const transport = createTransport({
     accessId: credentials.accessId.trim(),
@@ -108,12 +82,8 @@ export function createThreatConnectClient(
   });
 
   function apiUrl(path: string, params: [string, string][]): URL {
-    const query = params
-      .map(([key, value]) => `${key}=${encodeQueryComponent(value)}`)
-      .join("&");
-    return new URL(
-      `${base.href.replace(/\/$/, "")}${path}${query ? `?${query}` : ""}`,
-    );
+    const query = params.map(([key, value]) => `${key}=${encodeQueryComponent(value)}`).join("&");
+    return new URL(`${base.href.replace(/\/$/, "")}${path}${query ? `?${query}` : ""}`);
   }
 
   /** `next` links are followed only on the configured host, so signed requests never go anywhere else. */
@@ -122,10 +92,7 @@ export function createThreatConnectClient(
     try {
       nextUrl = new URL(next, base);
     } catch {
-      throw new ThreatConnectError(
-        "bad_response",
-        `ThreatConnect returned an unusable next link: ${next}`,
-      );
+      throw new ThreatConnectError("bad_response", `ThreatConnect returned an unusable next link: ${next}`);
     }
     if (nextUrl.pathname !== expectedPathname) {
       throw new ThreatConnectError(
@@ -153,9 +120,7 @@ export function createThreatConnectClient(
   }
 
   /** Follows `next` links. An empty page ends the walk even with a next link, which would otherwise loop forever. */
-  async function* walkPages<
-    T extends z.ZodType<{ data: unknown[]; next?: string }>,
-  >(
+  async function* walkPages<T extends z.ZodType<{ data: unknown[]; next?: string }>>(
     firstUrl: URL,
     schema: T,
     context: { hadTql: boolean; signal?: AbortSignal },
@@ -164,27 +129,18 @@ export function createThreatConnectClient(
     while (url) {
       const page: z.infer<T> = await getPage(url, schema, context);
       yield { url, page };
-      url =
-        page.next && page.data.length > 0
-          ? followNext(page.next, firstUrl.pathname)
-          : undefined;
+      url = page.next && page.data.length > 0 ? followNext(page.next, firstUrl.pathname) : undefined;
     }
   }
 
-  async function listOwners(
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<Owner[]> {
+  async function listOwners(opts: { signal?: AbortSignal } = {}): Promise<Owner[]> {
     const owners: Owner[] = [];
-    const firstUrl = apiUrl("/api/v3/security/owners", [
-      ["resultLimit", "500"],
-    ]);
+    const firstUrl = apiUrl("/api/v3/security/owners", [["resultLimit", "500"]]);
     for await (const { page } of walkPages(firstUrl, ownerPageSchema, {
       hadTql: false,
       signal: opts.signal,
     })) {
-      owners.push(
-        ...page.data.map(({ id, name, type }) => ({ id, name, type })),
-      );
+      owners.push(...page.data.map(({ id, name, type }) => ({ id, name, type })));
     }
     return owners;
   }
@@ -198,14 +154,10 @@ export function createThreatConnectClient(
     signal: AbortSignal | undefined,
   ): Promise<{ ownerParam?: string; ownersInTql: string[] }> {
     const requested = [...new Set((owners ?? []).map((owner) => owner.trim()))];
-    if (requested.some((owner) => owner === ""))
-      throw new TypeError("owners: owner names must not be empty");
+    if (requested.some((owner) => owner === "")) throw new TypeError("owners: owner names must not be empty");
     if (requested.length === 0) return { ownersInTql: [] };
-    if (requested.length === 1)
-      return { ownerParam: requested[0], ownersInTql: [] };
-    const readable = new Set(
-      (await listOwners({ signal })).map((owner) => owner.name),
-    );
+    if (requested.length === 1) return { ownerParam: requested[0], ownersInTql: [] };
+    const readable = new Set((await listOwners({ signal })).map((owner) => owner.name));
     const missing = requested.filter((owner) => !readable.has(owner));
     if (missing.length > 0) {
       throw new ThreatConnectError(
@@ -217,49 +169,25 @@ export function createThreatConnectClient(
     return { ownersInTql: requested };
   }
 
-  async function indicatorParams(
-    query: IndicatorQuery,
-    signal: AbortSignal | undefined,
-  ) {
-    if (
-      query.sortField !== undefined &&
-      !SORT_FIELDS.includes(query.sortField)
-    ) {
-      throw new TypeError(
-        `sortField: "${String(query.sortField)}" is not one of ${SORT_FIELDS.join(", ")}`,
-      );
+  async function indicatorParams(query: IndicatorQuery, signal: AbortSignal | undefined) {
+    if (query.sortField !== undefined && !SORT_FIELDS.includes(query.sortField)) {
+      throw new TypeError(`sortField: "${String(query.sortField)}" is not one of ${SORT_FIELDS.join(", ")}`);
     }
-    if (
-      query.sortDirection !== undefined &&
-      query.sortDirection !== "ASC" &&
-      query.sortDirection !== "DESC"
-    ) {
-      throw new TypeError(
-        `sortDirection: must be "ASC" or "DESC" (got "${String(query.sortDirection)}")`,
-      );
+    if (query.sortDirection !== undefined && query.sortDirection !== "ASC" && query.sortDirection !== "DESC") {
+      throw new TypeError(`sortDirection: must be "ASC" or "DESC" (got "${String(query.sortDirection)}")`);
     }
     for (const field of query.fields ?? []) {
       if (!INDICATOR_FIELDS.includes(field)) {
-        throw new TypeError(
-          `fields: "${String(field)}" is not one of ${INDICATOR_FIELDS.join(", ")}`,
-        );
+        throw new TypeError(`fields: "${String(field)}" is not one of ${INDICATOR_FIELDS.join(", ")}`);
       }
     }
-    const { ownerParam, ownersInTql } = await resolveOwnerSelection(
-      query.owners,
-      signal,
-    );
+    const { ownerParam, ownersInTql } = await resolveOwnerSelection(query.owners, signal);
     const tql = composeTql(query, ownersInTql);
     const params: [string, string][] = [];
     if (tql) params.push(["tql", tql]);
-    for (const field of new Set(query.fields ?? []))
-      params.push(["fields", field]);
+    for (const field of new Set(query.fields ?? [])) params.push(["fields", field]);
     if (ownerParam) params.push(["owner", ownerParam]);
-    if (query.sortField)
-      params.push([
-        "sorting",
-        `${query.sortField} ${query.sortDirection ?? "ASC"}`,
-      ]);
+    if (query.sortField) params.push(["sorting", `${query.sortField} ${query.sortDirection ?? "ASC"}`]);
     return { params, hadTql: tql !== undefined };
   }
 
@@ -268,14 +196,8 @@ export function createThreatConnectClient(
     opts: { pageSize?: number; signal?: AbortSignal } = {},
   ): AsyncGenerator<IndicatorPage> {
     const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (
-      !Number.isInteger(pageSize) ||
-      pageSize < 1 ||
-      pageSize > MAX_PAGE_SIZE
-    ) {
-      throw new RangeError(
-        `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${pageSize})`,
-      );
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${pageSize})`);
     }
     const { params, hadTql } = await indicatorParams(query, opts.signal);
     const firstUrl = apiUrl("/api/v3/indicators", [
@@ -293,10 +215,7 @@ export function createThreatConnectClient(
     }
   }
 
-  async function countIndicators(
-    query: IndicatorQuery,
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<number> {
+  async function countIndicators(query: IndicatorQuery, opts: { signal?: AbortSignal } = {}): Promise<number> {
     const { params, hadTql } = await indicatorParams(query, opts.signal);
     const url = apiUrl("/api/v3/indicators", [
       ...params,
@@ -309,10 +228,7 @@ export function createThreatConnectClient(
       signal: opts.signal,
     });
     if (page.count === undefined) {
-      throw new ThreatConnectError(
-        "bad_response",
-        "ThreatConnect did not return a count for the query",
-      );
+      throw new ThreatConnectError("bad_response", "ThreatConnect did not return a count for the query");
     }
     return page.count;
   }
@@ -321,11 +237,8 @@ export function createThreatConnectClient(
     query: { since: Date; type?: IndicatorType; owner?: string },
     opts: { signal?: AbortSignal } = {},
   ): Promise<DeletedIndicator[]> {
-    if (Number.isNaN(query.since.getTime()))
-      throw new TypeError("since: not a valid date");
-    const params: [string, string][] = [
-      ["deletedSince", formatTqlDate(query.since)],
-    ];
+    if (Number.isNaN(query.since.getTime())) throw new TypeError("since: not a valid date");
+    const params: [string, string][] = [["deletedSince", formatTqlDate(query.since)]];
     if (query.type) params.push(["type", query.type]);
     if (query.owner) params.push(["owner", query.owner]);
     const deleted: DeletedIndicator[] = [];

@@ -1,13 +1,9 @@
-import {
-  createThreatConnectClient,
-  type ThreatConnectClientOptions,
-} from "./client";
+import { createThreatConnectClient, type ThreatConnectClientOptions } from "./client";
 import { ThreatConnectError, type ThreatConnectErrorCode } from "./errors";
 import type { Owner, ThreatConnectCredentials } from "./types";
 
 export type ConnectionTestResult =
-  | { ok: true; organization: string; owners: Owner[] }
-  | { ok: false; code: ThreatConnectErrorCode; message: string };
+  { ok: true; organization: string; owners: Owner[] } | { ok: false; code: ThreatConnectErrorCode; message: string };
 
 /** A person is waiting on this answer, so it retries less than a sync does. */
 const CONNECTION_TEST_RETRY = {
@@ -33,14 +29,12 @@ export async function testThreatConnectConnection(
       return {
         ok: false,
         code: "bad_response",
-        message:
-          "ThreatConnect listed no Organization for this API user, so it cannot be used as a service account",
+        message: "ThreatConnect listed no Organization for this API user, so it cannot be used as a service account",
       };
     }
     return { ok: true, organization: organization.name, owners };
   } catch (error) {
-    if (error instanceof ThreatConnectError)
-      return { ok: false, code: error.code, message: error.message };
+    if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
     throw error;
   }
 }

@@ -11,13 +11,7 @@ describe("errorFromResponse", () => {
     [403, undefined, false, "permission", false],
     [404, undefined, false, "not_found", false],
     [429, undefined, false, "rate_limited", true],
-    [
-      503,
-      "API access has not been licensed for this system",
-      false,
-      "not_licensed",
-      false,
-    ],
+    [503, "API access has not been licensed for this system", false, "not_licensed", false],
     [503, "Service Unavailable", false, "transient", true],
     [502, undefined, false, "transient", true],
     [418, undefined, false, "bad_response", false],
@@ -32,11 +26,9 @@ describe("backoffDelay", () => {
   const retry = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };
 
   it("grows exponentially up to the cap, with full jitter", () => {
-    expect(
-      [1, 2, 3, 4, 5, 6].map((attempt) =>
-        backoffDelay(retry, attempt, () => 0.999_999),
-      ),
-    ).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(retry, attempt, () => 0.999_999))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(backoffDelay(retry, 4, () => 0.5)).toBe(400);
     expect(backoffDelay(retry, 4, () => 0)).toBe(0);
   });

@@ -29,11 +29,7 @@ export class ThreatConnectError extends Error {
   readonly status?: number;
   readonly retryable: boolean;
 
-  constructor(
-    code: ThreatConnectErrorCode,
-    message: string,
-    options: { status?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: ThreatConnectErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
@@ -42,8 +38,7 @@ export class ThreatConnectError extends Error {
 }
 
 const NOT_LICENSED_PATTERN = /not been licensed/i;
-const CLOCK_SKEW_PATTERN =
-  /timestamp out of acceptable time range|invalid timestamp/i;
+const CLOCK_SKEW_PATTERN = /timestamp out of acceptable time range|invalid timestamp/i;
 
 /** Turns a ThreatConnect error response into the typed error, keeping ThreatConnect's own message. */
 export function errorFromResponse(
@@ -68,16 +63,8 @@ export function errorFromResponse(
   }
   if (status === 400) {
     return context.hadTql
-      ? new ThreatConnectError(
-          "invalid_tql",
-          `ThreatConnect rejected the TQL query${detail}`,
-          { status },
-        )
-      : new ThreatConnectError(
-          "bad_request",
-          `ThreatConnect rejected the request (HTTP 400)${detail}`,
-          { status },
-        );
+      ? new ThreatConnectError("invalid_tql", `ThreatConnect rejected the TQL query${detail}`, { status })
+      : new ThreatConnectError("bad_request", `ThreatConnect rejected the request (HTTP 400)${detail}`, { status });
   }
   if (status === 403) {
     return new ThreatConnectError(
@@ -87,50 +74,26 @@ export function errorFromResponse(
     );
   }
   if (status === 404) {
-    return new ThreatConnectError(
-      "not_found",
-      `ThreatConnect returned 404 Not Found${detail}. Check the base URL.`,
-      {
-        status,
-      },
-    );
+    return new ThreatConnectError("not_found", `ThreatConnect returned 404 Not Found${detail}. Check the base URL.`, {
+      status,
+    });
   }
   if (status === 429) {
-    return new ThreatConnectError(
-      "rate_limited",
-      `ThreatConnect is rate limiting requests (HTTP 429)${detail}`,
-      {
-        status,
-      },
-    );
+    return new ThreatConnectError("rate_limited", `ThreatConnect is rate limiting requests (HTTP 429)${detail}`, {
+      status,
+    });
   }
-  if (
-    status === 503 &&
-    serverMessage &&
-    NOT_LICENSED_PATTERN.test(serverMessage)
-  ) {
-    return new ThreatConnectError(
-      "not_licensed",
-      `The ThreatConnect API is not licensed on this instance${detail}`,
-      {
-        status,
-      },
-    );
+  if (status === 503 && serverMessage && NOT_LICENSED_PATTERN.test(serverMessage)) {
+    return new ThreatConnectError("not_licensed", `The ThreatConnect API is not licensed on this instance${detail}`, {
+      status,
+    });
   }
   if (status >= 500) {
-    return new ThreatConnectError(
-      "transient",
-      `ThreatConnect had a server error (HTTP ${status})${detail}`,
-      {
-        status,
-      },
-    );
-  }
-  return new ThreatConnectError(
-    "bad_response",
-    `ThreatConnect answered with unexpected HTTP ${status}${detail}`,
-    {
+    return new ThreatConnectError("transient", `ThreatConnect had a server error (HTTP ${status})${detail}`, {
       status,
-    },
-  );
+    });
+  }
+  return new ThreatConnectError("bad_response", `ThreatConnect answered with unexpected HTTP ${status}${detail}`, {
+    status,
+  });
 }

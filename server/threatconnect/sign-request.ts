@@ -20,19 +20,11 @@ export function signRequest(input: {
   };
 }
 
-export function computeSignature(
-  secretKey: string,
-  stringToSign: string,
-): string {
-  return createHmac("sha256", Buffer.from(secretKey, "utf8"))
-    .update(stringToSign, "utf8")
-    .digest("base64");
+export function computeSignature(secretKey: string, stringToSign: string): string {
+  return createHmac("sha256", Buffer.from(secretKey, "utf8")).update(stringToSign, "utf8").digest("base64");
 }
 
 /** Strict RFC 3986 encoding, so the WHATWG URL parser never rewrites the query (it would encode `'` itself). */
 export function encodeQueryComponent(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -15,33 +15,22 @@ export function formatTqlDate(date: Date): string {
  * them. `lastModified >=` (not `>`) on the truncated cursor never misses an indicator modified within the same second;
  * callers de-duplicate by id.
  */
-export function composeTql(
-  query: IndicatorQuery,
-  ownersInTql: readonly string[],
-): string | undefined {
+export function composeTql(query: IndicatorQuery, ownersInTql: readonly string[]): string | undefined {
   const clauses: string[] = [];
   const userTql = query.tql?.trim();
   if (query.types && query.types.length > 0) {
     for (const type of query.types) {
       if (!isIndicatorType(type))
-        throw new TypeError(
-          `types: "${String(type)}" is not a supported ThreatConnect indicator type`,
-        );
+        throw new TypeError(`types: "${String(type)}" is not a supported ThreatConnect indicator type`);
     }
     clauses.push(`typeName IN (${query.types.map(quoteTql).join(", ")})`);
   }
-  if (ownersInTql.length > 0)
-    clauses.push(`ownerName IN (${ownersInTql.map(quoteTql).join(", ")})`);
+  if (ownersInTql.length > 0) clauses.push(`ownerName IN (${ownersInTql.map(quoteTql).join(", ")})`);
   if (query.modifiedSince) {
-    if (Number.isNaN(query.modifiedSince.getTime()))
-      throw new TypeError("modifiedSince: not a valid date");
-    clauses.push(
-      `lastModified >= ${quoteTql(formatTqlDate(query.modifiedSince))}`,
-    );
+    if (Number.isNaN(query.modifiedSince.getTime())) throw new TypeError("modifiedSince: not a valid date");
+    clauses.push(`lastModified >= ${quoteTql(formatTqlDate(query.modifiedSince))}`);
   }
   if (!userTql) return clauses.length > 0 ? clauses.join(" AND ") : undefined;
   // Alone, the user's TQL goes unwrapped so ThreatConnect's error positions match what the user typed.
-  return clauses.length > 0
-    ? [`(${userTql})`, ...clauses].join(" AND ")
-    : userTql;
+  return clauses.length > 0 ? [`(${userTql})`, ...clauses].join(" AND ") : userTql;
 }

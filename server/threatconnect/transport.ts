@@ -24,9 +24,7 @@ type RawResponse = { status: number; body: string };
 
 class SocketTimeout extends Error {
   constructor(readonly phase: "connect" | "read") {
-    super(
-      `timed out while ${phase === "connect" ? "connecting" : "waiting for data"}`,
-    );
+    super(`timed out while ${phase === "connect" ? "connecting" : "waiting for data"}`);
   }
 }
 
@@ -43,10 +41,7 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 export type Transport = {
-  getJson(
-    url: URL,
-    context: { hadTql: boolean; signal?: AbortSignal },
-  ): Promise<unknown>;
+  getJson(url: URL, context: { hadTql: boolean; signal?: AbortSignal }): Promise<unknown>;
 };
 
 export function createTransport(options: TransportOptions): Transport {
@@ -54,10 +49,7 @@ export function createTransport(options: TransportOptions): Transport {
   const httpsAgent = new https.Agent({ keepAlive: true });
   const random = options.random ?? Math.random;
 
-  async function attempt(
-    url: URL,
-    context: { hadTql: boolean; signal?: AbortSignal },
-  ): Promise<unknown> {
+  async function attempt(url: URL, context: { hadTql: boolean; signal?: AbortSignal }): Promise<unknown> {
     const requestTarget = `${url.pathname}${url.search}`;
     const headers = {
       ...signRequest({
@@ -72,13 +64,7 @@ export function createTransport(options: TransportOptions): Transport {
     const agent = url.protocol === "https:" ? httpsAgent : httpAgent;
     let response: RawResponse;
     try {
-      response = await send(
-        url,
-        headers,
-        agent,
-        options.timeoutMs,
-        context.signal,
-      );
+      response = await send(url, headers, agent, options.timeoutMs, context.signal);
     } catch (error) {
       throw toTransportError(error, url, options.timeoutMs, context.signal);
     }
@@ -97,10 +83,7 @@ export function createTransport(options: TransportOptions): Transport {
             attemptNumber >= options.retry.maxAttempts ||
             context.signal?.aborted === true;
           if (isFinal) throw error;
-          await delay(
-            backoffDelay(options.retry, attemptNumber, random),
-            context.signal,
-          );
+          await delay(backoffDelay(options.retry, attemptNumber, random), context.signal);
         }
       }
     },
@@ -108,23 +91,13 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 /** Full jitter: spreads retries from many workers so a recovering ThreatConnect is not hit in lockstep. */
-export function backoffDelay(
-  retry: RetryPolicy,
-  attemptNumber: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(
-    retry.maxDelayMs,
-    retry.baseDelayMs * 2 ** (attemptNumber - 1),
-  );
+export function backoffDelay(retry: RetryPolicy, attemptNumber: number, random: () => number): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attemptNumber - 1));
   return Math.round(random() * ceiling);
 }
 
 /** Waits `ms`, cut short by an abort, which then rejects with the caller's own reason, as a failed request does. */
-async function delay(
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
+async function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   signal?.throwIfAborted();
   await new Promise<void>((resolve) => {
     const finish = () => {
@@ -156,16 +129,11 @@ function send(
     // Node's request timeout only starts once connected, so the connect phase needs its own timer.
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
-      const connectTimer = setTimeout(
-        () => request.destroy(new SocketTimeout("connect")),
-        timeoutMs,
-      );
+      const connectTimer = setTimeout(() => request.destroy(new SocketTimeout("connect")), timeoutMs);
       socket.once("connect", () => clearTimeout(connectTimer));
       socket.once("close", () => clearTimeout(connectTimer));
     });
-    request.setTimeout(timeoutMs, () =>
-      request.destroy(new SocketTimeout("read")),
-    );
+    request.setTimeout(timeoutMs, () => request.destroy(new SocketTimeout("read")));
     request.on("error", reject);
     request.on("response", (response) => {
       response.setEncoding("utf8");
@@ -183,20 +151,13 @@ function send(
             }),
           );
       });
-      response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, body }),
-      );
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
     });
     request.end();
   });
 }
 
-function toTransportError(
-  error: unknown,
-  url: URL,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): unknown {
+function toTransportError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   if (error instanceof SocketTimeout) {
     return new ThreatConnectError(
@@ -205,18 +166,11 @@ function toTransportError(
       { cause: error },
     );
   }
-  const code =
-    typeof error === "object" && error !== null && "code" in error
-      ? String(error.code)
-      : undefined;
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
   if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
-    return new ThreatConnectError(
-      "network",
-      `Could not reach ThreatConnect at ${url.host} (${code})`,
-      {
-        cause: error,
-      },
-    );
+    return new ThreatConnectError("network", `Could not reach ThreatConnect at ${url.host} (${code})`, {
+      cause: error,
+    });
   }
   return new ThreatConnectError(
     "network",
@@ -225,10 +179,7 @@ function toTransportError(
   );
 }
 
-function interpret(
-  response: RawResponse,
-  context: { hadTql: boolean },
-): unknown {
+function interpret(response: RawResponse, context: { hadTql: boolean }): unknown {
   let parsed: unknown;
   let isJson = true;
   try {
@@ -238,11 +189,7 @@ function interpret(
   }
   if (response.status < 200 || response.status >= 300) {
     const errorBody = isJson ? errorBodySchema.safeParse(parsed) : undefined;
-    throw errorFromResponse(
-      response.status,
-      errorBody?.success ? errorBody.data.message : undefined,
-      context,
-    );
+    throw errorFromResponse(response.status, errorBody?.success ? errorBody.data.message : undefined, context);
   }
   if (!isJson) {
     throw new ThreatConnectError(

@@ -27,13 +27,7 @@ export const OWNER_TYPES = ["Organization", "Community", "Source"] as const;
 export type OwnerType = (typeof OWNER_TYPES)[number];
 export type Owner = { id: string; name: string; type: OwnerType };
 
-export const INDICATOR_FIELDS = [
-  "tags",
-  "attributes",
-  "associatedGroups",
-  "threatAssess",
-  "securityLabels",
-] as const;
+export const INDICATOR_FIELDS = ["tags", "attributes", "associatedGroups", "threatAssess", "securityLabels"] as const;
 export type IndicatorField = (typeof INDICATOR_FIELDS)[number];
 
 export const SORT_FIELDS = [

@@ -34,7 +34,10 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
       <SignInForm callbackUrl={callbackUrl} />
       <p className="mt-6 text-center text-sm text-slate-600">
         New here?{" "}
-        <Link href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="font-medium text-brand-700 underline">
+        <Link
+          href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+          className="font-medium text-brand-700 underline"
+        >
           Create an account
         </Link>
       </p>

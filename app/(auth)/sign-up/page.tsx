@@ -15,7 +15,10 @@ export default async function SignUpPage({ searchParams }: PageProps<"/sign-up">
       <SignUpForm callbackUrl={callbackUrl} defaultEmail={email} />
       <p className="mt-6 text-center text-sm text-slate-600">
         Already have an account?{" "}
-        <Link href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="font-medium text-brand-700 underline">
+        <Link
+          href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+          className="font-medium text-brand-700 underline"
+        >
           Sign in
         </Link>
       </p>

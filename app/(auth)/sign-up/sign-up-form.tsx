@@ -51,7 +51,12 @@ export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl: string;
           onChange={(e) => setForm({ ...form, email: e.target.value })}
         />
       </Field>
-      <Field label="Password" htmlFor="password" error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
+      <Field
+        label="Password"
+        htmlFor="password"
+        error={errors.password}
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+      >
         <Input
           id="password"
           type="password"

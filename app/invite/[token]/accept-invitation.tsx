@@ -5,7 +5,15 @@ import { useRouter } from "next/navigation";
 import { Alert, Button } from "../../_components/ui";
 import { useTRPC } from "../../_trpc/client";
 
-export function AcceptInvitation({ token, signedInAs, invitedEmail }: { token: string; signedInAs: string; invitedEmail: string }) {
+export function AcceptInvitation({
+  token,
+  signedInAs,
+  invitedEmail,
+}: {
+  token: string;
+  signedInAs: string;
+  invitedEmail: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const accept = useMutation(

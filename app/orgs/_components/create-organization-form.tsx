@@ -34,9 +34,19 @@ export function CreateOrganizationForm() {
           </div>
         ) : null}
         <Field label="Organization name" htmlFor="org-name" error={errors.name}>
-          <Input id="org-name" value={name} aria-invalid={Boolean(errors.name)} onChange={(e) => setName(e.target.value)} />
+          <Input
+            id="org-name"
+            value={name}
+            aria-invalid={Boolean(errors.name)}
+            onChange={(e) => setName(e.target.value)}
+          />
         </Field>
-        <Field label="URL slug (optional)" htmlFor="org-slug" error={errors.slug} hint="Derived from the name when empty.">
+        <Field
+          label="URL slug (optional)"
+          htmlFor="org-slug"
+          error={errors.slug}
+          hint="Derived from the name when empty."
+        >
           <Input
             id="org-slug"
             value={slug}

@@ -24,7 +24,9 @@ export function OrganizationList() {
               <span className="font-medium text-slate-900">{org.name}</span>
               <span className="ml-2 text-sm text-slate-500">/{org.slug}</span>
             </span>
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize text-slate-700">{org.role}</span>
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize text-slate-700">
+              {org.role}
+            </span>
           </Link>
         </li>
       ))}

@@ -41,7 +41,9 @@ describe("password accounts", () => {
     const email = unique();
     await callerFor(null).account.signUp({ name: "Bo", email, password: "a good long password" });
     const ip = `10.0.0.${Math.floor(Math.random() * 250)}`;
-    expect(await signInWithPassword(testDb, { email, password: "a good long password", ip })).toMatchObject({ ok: true });
+    expect(await signInWithPassword(testDb, { email, password: "a good long password", ip })).toMatchObject({
+      ok: true,
+    });
     expect(await signInWithPassword(testDb, { email, password: "wrong password!", ip })).toEqual({
       ok: false,
       reason: "invalid",
@@ -61,13 +63,17 @@ describe("password accounts", () => {
       await signInWithPassword(testDb, { email, password: "wrong guess!!", ip: `192.0.2.${i}` }, at);
     }
     const now = new Date(start.getTime() + 60_000);
-    const throttled = await signInWithPassword(testDb, { email, password: "the right password", ip: "192.0.2.99" }, now);
+    const throttled = await signInWithPassword(
+      testDb,
+      { email, password: "the right password", ip: "192.0.2.99" },
+      now,
+    );
     expect(throttled).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: THROTTLE_WINDOW_MS / 1000 - 60 });
 
     const later = new Date(start.getTime() + THROTTLE_WINDOW_MS + 1000);
-    expect(await signInWithPassword(testDb, { email, password: "the right password", ip: "192.0.2.99" }, later)).toMatchObject(
-      { ok: true },
-    );
+    expect(
+      await signInWithPassword(testDb, { email, password: "the right password", ip: "192.0.2.99" }, later),
+    ).toMatchObject({ ok: true });
   });
 
   test("per-IP throttle spans accounts", async () => {

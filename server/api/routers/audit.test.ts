@@ -37,12 +37,17 @@ describe("audit router", () => {
     const { org, owner } = await makeOrg();
     const { user: member } = await addMember(org.id, "member");
     const created = await callerFor(owner).service.create({ orgSlug: org.slug, ...serviceInput() });
-    await callerFor(owner).service.update({ orgSlug: org.slug, serviceId: created.id, clientSecret: "another-secret-value" });
+    await callerFor(owner).service.update({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      clientSecret: "another-secret-value",
+    });
     const page = await callerFor(member).audit.list({ orgSlug: org.slug, targetId: created.id });
     expect(page.entries.map((entry) => entry.action)).toEqual(["service.updated", "service.created"]);
     expect(page.entries[0]?.diff).toEqual({ clientSecret: "replaced" });
     const serialized = JSON.stringify(page);
-    for (const secret of [AZURE_SECRET, TC_SECRET, "another-secret-value", "v1.test-"]) expect(serialized).not.toContain(secret);
+    for (const secret of [AZURE_SECRET, TC_SECRET, "another-secret-value", "v1.test-"])
+      expect(serialized).not.toContain(secret);
   });
 
   test("outsiders get NOT_FOUND; other orgs' entries never appear; bad input names its field", async () => {
@@ -51,9 +56,13 @@ describe("audit router", () => {
     await callerFor(owner).service.create({ orgSlug: org.slug, ...serviceInput() });
     await expect(callerFor(outsider).audit.list({ orgSlug: org.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await callerFor(outsider).audit.list({ orgSlug: otherOrg.slug })).entries).toEqual([]);
-    const badCursor = await callerFor(owner).audit.list({ orgSlug: org.slug, cursor: "garbage" }).catch((error: unknown) => error);
+    const badCursor = await callerFor(owner)
+      .audit.list({ orgSlug: org.slug, cursor: "garbage" })
+      .catch((error: unknown) => error);
     expect(fieldErrorsOf(badCursor).cursor).toEqual(["Cursor is not one this list returned"]);
-    const badLimit = await callerFor(owner).audit.list({ orgSlug: org.slug, limit: 0 }).catch((error: unknown) => error);
+    const badLimit = await callerFor(owner)
+      .audit.list({ orgSlug: org.slug, limit: 0 })
+      .catch((error: unknown) => error);
     expect(fieldErrorsOf(badLimit).limit).toEqual(["Limit must be from 1 to 100"]);
   });
 });

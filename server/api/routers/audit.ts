@@ -7,7 +7,12 @@ export const auditRouter = createTRPCRouter({
   list: orgProcedure
     .input(
       z.object({
-        limit: z.number().int().min(1, "Limit must be from 1 to 100").max(100, "Limit must be from 1 to 100").default(50),
+        limit: z
+          .number()
+          .int()
+          .min(1, "Limit must be from 1 to 100")
+          .max(100, "Limit must be from 1 to 100")
+          .default(50),
         cursor: z.string().min(1).optional(),
         targetId: z.string().min(1).optional(),
       }),

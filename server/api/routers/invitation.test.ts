@@ -7,7 +7,11 @@ describe("invitation router", () => {
   test("admin invites, the invited account accepts once, and becomes a member with the role", async () => {
     const { org, owner } = await makeOrg();
     const invitee = await makeUser();
-    const created = await callerFor(owner).invitation.create({ orgSlug: org.slug, email: invitee.email, role: "admin" });
+    const created = await callerFor(owner).invitation.create({
+      orgSlug: org.slug,
+      email: invitee.email,
+      role: "admin",
+    });
     expect(created.token.length).toBeGreaterThan(30);
     expect(created.invitation).not.toHaveProperty("tokenHash");
 
@@ -49,7 +53,10 @@ describe("invitation router", () => {
     await expect(callerFor(invitee).invitation.accept({ token: first.token })).rejects.toThrow(/revoked/);
 
     const second = await api.invitation.create({ orgSlug: org.slug, email: invitee.email, role: "member" });
-    await testDb.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, second.invitation.id));
+    await testDb
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, second.invitation.id));
     await expect(callerFor(invitee).invitation.accept({ token: second.token })).rejects.toThrow(/expired/);
     const listed = await api.invitation.list({ orgSlug: org.slug });
     expect(listed.map((i) => i.status).sort()).toEqual(["expired", "revoked"]);
@@ -85,11 +92,17 @@ describe("invitation router", () => {
   test("org B cannot create, list or revoke org A's invitations", async () => {
     const { org: orgA, owner: ownerA } = await makeOrg();
     const { org: orgB, owner: ownerB } = await makeOrg();
-    const created = await callerFor(ownerA).invitation.create({ orgSlug: orgA.slug, email: "a@example.test", role: "member" });
+    const created = await callerFor(ownerA).invitation.create({
+      orgSlug: orgA.slug,
+      email: "a@example.test",
+      role: "member",
+    });
     await expect(
       callerFor(ownerB).invitation.create({ orgSlug: orgA.slug, email: "b@example.test", role: "member" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(callerFor(ownerB).invitation.list({ orgSlug: orgA.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(ownerB).invitation.list({ orgSlug: orgA.slug })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(
       callerFor(ownerB).invitation.revoke({ orgSlug: orgB.slug, invitationId: created.invitation.id }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });

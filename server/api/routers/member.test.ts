@@ -4,7 +4,10 @@ import { memberships } from "../../../db/schema";
 import { addMember, callerFor, makeOrg, testDb } from "../../../test/db";
 
 async function roleOf(membershipId: string) {
-  const [row] = await testDb.select({ role: memberships.role }).from(memberships).where(eq(memberships.id, membershipId));
+  const [row] = await testDb
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.id, membershipId));
   return row?.role;
 }
 
@@ -70,7 +73,9 @@ describe("member router", () => {
     await expect(
       api.member.changeRole({ orgSlug: org.slug, membershipId: ownerMembershipId, role: "admin" }),
     ).rejects.toThrow(/last owner/);
-    await expect(api.member.remove({ orgSlug: org.slug, membershipId: ownerMembershipId })).rejects.toThrow(/last owner/);
+    await expect(api.member.remove({ orgSlug: org.slug, membershipId: ownerMembershipId })).rejects.toThrow(
+      /last owner/,
+    );
 
     const { membership: second } = await addMember(org.id, "admin");
     await api.member.changeRole({ orgSlug: org.slug, membershipId: second.id, role: "owner" });

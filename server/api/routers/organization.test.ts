@@ -62,7 +62,9 @@ describe("organization router", () => {
     await expect(callerFor(member).organization.rename({ orgSlug: org.slug, name: "Hijacked" })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
-    await expect(callerFor(outsider).organization.rename({ orgSlug: org.slug, name: "Hijacked" })).rejects.toMatchObject({
+    await expect(
+      callerFor(outsider).organization.rename({ orgSlug: org.slug, name: "Hijacked" }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     const [unchanged] = await testDb.select().from(organizations).where(eq(organizations.id, org.id));
@@ -79,7 +81,9 @@ describe("organization router", () => {
     const { org, owner } = await makeOrg();
     const { user: admin } = await addMember(org.id, "admin");
     const { owner: outsider } = await makeOrg();
-    await expect(callerFor(admin).organization.delete({ orgSlug: org.slug, confirmSlug: org.slug })).rejects.toMatchObject({
+    await expect(
+      callerFor(admin).organization.delete({ orgSlug: org.slug, confirmSlug: org.slug }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
     await expect(

@@ -11,7 +11,8 @@ async function errorOf(promise: Promise<unknown>) {
     () => {
       throw new Error("expected the call to fail");
     },
-    (error: unknown) => Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
+    (error: unknown) =>
+      Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
   );
 }
 
@@ -59,7 +60,7 @@ describe("query router: ordered atomic save", () => {
       queriesVersion: 1,
       runMode: "full",
       queries: [
-        { ...query("tag = \"Phishing\""), id: c?.id },
+        { ...query('tag = "Phishing"'), id: c?.id },
         { ...query("rating >= 4", { types: ["URL", "Address"] }), id: a?.id },
         query("threatAssessScore > 100"),
       ],
@@ -74,17 +75,29 @@ describe("query router: ordered atomic save", () => {
     expect(reordered.queries.some((q) => q.id === b?.id)).toBe(false);
     expect(reordered).toMatchObject({ queriesVersion: 2, nextRunMode: "full" });
 
-    const [audit] = await testDb.select().from(auditLog).where(eq(auditLog.orgId, org.id)).orderBy(desc(auditLog.at)).limit(1);
+    const [audit] = await testDb
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.orgId, org.id))
+      .orderBy(desc(auditLog.at))
+      .limit(1);
     expect(audit).toMatchObject({ action: "service.queries_saved", targetId: serviceId });
     expect(audit?.diff).toMatchObject({ runMode: "full", queriesVersion: { before: 1, after: 2 } });
   });
 
   test("a save that fails part-way leaves the previous list and version untouched", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    const saved = await api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "delta", queries: [query("rating >= 1"), query("rating >= 2")] });
+    const saved = await api.query.save({
+      orgSlug,
+      serviceId,
+      queriesVersion: 0,
+      runMode: "delta",
+      queries: [query("rating >= 1"), query("rating >= 2")],
+    });
     // A trigger fails the last insert, after the deletes and reorders of the same save have already run.
     const poison = `poison-${serviceId}`;
-    await testDb.execute(sql.raw(`
+    await testDb.execute(
+      sql.raw(`
       create or replace function fail_poisoned_query() returns trigger language plpgsql as $$
       begin
         if new.tql like 'poison-%' then raise exception 'poisoned query'; end if;
@@ -92,7 +105,8 @@ describe("query router: ordered atomic save", () => {
       end $$;
       drop trigger if exists fail_poisoned_query on service_queries;
       create trigger fail_poisoned_query before insert on service_queries for each row execute function fail_poisoned_query();
-    `));
+    `),
+    );
     const [first, second] = saved.queries;
     await expect(
       api.query.save({
@@ -107,7 +121,13 @@ describe("query router: ordered atomic save", () => {
     expect(first?.position).toBe(0);
 
     const unknown = await errorOf(
-      api.query.save({ orgSlug, serviceId, queriesVersion: 1, runMode: "full", queries: [{ ...query("x"), id: "00000000-0000-4000-8000-000000000000" }] }),
+      api.query.save({
+        orgSlug,
+        serviceId,
+        queriesVersion: 1,
+        runMode: "full",
+        queries: [{ ...query("x"), id: "00000000-0000-4000-8000-000000000000" }],
+      }),
     );
     expect(unknown.code).toBe("NOT_FOUND");
     expect(await api.query.list({ orgSlug, serviceId })).toEqual(saved);
@@ -116,7 +136,9 @@ describe("query router: ordered atomic save", () => {
   test("a save over someone else's newer save is refused with the field", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
     await api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "delta", queries: [query("rating >= 1")] });
-    const error = await errorOf(api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "delta", queries: [] }));
+    const error = await errorOf(
+      api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "delta", queries: [] }),
+    );
     expect(error.code).toBe("CONFLICT");
     expect(error.fieldErrors.queriesVersion?.[0]).toMatch(/Someone else saved these queries/);
   });
@@ -138,18 +160,37 @@ describe("query router: ordered atomic save", () => {
     ["sortDirection", { sortDirection: "UP" }, "Sort direction must be ASC or DESC"],
   ])("a query with a bad %s is refused with the reason", async (_field, overrides, message) => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    const error = await errorOf(api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "delta", queries: [query("rating >= 1", overrides)] }));
+    const error = await errorOf(
+      api.query.save({
+        orgSlug,
+        serviceId,
+        queriesVersion: 0,
+        runMode: "delta",
+        queries: [query("rating >= 1", overrides)],
+      }),
+    );
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.fieldErrors.queries?.join(" ")).toContain(message);
   });
 
   test("run mode and duplicate ids are validated", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    const badMode = await errorOf(api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "partial" as "full", queries: [] }));
+    const badMode = await errorOf(
+      api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "partial" as "full", queries: [] }),
+    );
     expect(badMode.fieldErrors.runMode).toEqual(["Run mode must be delta or full"]);
     const id = "00000000-0000-4000-8000-000000000001";
     const duplicate = await errorOf(
-      api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "full", queries: [{ ...query("a"), id }, { ...query("b"), id }] }),
+      api.query.save({
+        orgSlug,
+        serviceId,
+        queriesVersion: 0,
+        runMode: "full",
+        queries: [
+          { ...query("a"), id },
+          { ...query("b"), id },
+        ],
+      }),
     );
     expect(duplicate.fieldErrors.queries).toEqual(["The same query appears twice in the list"]);
   });
@@ -172,7 +213,10 @@ describe("query router: validate and preview against the ThreatConnect emulator"
     const preview = await api.query.preview({
       orgSlug,
       serviceId,
-      query: query("rating >= 0", { owners: ["Demo Organization", "Demo Source"], types: ["Address", "Host", "URL", "File"] }),
+      query: query("rating >= 0", {
+        owners: ["Demo Organization", "Demo Source"],
+        types: ["Address", "Host", "URL", "File"],
+      }),
     });
     if (!preview.ok) throw new Error(`preview failed: ${preview.message}`);
     expect(preview.rows.length).toBe(20);
@@ -180,22 +224,46 @@ describe("query router: validate and preview against the ThreatConnect emulator"
     expect(preview.sourcesystem).toBe("ThreatConnect-Prod");
     const mapped = preview.rows.flatMap((row) => (row.mapping.ok ? [row.mapping.object] : []));
     expect(mapped.length).toBeGreaterThan(0);
-    for (const object of mapped) expect(object).toMatchObject({ type: "indicator", spec_version: "2.1", pattern_type: "stix" });
+    for (const object of mapped)
+      expect(object).toMatchObject({ type: "indicator", spec_version: "2.1", pattern_type: "stix" });
     expect(emulators.azure.control.requests().length).toBe(uploadsBefore);
   });
 
   test("preview reports a mapping error per indicator instead of failing the whole preview", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    await testDb.update(services).set({ ttlHours: { Address: 0, ASN: 1, CIDR: 1, EmailAddress: 1, "Email Subject": 1, File: 1, Host: 1, "Registry Key": 1, URL: 1 } }).where(eq(services.id, serviceId));
-    const preview = await api.query.preview({ orgSlug, serviceId, query: query("rating >= 0", { types: ["Address"] }) });
+    await testDb
+      .update(services)
+      .set({
+        ttlHours: {
+          Address: 0,
+          ASN: 1,
+          CIDR: 1,
+          EmailAddress: 1,
+          "Email Subject": 1,
+          File: 1,
+          Host: 1,
+          "Registry Key": 1,
+          URL: 1,
+        },
+      })
+      .where(eq(services.id, serviceId));
+    const preview = await api.query.preview({
+      orgSlug,
+      serviceId,
+      query: query("rating >= 0", { types: ["Address"] }),
+    });
     if (!preview.ok) throw new Error(`preview failed: ${preview.message}`);
     expect(preview.rows.length).toBeGreaterThan(0);
-    for (const row of preview.rows) expect(row.mapping).toMatchObject({ ok: false, error: { field: "ttlHours.Address" } });
+    for (const row of preview.rows)
+      expect(row.mapping).toMatchObject({ ok: false, error: { field: "ttlHours.Address" } });
   });
 
   test("preview of a bad TQL gives ThreatConnect's error", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    expect(await api.query.preview({ orgSlug, serviceId, query: query("summary ~~ 'x'") })).toMatchObject({ ok: false, code: "invalid_tql" });
+    expect(await api.query.preview({ orgSlug, serviceId, query: query("summary ~~ 'x'") })).toMatchObject({
+      ok: false,
+      code: "invalid_tql",
+    });
   });
 });
 

@@ -12,19 +12,31 @@ async function errorOf(promise: Promise<unknown>) {
     () => {
       throw new Error("expected the call to fail");
     },
-    (error: unknown) => Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
+    (error: unknown) =>
+      Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
   );
 }
 
 async function lastAudit(orgId: string) {
-  const [entry] = await testDb.select().from(auditLog).where(eq(auditLog.orgId, orgId)).orderBy(desc(auditLog.at)).limit(1);
+  const [entry] = await testDb
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.orgId, orgId))
+    .orderBy(desc(auditLog.at))
+    .limit(1);
   return entry;
 }
 
 /** Anything a procedure returned, as the client would receive it, must not contain a secret or its ciphertext. */
 function expectNoSecrets(...outputs: unknown[]) {
   const serialized = JSON.stringify(outputs);
-  for (const secret of [AZURE_SECRET, TC_SECRET, emulators.azure.clientSecret, emulators.threatConnect.secretKey, "v1.test-"]) {
+  for (const secret of [
+    AZURE_SECRET,
+    TC_SECRET,
+    emulators.azure.clientSecret,
+    emulators.threatConnect.secretKey,
+    "v1.test-",
+  ]) {
     expect(serialized).not.toContain(secret);
   }
 }
@@ -68,7 +80,17 @@ describe("service router: validation", () => {
 
   test("every TTL type is validated and named in its message", async () => {
     const { org, owner } = await makeOrg();
-    const ttlHours = { Address: 1, ASN: 1, CIDR: 1, EmailAddress: 1, "Email Subject": 1, File: 1, Host: 1, "Registry Key": 8761, URL: 8760 };
+    const ttlHours = {
+      Address: 1,
+      ASN: 1,
+      CIDR: 1,
+      EmailAddress: 1,
+      "Email Subject": 1,
+      File: 1,
+      Host: 1,
+      "Registry Key": 8761,
+      URL: 8760,
+    };
     const error = await errorOf(callerFor(owner).service.create({ orgSlug: org.slug, ...serviceInput({ ttlHours }) }));
     expect(error.fieldErrors.ttlHours).toEqual(["TTL hours for Registry Key must be from 1 to 8760"]);
   });
@@ -77,7 +99,10 @@ describe("service router: validation", () => {
     const { org, owner } = await makeOrg();
     const created = await callerFor(owner).service.create({
       orgSlug: org.slug,
-      ...serviceInput({ threatConnectBaseUrl: "http://127.0.0.1:8443/api/", tenantId: "5E7C2A1B-3D4F-4A6B-8C9D-0E1F2A3B4C5D" }),
+      ...serviceInput({
+        threatConnectBaseUrl: "http://127.0.0.1:8443/api/",
+        tenantId: "5E7C2A1B-3D4F-4A6B-8C9D-0E1F2A3B4C5D",
+      }),
     });
     expect(created).toMatchObject({
       isEnabled: true,
@@ -108,9 +133,14 @@ describe("service router: validation", () => {
     expect(clash.fieldErrors.name).toEqual(['A service named "Prod Workspace" already exists in this organization']);
     const similar = await api.service.create({ orgSlug: org.slug, ...serviceInput({ name: "Prod workspace!" }) });
     expect(similar.slug).toBe("prod-workspace-2");
-    const elsewhere = await callerFor(otherOwner).service.create({ orgSlug: otherOrg.slug, ...serviceInput({ name: "Prod Workspace" }) });
+    const elsewhere = await callerFor(otherOwner).service.create({
+      orgSlug: otherOrg.slug,
+      ...serviceInput({ name: "Prod Workspace" }),
+    });
     expect(elsewhere.slug).toBe("prod-workspace");
-    const renameClash = await errorOf(api.service.update({ orgSlug: org.slug, serviceId: similar.id, name: "Prod Workspace" }));
+    const renameClash = await errorOf(
+      api.service.update({ orgSlug: org.slug, serviceId: similar.id, name: "Prod Workspace" }),
+    );
     expect(renameClash.fieldErrors.name).toBeDefined();
   });
 });
@@ -125,9 +155,16 @@ describe("service router: secrets", () => {
     expect(row?.clientSecretEncrypted).toMatch(/^v1\.test-a\./);
     expect(row?.threatConnectSecretKeyEncrypted).not.toContain(TC_SECRET);
     const cipher = testDeps().cipher;
-    expect(cipher.decrypt(row?.clientSecretEncrypted ?? "", { rowId: created.id, field: "clientSecret" })).toBe(AZURE_SECRET);
+    expect(cipher.decrypt(row?.clientSecretEncrypted ?? "", { rowId: created.id, field: "clientSecret" })).toBe(
+      AZURE_SECRET,
+    );
 
-    const updated = await api.service.update({ orgSlug: org.slug, serviceId: created.id, sourceName: "Renamed", clientSecret: `${AZURE_SECRET}-2` });
+    const updated = await api.service.update({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      sourceName: "Renamed",
+      clientSecret: `${AZURE_SECRET}-2`,
+    });
     expectNoSecrets(
       created,
       updated,
@@ -145,10 +182,20 @@ describe("service router: secrets", () => {
     const created = await api.service.create({ orgSlug: org.slug, ...serviceInput() });
     const creationAudit = await lastAudit(org.id);
     expect(creationAudit).toMatchObject({ action: "service.created", actorUserId: owner.id });
-    expect(creationAudit?.diff).toMatchObject({ clientSecret: "set", threatConnectSecretKey: "set", name: created.name });
+    expect(creationAudit?.diff).toMatchObject({
+      clientSecret: "set",
+      threatConnectSecretKey: "set",
+      name: created.name,
+    });
 
-    const updated = await api.service.update({ orgSlug: org.slug, serviceId: created.id, threatConnectSecretKey: "a-new-tc-secret" });
-    expect(updated.secrets.threatConnectSecretKey.updatedAt.getTime()).toBeGreaterThan(created.secrets.threatConnectSecretKey.updatedAt.getTime());
+    const updated = await api.service.update({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      threatConnectSecretKey: "a-new-tc-secret",
+    });
+    expect(updated.secrets.threatConnectSecretKey.updatedAt.getTime()).toBeGreaterThan(
+      created.secrets.threatConnectSecretKey.updatedAt.getTime(),
+    );
     expect(updated.secrets.clientSecret.updatedAt).toEqual(created.secrets.clientSecret.updatedAt);
     const audit = await lastAudit(org.id);
     expect(audit?.diff).toEqual({ threatConnectSecretKey: "replaced" });
@@ -159,8 +206,16 @@ describe("service router: secrets", () => {
     const { org, owner } = await makeOrg();
     const api = callerFor(owner);
     const created = await api.service.create({ orgSlug: org.slug, ...serviceInput() });
-    const error = await errorOf(api.service.update({ orgSlug: org.slug, serviceId: created.id, threatConnectBaseUrl: "https://attacker.example" }));
-    expect(error.fieldErrors.threatConnectSecretKey).toEqual(["Re-enter the ThreatConnect secret key when changing the base URL or access ID"]);
+    const error = await errorOf(
+      api.service.update({
+        orgSlug: org.slug,
+        serviceId: created.id,
+        threatConnectBaseUrl: "https://attacker.example",
+      }),
+    );
+    expect(error.fieldErrors.threatConnectSecretKey).toEqual([
+      "Re-enter the ThreatConnect secret key when changing the base URL or access ID",
+    ]);
     const moved = await api.service.update({
       orgSlug: org.slug,
       serviceId: created.id,
@@ -173,7 +228,9 @@ describe("service router: secrets", () => {
   test("without configured keys, saving a service fails with a clear message", async () => {
     const { org, owner } = await makeOrg();
     const { createAppDependencies } = await import("../../deps");
-    const error = await errorOf(callerFor(owner, createAppDependencies({})).service.create({ orgSlug: org.slug, ...serviceInput() }));
+    const error = await errorOf(
+      callerFor(owner, createAppDependencies({})).service.create({ orgSlug: org.slug, ...serviceInput() }),
+    );
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.message).toMatch(/set CREDENTIALS_ENCRYPTION_KEYS/);
   });
@@ -184,7 +241,13 @@ describe("service router: update, delete and audit", () => {
     const { org, owner } = await makeOrg();
     const api = callerFor(owner);
     const created = await api.service.create({ orgSlug: org.slug, ...serviceInput({ name: "Alpha" }) });
-    const updated = await api.service.update({ orgSlug: org.slug, serviceId: created.id, name: "Beta", scheduleIntervalHours: 6, isEnabled: true });
+    const updated = await api.service.update({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      name: "Beta",
+      scheduleIntervalHours: 6,
+      isEnabled: true,
+    });
     expect(updated).toMatchObject({ name: "Beta", slug: "beta", scheduleIntervalHours: 6 });
     expect((await lastAudit(org.id))?.diff).toEqual({
       name: { before: "Alpha", after: "Beta" },
@@ -207,7 +270,9 @@ describe("service router: update, delete and audit", () => {
     await api.service.delete({ orgSlug: org.slug, serviceId: created.id });
     expect(await api.service.list({ orgSlug: org.slug })).toEqual([]);
     expect(await lastAudit(org.id)).toMatchObject({ action: "service.deleted", targetId: created.id });
-    expect((await errorOf(api.service.bySlug({ orgSlug: org.slug, serviceSlug: created.slug }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(api.service.bySlug({ orgSlug: org.slug, serviceSlug: created.slug }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 });
 
@@ -217,7 +282,10 @@ describe("service router: connection tests against the emulators", () => {
     const api = callerFor(owner, emulators.deps);
     const created = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
     const result = await api.service.testThreatConnect({ orgSlug: org.slug, serviceId: created.id });
-    expect(result).toEqual({ ok: true, message: 'Connected to organization "Demo Organization"; 3 owners can be queried.' });
+    expect(result).toEqual({
+      ok: true,
+      message: 'Connected to organization "Demo Organization"; 3 owners can be queried.',
+    });
   });
 
   test("Test ThreatConnect with a just-typed wrong secret gives ThreatConnect's reason and stores nothing", async () => {
@@ -225,7 +293,11 @@ describe("service router: connection tests against the emulators", () => {
     const api = callerFor(owner, emulators.deps);
     const created = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
     const [before] = await testDb.select().from(services).where(eq(services.id, created.id));
-    const result = await api.service.testThreatConnect({ orgSlug: org.slug, serviceId: created.id, threatConnectSecretKey: "wrong-secret" });
+    const result = await api.service.testThreatConnect({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      threatConnectSecretKey: "wrong-secret",
+    });
     expect(result).toMatchObject({ ok: false, code: "auth" });
     expect(result.ok ? "" : result.message).toMatch(/Access ID and Secret Key/i);
     const [after] = await testDb.select().from(services).where(eq(services.id, created.id));
@@ -242,8 +314,12 @@ describe("service router: connection tests against the emulators", () => {
       threatConnectSecretKey: emulators.threatConnect.secretKey,
     };
     expect(await api.service.testThreatConnect({ orgSlug: org.slug, ...typed })).toMatchObject({ ok: true });
-    const missing = await errorOf(api.service.testThreatConnect({ orgSlug: org.slug, ...typed, threatConnectSecretKey: undefined }));
-    expect(missing.fieldErrors.threatConnectSecretKey).toEqual(["ThreatConnect secret key is required to test a connection"]);
+    const missing = await errorOf(
+      api.service.testThreatConnect({ orgSlug: org.slug, ...typed, threatConnectSecretKey: undefined }),
+    );
+    expect(missing.fieldErrors.threatConnectSecretKey).toEqual([
+      "ThreatConnect secret key is required to test a connection",
+    ]);
     expect(await testDb.select().from(services).where(eq(services.orgId, org.id))).toEqual([]);
   });
 
@@ -251,7 +327,13 @@ describe("service router: connection tests against the emulators", () => {
     const { org, owner } = await makeOrg();
     const api = callerFor(owner, emulators.deps);
     const created = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
-    const error = await errorOf(api.service.testThreatConnect({ orgSlug: org.slug, serviceId: created.id, threatConnectBaseUrl: "https://elsewhere.example" }));
+    const error = await errorOf(
+      api.service.testThreatConnect({
+        orgSlug: org.slug,
+        serviceId: created.id,
+        threatConnectBaseUrl: "https://elsewhere.example",
+      }),
+    );
     expect(error.fieldErrors.threatConnectSecretKey).toBeDefined();
   });
 
@@ -260,12 +342,18 @@ describe("service router: connection tests against the emulators", () => {
     const api = callerFor(owner, emulators.deps);
     const created = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
     expect(await api.service.testAzure({ orgSlug: org.slug, serviceId: created.id })).toMatchObject({ ok: true });
-    const wrong = await api.service.testAzure({ orgSlug: org.slug, serviceId: created.id, clientSecret: "wrong-client-secret" });
+    const wrong = await api.service.testAzure({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      clientSecret: "wrong-client-secret",
+    });
     expect(wrong).toMatchObject({ ok: false, code: "invalid_client_secret" });
     expect(wrong.ok ? "" : wrong.message).toMatch(/rejected the client secret/);
     expectNoSecrets(wrong);
     const [row] = await testDb.select().from(services).where(eq(services.id, created.id));
-    expect(testDeps().cipher.decrypt(row?.clientSecretEncrypted ?? "", { rowId: created.id, field: "clientSecret" })).toBe(emulators.azure.clientSecret);
+    expect(
+      testDeps().cipher.decrypt(row?.clientSecretEncrypted ?? "", { rowId: created.id, field: "clientSecret" }),
+    ).toBe(emulators.azure.clientSecret);
   });
 
   test("Test Azure before saving needs every typed value", async () => {
@@ -285,15 +373,24 @@ describe("service router: connection tests against the emulators", () => {
   test("owners lists what the saved credentials can query; a broken credential says why", async () => {
     const { org, owner } = await makeOrg();
     const { user: member } = await addMember(org.id, "member");
-    const created = await callerFor(owner, emulators.deps).service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
+    const created = await callerFor(owner, emulators.deps).service.create({
+      orgSlug: org.slug,
+      ...emulatedServiceInput(emulators),
+    });
     const owners = await callerFor(member, emulators.deps).service.owners({ orgSlug: org.slug, serviceId: created.id });
-    expect(owners.map((o) => `${o.type}:${o.name}`)).toEqual(["Community:Demo Community", "Organization:Demo Organization", "Source:Demo Source"]);
+    expect(owners.map((o) => `${o.type}:${o.name}`)).toEqual([
+      "Community:Demo Community",
+      "Organization:Demo Organization",
+      "Source:Demo Source",
+    ]);
 
     const broken = await callerFor(owner, emulators.deps).service.create({
       orgSlug: org.slug,
       ...emulatedServiceInput(emulators, { threatConnectSecretKey: "wrong" }),
     });
-    const error = await errorOf(callerFor(owner, emulators.deps).service.owners({ orgSlug: org.slug, serviceId: broken.id }));
+    const error = await errorOf(
+      callerFor(owner, emulators.deps).service.owners({ orgSlug: org.slug, serviceId: broken.id }),
+    );
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.message).toMatch(/^ThreatConnect owners could not be loaded: /);
   });
@@ -305,7 +402,10 @@ describe("service router: tenancy and roles", () => {
     const { user: member } = await addMember(org.id, "member");
     const { user: admin } = await addMember(org.id, "admin");
     const { org: otherOrg, owner: outsider } = await makeOrg();
-    const created = await callerFor(admin, emulators.deps).service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
+    const created = await callerFor(admin, emulators.deps).service.create({
+      orgSlug: org.slug,
+      ...emulatedServiceInput(emulators),
+    });
     const serviceId = created.id;
     const orgSlug = org.slug;
 
@@ -344,7 +444,10 @@ describe("service router: tenancy and roles", () => {
     ]) {
       expect((await errorOf(call())).code).toBe("NOT_FOUND");
     }
-    const [row] = await testDb.select().from(services).where(and(eq(services.id, serviceId), eq(services.orgId, org.id)));
+    const [row] = await testDb
+      .select()
+      .from(services)
+      .where(and(eq(services.id, serviceId), eq(services.orgId, org.id)));
     expect(row?.scheduleIntervalHours).toBe(24);
   });
 });

@@ -1,7 +1,19 @@
 import { z } from "zod";
 import { checkAzure, checkThreatConnect, listServiceOwners } from "../../services/connections";
-import { createServiceInput, serviceId, testAzureInput, testThreatConnectInput, updateServiceInput } from "../../services/service-input";
-import { createService, deleteService, getServiceViewBySlug, listServices, updateService } from "../../services/services";
+import {
+  createServiceInput,
+  serviceId,
+  testAzureInput,
+  testThreatConnectInput,
+  updateServiceInput,
+} from "../../services/service-input";
+import {
+  createService,
+  deleteService,
+  getServiceViewBySlug,
+  listServices,
+  updateService,
+} from "../../services/services";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Members read everything but secrets (which no procedure returns); admins and owners change and test. */
@@ -12,20 +24,16 @@ export const serviceRouter = createTRPCRouter({
     .input(z.object({ serviceSlug: z.string().min(1, "Service is required") }))
     .query(({ ctx, input }) => getServiceViewBySlug(ctx.db, ctx.org.id, input.serviceSlug)),
 
-  create: adminProcedure
-    .input(createServiceInput)
-    .mutation(({ ctx, input }) => {
-      const { orgSlug: _orgSlug, ...service } = input;
-      return createService(ctx.db, ctx.deps.cipher, ctx.membership, service);
-    }),
+  create: adminProcedure.input(createServiceInput).mutation(({ ctx, input }) => {
+    const { orgSlug: _orgSlug, ...service } = input;
+    return createService(ctx.db, ctx.deps.cipher, ctx.membership, service);
+  }),
 
   /** Secrets are optional fields here: a given one replaces the stored one, an absent one keeps it. */
-  update: adminProcedure
-    .input(updateServiceInput)
-    .mutation(({ ctx, input }) => {
-      const { orgSlug: _orgSlug, serviceId: id, ...patch } = input;
-      return updateService(ctx.db, ctx.deps.cipher, ctx.membership, id, patch);
-    }),
+  update: adminProcedure.input(updateServiceInput).mutation(({ ctx, input }) => {
+    const { orgSlug: _orgSlug, serviceId: id, ...patch } = input;
+    return updateService(ctx.db, ctx.deps.cipher, ctx.membership, id, patch);
+  }),
 
   delete: adminProcedure
     .input(z.object({ serviceId }))

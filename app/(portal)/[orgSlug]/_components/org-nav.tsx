@@ -27,7 +27,9 @@ export function OrgNav({ orgSlug, isAdmin }: { orgSlug: string; isAdmin: boolean
                 aria-current={isActive ? "page" : undefined}
                 className={cn(
                   "inline-block border-b-2 px-3 py-3 text-sm font-medium uppercase tracking-wide",
-                  isActive ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900",
+                  isActive
+                    ? "border-brand-600 text-brand-700"
+                    : "border-transparent text-slate-600 hover:text-slate-900",
                 )}
               >
                 {item.label}

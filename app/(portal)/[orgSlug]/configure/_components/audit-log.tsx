@@ -48,8 +48,10 @@ const SECRET_FIELDS = new Set(["clientSecret", "threatConnectSecretKey"]);
 type BeforeAfter = { before: unknown; after: unknown };
 type QuerySummary = { owners: string[]; types: string[]; tql: string; sortField: string; sortDirection: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-const isBeforeAfter = (value: unknown): value is BeforeAfter => isRecord(value) && "before" in value && "after" in value && Object.keys(value).length === 2;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isBeforeAfter = (value: unknown): value is BeforeAfter =>
+  isRecord(value) && "before" in value && "after" in value && Object.keys(value).length === 2;
 const isQuerySummary = (value: unknown): value is QuerySummary =>
   isRecord(value) && typeof value.tql === "string" && Array.isArray(value.owners) && Array.isArray(value.types);
 const isQueryList = (value: unknown): value is QuerySummary[] => Array.isArray(value) && value.every(isQuerySummary);
@@ -59,7 +61,10 @@ function formatValue(value: unknown): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string" || typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.length === 0 ? "—" : value.map(formatValue).join(", ");
-  if (isRecord(value)) return Object.entries(value).map(([key, item]) => `${key} ${formatValue(item)}`).join(", ");
+  if (isRecord(value))
+    return Object.entries(value)
+      .map(([key, item]) => `${key} ${formatValue(item)}`)
+      .join(", ");
   return JSON.stringify(value);
 }
 
@@ -72,7 +77,8 @@ function QueryListView({ queries }: { queries: QuerySummary[] }) {
           <code className="font-mono">{query.tql}</code>
           <span className="text-slate-500">
             {" "}
-            · {query.owners.join(", ")} · {query.types.join(", ")} · {SORT_FIELD_LABELS[query.sortField as keyof typeof SORT_FIELD_LABELS] ?? query.sortField}{" "}
+            · {query.owners.join(", ")} · {query.types.join(", ")} ·{" "}
+            {SORT_FIELD_LABELS[query.sortField as keyof typeof SORT_FIELD_LABELS] ?? query.sortField}{" "}
             {query.sortDirection}
           </span>
         </li>
@@ -146,7 +152,8 @@ export function AuditLog({ orgSlug, serviceId }: { orgSlug: string; serviceId: s
     trpc.audit.list.infiniteQueryOptions(auditPageOf(orgSlug, serviceId), { getNextPageParam: nextAuditCursor }),
   );
   const entries = data.pages.flatMap((page) => page.entries);
-  if (entries.length === 0) return <EmptyState title="No history yet">Changes to this service and its queries are recorded here.</EmptyState>;
+  if (entries.length === 0)
+    return <EmptyState title="No history yet">Changes to this service and its queries are recorded here.</EmptyState>;
   return (
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <ol aria-label="Audit log" className="divide-y divide-slate-100">

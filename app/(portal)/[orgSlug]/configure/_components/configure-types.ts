@@ -11,7 +11,9 @@ export type QueryList = RouterOutputs["query"]["list"];
 export type SavedQuery = QueryList["queries"][number];
 export type RunMode = QueryList["nextRunMode"];
 /** One query of an edit session; `id` is absent for queries added since the last save. */
-export type QueryDraft = Required<Omit<RouterInputs["query"]["save"]["queries"][number], "id">> & { id?: string | undefined };
+export type QueryDraft = Required<Omit<RouterInputs["query"]["save"]["queries"][number], "id">> & {
+  id?: string | undefined;
+};
 export type PreviewResult = RouterOutputs["query"]["preview"];
 export type AuditEntry = RouterOutputs["audit"]["list"]["entries"][number];
 

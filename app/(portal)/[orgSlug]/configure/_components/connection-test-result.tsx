@@ -3,7 +3,15 @@ import { Alert } from "../../../../_components/ui";
 import type { ConnectionCheck } from "./configure-types";
 
 /** The outcome of the last "Test …" click: what was proven, or the precise reason it failed. */
-export function ConnectionTestResult({ result, error, testId }: { result: ConnectionCheck | undefined; error: unknown; testId: string }) {
+export function ConnectionTestResult({
+  result,
+  error,
+  testId,
+}: {
+  result: ConnectionCheck | undefined;
+  error: unknown;
+  testId: string;
+}) {
   if (!result && !error) return null;
   let content;
   if (error) {

@@ -5,7 +5,14 @@ import { useRef, useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
 import { Alert, Button, Dialog, EmptyState, cn } from "../../../../_components/ui";
 import { useTRPC } from "../../../../_trpc/client";
-import { RUN_MODE_LABELS, SORT_DIRECTION_LABELS, SORT_FIELD_LABELS, type QueryDraft, type RunMode, type SavedQuery } from "./configure-types";
+import {
+  RUN_MODE_LABELS,
+  SORT_DIRECTION_LABELS,
+  SORT_FIELD_LABELS,
+  type QueryDraft,
+  type RunMode,
+  type SavedQuery,
+} from "./configure-types";
 import { QueryDialog } from "./query-dialog";
 import { QueryPreview } from "./query-preview";
 
@@ -15,7 +22,15 @@ type Row = QueryDraft & { key: string };
 type EditSession = { queriesVersion: number; rows: Row[] };
 type OpenDialog = { kind: "add" } | { kind: "edit"; key: string } | { kind: "save" } | null;
 
-const rowOf = ({ id, owners, types, tql, sortField, sortDirection }: SavedQuery): Row => ({ key: id, id, owners, types, tql, sortField, sortDirection });
+const rowOf = ({ id, owners, types, tql, sortField, sortDirection }: SavedQuery): Row => ({
+  key: id,
+  id,
+  owners,
+  types,
+  tql,
+  sortField,
+  sortDirection,
+});
 
 function moved<T>(list: readonly T[], from: number, to: number): T[] {
   const next = [...list];
@@ -25,7 +40,15 @@ function moved<T>(list: readonly T[], from: number, to: number): T[] {
   return next;
 }
 
-export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string; serviceId: string; canEdit: boolean }) {
+export function QueriesEditor({
+  orgSlug,
+  serviceId,
+  canEdit,
+}: {
+  orgSlug: string;
+  serviceId: string;
+  canEdit: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const listOptions = trpc.query.list.queryOptions({ orgSlug, serviceId });
@@ -48,11 +71,13 @@ export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string
     }),
   );
   const isConflict = fieldErrorsOf(save.error).queriesVersion !== undefined;
-  const saveError = fieldErrorsOf(save.error).queriesVersion ?? fieldErrorsOf(save.error).queries ?? formErrorOf(save.error);
+  const saveError =
+    fieldErrorsOf(save.error).queriesVersion ?? fieldErrorsOf(save.error).queries ?? formErrorOf(save.error);
 
   const rows = session?.rows ?? data.queries.map(rowOf);
   const isEditing = session !== null;
-  const updateRows = (change: (rows: Row[]) => Row[]) => setSession((current) => (current ? { ...current, rows: change(current.rows) } : current));
+  const updateRows = (change: (rows: Row[]) => Row[]) =>
+    setSession((current) => (current ? { ...current, rows: change(current.rows) } : current));
   const move = (from: number, to: number) => {
     if (to < 0 || to >= rows.length) return;
     updateRows((current) => moved(current, from, to));
@@ -87,8 +112,8 @@ export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string
     <div className="space-y-4">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <p className="max-w-3xl text-sm text-slate-600">
-          Queries run in this order. When several return the same indicator, only the copy from the highest query in the table is sent to
-          Microsoft Sentinel.
+          Queries run in this order. When several return the same indicator, only the copy from the highest query in the
+          table is sent to Microsoft Sentinel.
         </p>
         {canEdit ? (
           <div className="flex flex-wrap gap-2">
@@ -110,7 +135,9 @@ export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string
       </div>
 
       {isEditing ? (
-        <Alert tone="info">Editing: add, change, reorder (arrows or drag) and delete queries. Nothing is saved until you click Save.</Alert>
+        <Alert tone="info">
+          Editing: add, change, reorder (arrows or drag) and delete queries. Nothing is saved until you click Save.
+        </Alert>
       ) : null}
       {saveError && dialog?.kind !== "save" ? <Alert>{saveError}</Alert> : null}
 
@@ -170,7 +197,11 @@ export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string
           onClose={() => setDialog(null)}
           onSubmit={(draft) => {
             if (editedRow) {
-              updateRows((current) => current.map((row) => (row.key === editedRow.key ? { ...draft, id: editedRow.id, key: freshKey() } : row)));
+              updateRows((current) =>
+                current.map((row) =>
+                  row.key === editedRow.key ? { ...draft, id: editedRow.id, key: freshKey() } : row,
+                ),
+              );
             } else {
               updateRows((current) => [...current, { ...draft, key: freshKey() }]);
             }
@@ -200,7 +231,8 @@ export function QueriesEditor({ orgSlug, serviceId, canEdit }: { orgSlug: string
         >
           <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
             <li>
-              <span className="font-medium">Delta update</span>: the next run sends only indicators modified since the last successful run.
+              <span className="font-medium">Delta update</span>: the next run sends only indicators modified since the
+              last successful run.
             </li>
             <li>
               <span className="font-medium">Full update</span>: the next run sends every indicator the queries return.
@@ -257,12 +289,29 @@ function QueryRow({
   const validate = useMutation(trpc.query.validate.mutationOptions());
   const preview = useMutation(trpc.query.preview.mutationOptions());
   const [isDropTarget, setIsDropTarget] = useState(false);
-  const query = { owners: row.owners, types: row.types, tql: row.tql, sortField: row.sortField, sortDirection: row.sortDirection };
+  const query = {
+    owners: row.owners,
+    types: row.types,
+    tql: row.tql,
+    sortField: row.sortField,
+    sortDirection: row.sortDirection,
+  };
   const label = `query ${position}`;
-  const hasChecks = validate.data !== undefined || validate.error !== null || preview.data !== undefined || preview.error !== null || preview.isPending;
+  const hasChecks =
+    validate.data !== undefined ||
+    validate.error !== null ||
+    preview.data !== undefined ||
+    preview.error !== null ||
+    preview.isPending;
 
   return (
-    <tbody className={cn("border-b border-slate-100 last:border-b-0", isDragged && "opacity-50", isDropTarget && "border-t-2 border-t-brand-600")}>
+    <tbody
+      className={cn(
+        "border-b border-slate-100 last:border-b-0",
+        isDragged && "opacity-50",
+        isDropTarget && "border-t-2 border-t-brand-600",
+      )}
+    >
       <tr
         data-testid="query-row"
         draggable={isEditing}
@@ -324,10 +373,20 @@ function QueryRow({
         </td>
         <td className="px-3 py-2">
           <div className="flex flex-wrap justify-end gap-1">
-            <Button variant="ghost" aria-label={`Validate ${label}`} disabled={validate.isPending} onClick={() => validate.mutate({ orgSlug, serviceId, ...query })}>
+            <Button
+              variant="ghost"
+              aria-label={`Validate ${label}`}
+              disabled={validate.isPending}
+              onClick={() => validate.mutate({ orgSlug, serviceId, ...query })}
+            >
               {validate.isPending ? "Validating…" : "Validate"}
             </Button>
-            <Button variant="ghost" aria-label={`Preview ${label}`} disabled={preview.isPending} onClick={() => preview.mutate({ orgSlug, serviceId, query })}>
+            <Button
+              variant="ghost"
+              aria-label={`Preview ${label}`}
+              disabled={preview.isPending}
+              onClick={() => preview.mutate({ orgSlug, serviceId, query })}
+            >
               {preview.isPending ? "Loading…" : "Preview"}
             </Button>
             {isEditing ? (
@@ -335,7 +394,12 @@ function QueryRow({
                 <Button variant="ghost" aria-label={`Edit ${label}`} onClick={onEdit}>
                   Edit
                 </Button>
-                <Button variant="ghost" className="text-red-700 hover:bg-red-50" aria-label={`Delete ${label}`} onClick={onDelete}>
+                <Button
+                  variant="ghost"
+                  className="text-red-700 hover:bg-red-50"
+                  aria-label={`Delete ${label}`}
+                  onClick={onDelete}
+                >
                   Delete
                 </Button>
               </>

@@ -5,7 +5,13 @@ import { useState } from "react";
 import type { QuerySortDirection, QuerySortField } from "../../../../../db/schema/services";
 import { Button, Dialog, Field, Select, Textarea } from "../../../../_components/ui";
 import { useTRPC } from "../../../../_trpc/client";
-import { INDICATOR_TYPES, SORT_DIRECTION_LABELS, SORT_FIELD_LABELS, type IndicatorType, type QueryDraft } from "./configure-types";
+import {
+  INDICATOR_TYPES,
+  SORT_DIRECTION_LABELS,
+  SORT_FIELD_LABELS,
+  type IndicatorType,
+  type QueryDraft,
+} from "./configure-types";
 
 type DraftErrors = Partial<Record<"owners" | "types" | "tql", string>>;
 
@@ -18,7 +24,8 @@ function errorsOf(draft: QueryDraft): DraftErrors {
   };
 }
 
-const toggle = <T,>(list: readonly T[], item: T, isOn: boolean) => (isOn ? [...list, item] : list.filter((existing) => existing !== item));
+const toggle = <T,>(list: readonly T[], item: T, isOn: boolean) =>
+  isOn ? [...list, item] : list.filter((existing) => existing !== item);
 
 export function QueryDialog({
   orgSlug,
@@ -35,7 +42,9 @@ export function QueryDialog({
 }) {
   const trpc = useTRPC();
   const owners = useQuery(trpc.service.owners.queryOptions({ orgSlug, serviceId }));
-  const [draft, setDraft] = useState<QueryDraft>(initial ?? { owners: [], types: [], tql: "", sortField: "dateAdded", sortDirection: "ASC" });
+  const [draft, setDraft] = useState<QueryDraft>(
+    initial ?? { owners: [], types: [], tql: "", sortField: "dateAdded", sortDirection: "ASC" },
+  );
   const [errors, setErrors] = useState<DraftErrors>({});
   // A saved owner the credentials can no longer see stays listed, so it can be seen and unticked.
   const ownerNames = [...new Set([...(owners.data ?? []).map((owner) => owner.name), ...draft.owners])];
@@ -44,7 +53,12 @@ export function QueryDialog({
   function submit() {
     const found = errorsOf(draft);
     setErrors(found);
-    if (Object.keys(found).length === 0) onSubmit({ ...draft, tql: draft.tql.trim(), types: INDICATOR_TYPES.filter((type) => draft.types.includes(type)) });
+    if (Object.keys(found).length === 0)
+      onSubmit({
+        ...draft,
+        tql: draft.tql.trim(),
+        types: INDICATOR_TYPES.filter((type) => draft.types.includes(type)),
+      });
   }
 
   return (
@@ -65,7 +79,10 @@ export function QueryDialog({
       <div className="space-y-5">
         <fieldset aria-describedby={errors.owners ? "query-owners-error" : undefined}>
           <legend className="text-sm font-medium text-slate-700">Owners to query</legend>
-          <p className="text-xs text-slate-500">The ThreatConnect organization of this service&rsquo;s API user, and the communities and sources it belongs to.</p>
+          <p className="text-xs text-slate-500">
+            The ThreatConnect organization of this service&rsquo;s API user, and the communities and sources it belongs
+            to.
+          </p>
           {owners.isPending ? <p className="mt-2 text-sm text-slate-500">Loading owners from ThreatConnect…</p> : null}
           {owners.error ? (
             <p role="alert" className="mt-2 text-sm text-red-700">
@@ -129,7 +146,11 @@ export function QueryDialog({
 
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Sort field" htmlFor="query-sort-field">
-            <Select id="query-sort-field" value={draft.sortField} onChange={(event) => setDraft({ ...draft, sortField: event.target.value as QuerySortField })}>
+            <Select
+              id="query-sort-field"
+              value={draft.sortField}
+              onChange={(event) => setDraft({ ...draft, sortField: event.target.value as QuerySortField })}
+            >
               {(Object.keys(SORT_FIELD_LABELS) as QuerySortField[]).map((field) => (
                 <option key={field} value={field}>
                   {SORT_FIELD_LABELS[field]}

@@ -19,7 +19,8 @@ export function QueryPreview({ result, onClose }: { result: PreviewResult; onClo
       <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-2">
         <p className="text-sm text-slate-700">
           Preview: first {result.rows.length}
-          {result.total !== null ? ` of ${result.total}` : ""} indicators, as sent under <span className="font-medium">{result.sourcesystem}</span>
+          {result.total !== null ? ` of ${result.total}` : ""} indicators, as sent under{" "}
+          <span className="font-medium">{result.sourcesystem}</span>
           {failures > 0 ? <span className="text-red-700"> · {failures} cannot be mapped</span> : null}. Nothing is sent.
         </p>
         <Button variant="ghost" onClick={onClose}>

@@ -7,7 +7,13 @@ import type { AzureCloudSetting, SentinelApiSetting } from "../../../../../db/sc
 import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
 import { Alert, Button, Card, Field, Input, PasswordInput, Select, Textarea } from "../../../../_components/ui";
 import { useTRPC } from "../../../../_trpc/client";
-import { effectiveSourceNameOf, formatDateTime, INDICATOR_TYPES, type IndicatorType, type ServiceView } from "./configure-types";
+import {
+  effectiveSourceNameOf,
+  formatDateTime,
+  INDICATOR_TYPES,
+  type IndicatorType,
+  type ServiceView,
+} from "./configure-types";
 import { ConnectionTestResult } from "./connection-test-result";
 
 type SecretField = "clientSecret" | "threatConnectSecretKey";
@@ -110,7 +116,10 @@ function settingsOf(values: FormValues) {
     scheduleIntervalHours: numberOf(values.scheduleIntervalHours),
     maxRestartAttempts: numberOf(values.maxRestartAttempts),
     notificationEmails: values.notificationEmails.split(/[\s,;]+/).filter(Boolean),
-    ttlHours: Object.fromEntries(INDICATOR_TYPES.map((type) => [type, numberOf(values.ttlHours[type])])) as Record<IndicatorType, number>,
+    ttlHours: Object.fromEntries(INDICATOR_TYPES.map((type) => [type, numberOf(values.ttlHours[type])])) as Record<
+      IndicatorType,
+      number
+    >,
   };
 }
 type Settings = ReturnType<typeof settingsOf>;
@@ -120,15 +129,16 @@ function changedSettings(service: ServiceView, values: FormValues): Partial<Sett
   const before = settingsOf(valuesOf(service));
   const after = settingsOf(values);
   return Object.fromEntries(
-    (Object.keys(after) as (keyof Settings)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => [key, after[key]]),
+    (Object.keys(after) as (keyof Settings)[])
+      .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      .map((key) => [key, after[key]]),
   );
 }
 
 const blankToUndefined = (text: string) => (text.trim() === "" ? undefined : text);
 
 type ServiceFormProps = { orgSlug: string } & (
-  | { mode: "create"; defaults: ServiceDefaults }
-  | { mode: "edit"; service: ServiceView; canEdit: boolean }
+  { mode: "create"; defaults: ServiceDefaults } | { mode: "edit"; service: ServiceView; canEdit: boolean }
 );
 
 export function ServiceForm(props: ServiceFormProps) {
@@ -138,8 +148,13 @@ export function ServiceForm(props: ServiceFormProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [values, setValues] = useState<FormValues>(() => (props.mode === "edit" ? valuesOf(props.service) : emptyValues(props.defaults)));
-  const [replacing, setReplacing] = useState<Record<SecretField, boolean>>({ clientSecret: false, threatConnectSecretKey: false });
+  const [values, setValues] = useState<FormValues>(() =>
+    props.mode === "edit" ? valuesOf(props.service) : emptyValues(props.defaults),
+  );
+  const [replacing, setReplacing] = useState<Record<SecretField, boolean>>({
+    clientSecret: false,
+    threatConnectSecretKey: false,
+  });
   const [savedAt, setSavedAt] = useState<Date | null>(null);
   // Secret inputs stay uncontrolled: React never mirrors their value into state or a DOM attribute.
   const secretRefs: Record<SecretField, RefObject<HTMLInputElement | null>> = {
@@ -147,7 +162,8 @@ export function ServiceForm(props: ServiceFormProps) {
     threatConnectSecretKey: useRef<HTMLInputElement>(null),
   };
   const isSecretEditable = (field: SecretField) => !service || replacing[field];
-  const typedSecret = (field: SecretField) => (isSecretEditable(field) ? blankToUndefined(secretRefs[field].current?.value ?? "") : undefined);
+  const typedSecret = (field: SecretField) =>
+    isSecretEditable(field) ? blankToUndefined(secretRefs[field].current?.value ?? "") : undefined;
   const forgetTypedSecrets = () => {
     for (const ref of Object.values(secretRefs)) if (ref.current) ref.current.value = "";
     setReplacing({ clientSecret: false, threatConnectSecretKey: false });
@@ -190,21 +206,33 @@ export function ServiceForm(props: ServiceFormProps) {
   const testAzure = useMutation(trpc.service.testAzure.mutationOptions());
 
   const save = service ? update : create;
-  const errors = { ...fieldErrorsOf(testThreatConnect.error), ...fieldErrorsOf(testAzure.error), ...fieldErrorsOf(save.error) };
-  const set = <K extends keyof FormValues>(key: K) => (value: FormValues[K]) => {
-    setValues((current) => ({ ...current, [key]: value }));
-    setSavedAt(null);
+  const errors = {
+    ...fieldErrorsOf(testThreatConnect.error),
+    ...fieldErrorsOf(testAzure.error),
+    ...fieldErrorsOf(save.error),
   };
+  const set =
+    <K extends keyof FormValues>(key: K) =>
+    (value: FormValues[K]) => {
+      setValues((current) => ({ ...current, [key]: value }));
+      setSavedAt(null);
+    };
   const isThreatConnectTargetChanged =
     service !== undefined &&
-    (values.threatConnectBaseUrl.trim().replace(/\/+$/, "") !== service.threatConnectBaseUrl || values.threatConnectAccessId.trim() !== service.threatConnectAccessId);
+    (values.threatConnectBaseUrl.trim().replace(/\/+$/, "") !== service.threatConnectBaseUrl ||
+      values.threatConnectAccessId.trim() !== service.threatConnectAccessId);
 
   function submit() {
     const settings = settingsOf(values);
     const clientSecret = typedSecret("clientSecret");
     const threatConnectSecretKey = typedSecret("threatConnectSecretKey");
     if (!service) {
-      create.mutate({ orgSlug, ...settings, clientSecret: clientSecret ?? "", threatConnectSecretKey: threatConnectSecretKey ?? "" });
+      create.mutate({
+        orgSlug,
+        ...settings,
+        clientSecret: clientSecret ?? "",
+        threatConnectSecretKey: threatConnectSecretKey ?? "",
+      });
       return;
     }
     update.mutate({
@@ -239,7 +267,12 @@ export function ServiceForm(props: ServiceFormProps) {
     });
   }
 
-  const text = (key: Exclude<keyof FormValues, "isEnabled" | "ttlHours" | "azureCloud" | "sentinelApi">, label: string, hint?: ReactNode, inputProps: { placeholder?: string; inputMode?: "numeric"; className?: string } = {}) => (
+  const text = (
+    key: Exclude<keyof FormValues, "isEnabled" | "ttlHours" | "azureCloud" | "sentinelApi">,
+    label: string,
+    hint?: ReactNode,
+    inputProps: { placeholder?: string; inputMode?: "numeric"; className?: string } = {},
+  ) => (
     <Field label={label} htmlFor={`service-${key}`} error={errors[key]} hint={hint}>
       <Input
         id={`service-${key}`}
@@ -264,7 +297,11 @@ export function ServiceForm(props: ServiceFormProps) {
               Set{updatedAt ? ` · updated ${formatDateTime(updatedAt)}` : ""}
             </span>
             {canEdit ? (
-              <Button variant="secondary" onClick={() => setReplacing((current) => ({ ...current, [field]: true }))} aria-label={`Replace ${label.toLowerCase()}`}>
+              <Button
+                variant="secondary"
+                onClick={() => setReplacing((current) => ({ ...current, [field]: true }))}
+                aria-label={`Replace ${label.toLowerCase()}`}
+              >
                 Replace
               </Button>
             ) : null}
@@ -289,7 +326,11 @@ export function ServiceForm(props: ServiceFormProps) {
             placeholder={service ? "New value" : undefined}
           />
           {service ? (
-            <Button variant="ghost" className="whitespace-nowrap" onClick={() => setReplacing((current) => ({ ...current, [field]: false }))}>
+            <Button
+              variant="ghost"
+              className="whitespace-nowrap"
+              onClick={() => setReplacing((current) => ({ ...current, [field]: false }))}
+            >
               Keep current
             </Button>
           ) : null}
@@ -313,14 +354,34 @@ export function ServiceForm(props: ServiceFormProps) {
             {text("name", "Name", "Unique in this organization, e.g. Microsoft Sentinel - Production.")}
             <div className="flex items-end pb-2">
               <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
-                <input type="checkbox" className="size-4 rounded border-slate-300" checked={values.isEnabled} onChange={(event) => set("isEnabled")(event.target.checked)} />
+                <input
+                  type="checkbox"
+                  className="size-4 rounded border-slate-300"
+                  checked={values.isEnabled}
+                  onChange={(event) => set("isEnabled")(event.target.checked)}
+                />
                 Enabled (runs on its schedule)
               </label>
             </div>
-            {text("scheduleIntervalHours", "Schedule interval hours", "How often indicators are sent, from 1 to 168 hours.", { inputMode: "numeric" })}
-            {text("maxRestartAttempts", "Max restart attempts on failure", "How many times a failed run is retried; 10 is recommended.", { inputMode: "numeric" })}
+            {text(
+              "scheduleIntervalHours",
+              "Schedule interval hours",
+              "How often indicators are sent, from 1 to 168 hours.",
+              { inputMode: "numeric" },
+            )}
+            {text(
+              "maxRestartAttempts",
+              "Max restart attempts on failure",
+              "How many times a failed run is retried; 10 is recommended.",
+              { inputMode: "numeric" },
+            )}
             <div className="sm:col-span-2">
-              <Field label="Failure notification emails" htmlFor="service-notificationEmails" error={errors.notificationEmails} hint="Who is emailed when a run fails. Separate addresses with commas.">
+              <Field
+                label="Failure notification emails"
+                htmlFor="service-notificationEmails"
+                error={errors.notificationEmails}
+                hint="Who is emailed when a run fails. Separate addresses with commas."
+              >
                 <Textarea
                   id="service-notificationEmails"
                   rows={2}
@@ -347,26 +408,46 @@ export function ServiceForm(props: ServiceFormProps) {
         >
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Azure cloud" htmlFor="service-azureCloud" error={errors.azureCloud}>
-              <Select id="service-azureCloud" value={values.azureCloud} onChange={(event) => set("azureCloud")(event.target.value as AzureCloudSetting)}>
+              <Select
+                id="service-azureCloud"
+                value={values.azureCloud}
+                onChange={(event) => set("azureCloud")(event.target.value as AzureCloudSetting)}
+              >
                 <option value="public">Azure public cloud</option>
                 <option value="usgov">Azure US Government</option>
               </Select>
             </Field>
             <Field label="Sentinel API" htmlFor="service-sentinelApi" error={errors.sentinelApi}>
-              <Select id="service-sentinelApi" value={values.sentinelApi} onChange={(event) => set("sentinelApi")(event.target.value as SentinelApiSetting)}>
+              <Select
+                id="service-sentinelApi"
+                value={values.sentinelApi}
+                onChange={(event) => set("sentinelApi")(event.target.value as SentinelApiSetting)}
+              >
                 <option value="stix-objects">STIX objects (default)</option>
                 <option value="legacy-indicators">Legacy indicators</option>
               </Select>
             </Field>
-            {text("tenantId", "Tenant ID", "The ID of the Entra ID (Azure AD) tenant.", { placeholder: "00000000-0000-0000-0000-000000000000", className: "font-mono" })}
-            {text("clientId", "Client ID", "The application (client) ID of the app registered in Entra ID.", { placeholder: "00000000-0000-0000-0000-000000000000", className: "font-mono" })}
+            {text("tenantId", "Tenant ID", "The ID of the Entra ID (Azure AD) tenant.", {
+              placeholder: "00000000-0000-0000-0000-000000000000",
+              className: "font-mono",
+            })}
+            {text("clientId", "Client ID", "The application (client) ID of the app registered in Entra ID.", {
+              placeholder: "00000000-0000-0000-0000-000000000000",
+              className: "font-mono",
+            })}
             {secret("clientSecret", "Client secret", "The value of the client secret added to that app.")}
-            {text("workspaceId", "Sentinel workspace ID", undefined, { placeholder: "00000000-0000-0000-0000-000000000000", className: "font-mono" })}
+            {text("workspaceId", "Sentinel workspace ID", undefined, {
+              placeholder: "00000000-0000-0000-0000-000000000000",
+              className: "font-mono",
+            })}
             {text(
               "sourceName",
               "Sentinel source name",
               <>
-                Sentinel shows indicators under <span data-testid="effective-source-name" className="font-medium text-slate-700">{effectiveSourceNameOf(values.sourceName)}</span>
+                Sentinel shows indicators under{" "}
+                <span data-testid="effective-source-name" className="font-medium text-slate-700">
+                  {effectiveSourceNameOf(values.sourceName)}
+                </span>
               </>,
             )}
           </div>
@@ -385,21 +466,36 @@ export function ServiceForm(props: ServiceFormProps) {
           }
         >
           <div className="grid gap-4 sm:grid-cols-2">
-            <div className="sm:col-span-2">{text("threatConnectBaseUrl", "ThreatConnect base URL", undefined, { placeholder: "https://companyabc.threatconnect.com" })}</div>
+            <div className="sm:col-span-2">
+              {text("threatConnectBaseUrl", "ThreatConnect base URL", undefined, {
+                placeholder: "https://companyabc.threatconnect.com",
+              })}
+            </div>
             {text("threatConnectAccessId", "Access ID")}
             {secret(
               "threatConnectSecretKey",
               "Secret key",
-              isThreatConnectTargetChanged ? "Changing the base URL or access ID needs the secret key again." : "The API user's secret key.",
+              isThreatConnectTargetChanged
+                ? "Changing the base URL or access ID needs the secret key again."
+                : "The API user's secret key.",
             )}
           </div>
           {isThreatConnectTargetChanged && !replacing.threatConnectSecretKey && canEdit ? (
-            <p className="mt-3 text-sm text-amber-800">You changed the base URL or access ID: replace the secret key too before saving.</p>
+            <p className="mt-3 text-sm text-amber-800">
+              You changed the base URL or access ID: replace the secret key too before saving.
+            </p>
           ) : null}
-          <ConnectionTestResult result={testThreatConnect.data} error={testThreatConnect.error} testId="threatconnect-test-result" />
+          <ConnectionTestResult
+            result={testThreatConnect.data}
+            error={testThreatConnect.error}
+            testId="threatconnect-test-result"
+          />
         </Card>
 
-        <Card title="Time to live" description="How many hours each indicator type stays valid in Sentinel after it is sent (valid_until).">
+        <Card
+          title="Time to live"
+          description="How many hours each indicator type stays valid in Sentinel after it is sent (valid_until)."
+        >
           <div className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-5">
             {INDICATOR_TYPES.map((type) => (
               <Field key={type} label={`TTL hours - ${TTL_LABELS[type]}`} htmlFor={`service-ttl-${type}`}>
@@ -444,17 +540,36 @@ export function ServiceForm(props: ServiceFormProps) {
         </div>
       ) : null}
 
-      {service && canEdit ? <DeleteService serviceName={service.name} isPending={remove.isPending} error={remove.error?.message} onDelete={() => remove.mutate({ orgSlug, serviceId: service.id })} /> : null}
+      {service && canEdit ? (
+        <DeleteService
+          serviceName={service.name}
+          isPending={remove.isPending}
+          error={remove.error?.message}
+          onDelete={() => remove.mutate({ orgSlug, serviceId: service.id })}
+        />
+      ) : null}
     </form>
   );
 }
 
-function DeleteService({ serviceName, isPending, error, onDelete }: { serviceName: string; isPending: boolean; error: string | undefined; onDelete: () => void }) {
+function DeleteService({
+  serviceName,
+  isPending,
+  error,
+  onDelete,
+}: {
+  serviceName: string;
+  isPending: boolean;
+  error: string | undefined;
+  onDelete: () => void;
+}) {
   const [isConfirming, setIsConfirming] = useState(false);
   return (
     <div className="mt-8 rounded-lg border border-red-200 bg-white px-5 py-4">
       <h2 className="text-base font-semibold text-red-800">Delete service</h2>
-      <p className="mt-1 text-sm text-slate-600">Removes the service and its queries. Indicators already in Sentinel stay until their TTL ends.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Removes the service and its queries. Indicators already in Sentinel stay until their TTL ends.
+      </p>
       {error ? (
         <div className="mt-3">
           <Alert>{error}</Alert>

@@ -14,13 +14,16 @@ export function ServiceHeader({ orgSlug, serviceSlug }: { orgSlug: string; servi
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{service.name}</h1>
         <p className="mt-1 text-sm text-slate-600">
           Sends to workspace <span className="font-mono text-xs">{service.workspaceId}</span> as{" "}
-          <span className="font-medium text-slate-800">{service.effectiveSourceName}</span>, every {service.scheduleIntervalHours} h.
+          <span className="font-medium text-slate-800">{service.effectiveSourceName}</span>, every{" "}
+          {service.scheduleIntervalHours} h.
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
         {service.isEnabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
         <span data-testid="next-run-mode">
-          <Badge tone={service.nextRunMode === "full" ? "warning" : "info"}>Next run: {RUN_MODE_LABELS[service.nextRunMode]}</Badge>
+          <Badge tone={service.nextRunMode === "full" ? "warning" : "info"}>
+            Next run: {RUN_MODE_LABELS[service.nextRunMode]}
+          </Badge>
         </span>
       </div>
     </div>

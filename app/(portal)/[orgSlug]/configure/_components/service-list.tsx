@@ -14,8 +14,9 @@ export function ServiceList({ orgSlug, canEdit }: { orgSlug: string; canEdit: bo
     return (
       <EmptyState title="No services yet">
         <p className="mx-auto max-w-xl">
-          A service holds the Microsoft Sentinel workspace and app registration to send to, the ThreatConnect API user to read
-          from, the schedule and the time to live of each indicator type. Its TQL queries then choose which indicators go.
+          A service holds the Microsoft Sentinel workspace and app registration to send to, the ThreatConnect API user
+          to read from, the schedule and the time to live of each indicator type. Its TQL queries then choose which
+          indicators go.
         </p>
         {canEdit ? null : <p className="mt-2">An admin of this organization can create one.</p>}
       </EmptyState>
@@ -39,7 +40,10 @@ export function ServiceList({ orgSlug, canEdit }: { orgSlug: string; canEdit: bo
           {services.map((service) => (
             <tr key={service.id} data-testid="service-row" className="hover:bg-slate-50">
               <td className="px-4 py-3">
-                <Link href={`/${orgSlug}/configure/services/${service.slug}`} className="font-medium text-brand-700 hover:underline">
+                <Link
+                  href={`/${orgSlug}/configure/services/${service.slug}`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   {service.name}
                 </Link>
               </td>
@@ -50,7 +54,9 @@ export function ServiceList({ orgSlug, canEdit }: { orgSlug: string; canEdit: bo
               </td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-700">Every {service.scheduleIntervalHours} h</td>
               <td className="whitespace-nowrap px-4 py-3">
-                <Badge tone={service.nextRunMode === "full" ? "warning" : "info"}>{RUN_MODE_LABELS[service.nextRunMode]}</Badge>
+                <Badge tone={service.nextRunMode === "full" ? "warning" : "info"}>
+                  {RUN_MODE_LABELS[service.nextRunMode]}
+                </Badge>
               </td>
             </tr>
           ))}

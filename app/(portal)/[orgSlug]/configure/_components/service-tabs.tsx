@@ -26,7 +26,9 @@ export function ServiceTabs({ basePath }: { basePath: string }) {
                 aria-current={isActive ? "page" : undefined}
                 className={cn(
                   "-mb-px inline-block border-b-2 px-4 py-2 text-sm font-medium",
-                  isActive ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900",
+                  isActive
+                    ? "border-brand-600 text-brand-700"
+                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900",
                 )}
               >
                 {tab.label}

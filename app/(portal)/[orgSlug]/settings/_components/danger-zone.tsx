@@ -14,7 +14,10 @@ export function DangerZone({ orgSlug }: { orgSlug: string }) {
   const remove = useMutation(trpc.organization.delete.mutationOptions({ onSuccess: () => router.push("/orgs") }));
   const errors = fieldErrorsOf(remove.error);
   return (
-    <Card title="Delete organization" description="Deletes every service, query, job and audit entry of this organization. This cannot be undone.">
+    <Card
+      title="Delete organization"
+      description="Deletes every service, query, job and audit entry of this organization. This cannot be undone."
+    >
       <form
         className="flex flex-wrap items-end gap-3"
         noValidate

@@ -42,15 +42,23 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
         }}
       >
         <Field label="Email" htmlFor="invite-email" error={errors.email}>
-          <Input id="invite-email" type="email" value={email} aria-invalid={Boolean(errors.email)} onChange={(e) => setEmail(e.target.value)} />
+          <Input
+            id="invite-email"
+            type="email"
+            value={email}
+            aria-invalid={Boolean(errors.email)}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field label="Role" htmlFor="invite-role" error={errors.role}>
           <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {(myRole === "owner" ? (["member", "admin", "owner"] as const) : (["member", "admin"] as const)).map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            {(myRole === "owner" ? (["member", "admin", "owner"] as const) : (["member", "admin"] as const)).map(
+              (r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ),
+            )}
           </Select>
         </Field>
         <Button type="submit" disabled={create.isPending}>
@@ -66,7 +74,13 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
         <div className="mt-4 rounded-md border border-green-200 bg-green-50 p-3 text-sm">
           <p className="font-medium text-green-900">Invitation created. Copy the link now: it is shown only once.</p>
           <div className="mt-2 flex gap-2">
-            <Input readOnly value={link} aria-label="Invitation link" data-testid="invitation-link" onFocus={(e) => e.target.select()} />
+            <Input
+              readOnly
+              value={link}
+              aria-label="Invitation link"
+              data-testid="invitation-link"
+              onFocus={(e) => e.target.select()}
+            />
             <Button
               variant="secondary"
               onClick={() => {
@@ -93,7 +107,11 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
                   </span>
                 </span>
                 {invitation.status === "pending" ? (
-                  <Button variant="ghost" disabled={revoke.isPending} onClick={() => revoke.mutate({ orgSlug, invitationId: invitation.id })}>
+                  <Button
+                    variant="ghost"
+                    disabled={revoke.isPending}
+                    onClick={() => revoke.mutate({ orgSlug, invitationId: invitation.id })}
+                  >
                     Revoke
                   </Button>
                 ) : null}

@@ -17,7 +17,10 @@ export function Members({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) 
   const assignableRoles: Role[] = myRole === "owner" ? ["owner", "admin", "member"] : ["admin", "member"];
 
   return (
-    <Card title="Members" description="Owners manage everything; admins manage services, queries and members; members can look.">
+    <Card
+      title="Members"
+      description="Owners manage everything; admins manage services, queries and members; members can look."
+    >
       {error ? (
         <div className="mb-3">
           <Alert>{error.message}</Alert>
@@ -52,7 +55,9 @@ export function Members({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) 
                       className="w-32"
                       value={member.role}
                       disabled={!canEdit || changeRole.isPending}
-                      onChange={(e) => changeRole.mutate({ orgSlug, membershipId: member.id, role: e.target.value as Role })}
+                      onChange={(e) =>
+                        changeRole.mutate({ orgSlug, membershipId: member.id, role: e.target.value as Role })
+                      }
                     >
                       {(canEdit ? assignableRoles : [member.role]).map((role) => (
                         <option key={role} value={role}>

@@ -33,7 +33,12 @@ export function RenameOrganization({ orgSlug, currentName }: { orgSlug: string; 
       >
         <div className="min-w-64 flex-1">
           <Field label="Name" htmlFor="rename-org" error={errors.name}>
-            <Input id="rename-org" value={name} aria-invalid={Boolean(errors.name)} onChange={(e) => setName(e.target.value)} />
+            <Input
+              id="rename-org"
+              value={name}
+              aria-invalid={Boolean(errors.name)}
+              onChange={(e) => setName(e.target.value)}
+            />
           </Field>
         </div>
         <Button type="submit" disabled={rename.isPending || name === currentName}>

@@ -4,7 +4,10 @@ import { ReadOnlyNote } from "../../_components/read-only-note";
 import { ServiceHeader } from "../../_components/service-header";
 import { ServiceTabs } from "../../_components/service-tabs";
 
-export default async function ServiceLayout({ params, children }: LayoutProps<"/[orgSlug]/configure/services/[serviceSlug]">) {
+export default async function ServiceLayout({
+  params,
+  children,
+}: LayoutProps<"/[orgSlug]/configure/services/[serviceSlug]">) {
   const { orgSlug, serviceSlug } = await params;
   const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
   // Another org's service, or none, is the same 404.

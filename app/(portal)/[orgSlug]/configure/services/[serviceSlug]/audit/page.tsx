@@ -6,10 +6,14 @@ import { auditPageOf, nextAuditCursor } from "../../../_components/configure-typ
 
 export const metadata: Metadata = { title: "Service audit" };
 
-export default async function ServiceAuditPage({ params }: PageProps<"/[orgSlug]/configure/services/[serviceSlug]/audit">) {
+export default async function ServiceAuditPage({
+  params,
+}: PageProps<"/[orgSlug]/configure/services/[serviceSlug]/audit">) {
   const { orgSlug, serviceSlug } = await params;
   const service = await fetchQueryOrNotFound(trpc.service.bySlug.queryOptions({ orgSlug, serviceSlug }));
-  void getQueryClient().prefetchInfiniteQuery(trpc.audit.list.infiniteQueryOptions(auditPageOf(orgSlug, service.id), { getNextPageParam: nextAuditCursor }));
+  void getQueryClient().prefetchInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(auditPageOf(orgSlug, service.id), { getNextPageParam: nextAuditCursor }),
+  );
   return (
     <HydrateClient>
       <Suspense fallback={<p className="text-sm text-slate-500">Loading history…</p>}>
