@@ -4,11 +4,6 @@ import { startStandIns } from "./stand-ins";
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "";
 
-/** Listening servers still open in this process; a leaked emulator would add one. */
-function openServerCount(): number {
-  return process.getActiveResourcesInfo().filter((resource) => resource === "TCPServerWrap").length;
-}
-
 async function listen(server: Server, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -48,14 +43,20 @@ describe("startStandIns", () => {
   });
 
   test("a busy port names the stand-in that failed and stops the ones already started", async () => {
-    const before = openServerCount();
+    const probe = createServer();
+    const threatConnectPort = await listen(probe);
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
     const error = await startStandIns({
-      ports: { threatConnect: 0, azure: busyPort, engine: 0 },
+      ports: { threatConnect: threatConnectPort, azure: busyPort, engine: 0 },
       databaseUrl,
       indicators: 10,
     }).catch((failure: unknown) => failure);
     expect(String(error)).toMatch(/could not start the Azure emulator: .*EADDRINUSE/);
-    // The ThreatConnect emulator had started on an ephemeral port; it must be closed, not leaked.
-    expect(openServerCount()).toBe(before);
+
+    // The ThreatConnect emulator had started; if it was closed, its port can be taken again.
+    const reuse = createServer();
+    await expect(listen(reuse, threatConnectPort)).resolves.toBe(threatConnectPort);
+    await new Promise<void>((resolve) => reuse.close(() => resolve()));
   });
 });
