@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from "drizzle-orm";
+
 export type DomainErrorCode = "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_REQUEST" | "PRECONDITION_FAILED";
 
 /**
@@ -16,3 +18,25 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
+
+/**
+ * An unexpected error and its causes, for the server log. A failed drizzle query's message lists its bound
+ * parameters (credential ciphertexts, token and password hashes), and wrappers such as TRPCError copy that
+ * message, so wherever it appears only its SQL text is kept.
+ */
+export function describeErrorForLog(error: unknown): string {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 5) {
+    chain.push(current);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const redactions = chain.flatMap((link) =>
+    link instanceof DrizzleQueryError ? [{ unsafe: link.message, safe: `Failed query: ${link.query}` }] : [],
+  );
+  const redact = (text: string) =>
+    redactions.reduce((result, { unsafe, safe }) => result.replaceAll(unsafe, safe), text);
+  return chain
+    .map((link) => (link instanceof Error ? redact(link.stack ?? `${link.name}: ${link.message}`) : String(link)))
+    .join("\nCaused by: ");
+}

@@ -27,10 +27,19 @@ export interface TRPCContext {
 
 // 2. INITIALIZATION
 
+export const UNEXPECTED_ERROR_MESSAGE =
+  "Something went wrong on the server; try again, and tell an administrator if it persists";
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // tRPC would send an unexpected error's own message (and, in development, its stack): a failed query's
+    // message lists its bound parameters, credential ciphertexts among them. The server log keeps the detail.
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: UNEXPECTED_ERROR_MESSAGE, data: { ...data, fieldErrors: null } };
+    }
     const fieldErrors =
       cause instanceof ZodError
         ? z.flattenError(cause).fieldErrors
