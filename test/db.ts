@@ -83,3 +83,14 @@ export function fieldErrorsOf(error: unknown): Record<string, string[] | undefin
   });
   return shape.data.fieldErrors ?? {};
 }
+
+/** The error a call failed with, its code and the field errors a browser would get; fails the test if it succeeded. */
+export async function errorOf(promise: Promise<unknown>) {
+  return promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (error: unknown) =>
+      Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
+  );
+}

@@ -1,20 +1,10 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { auditLog, serviceQueries, services } from "../../../db/schema";
-import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb } from "../../../test/db";
+import { addMember, callerFor, errorOf, makeOrg, testDb } from "../../../test/db";
 import { emulatedServiceInput, useEmulators } from "../../../test/services";
 
 const emulators = useEmulators();
-
-async function errorOf(promise: Promise<unknown>) {
-  return promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) =>
-      Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
-  );
-}
 
 const query = (tql: string, overrides: Record<string, unknown> = {}) => ({
   owners: ["Demo Organization"],

@@ -1,21 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { auditLog, services } from "../../../db/schema";
-import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb, testDeps } from "../../../test/db";
+import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "../../../test/db";
 import { DEFAULT_TTL_HOURS } from "../../stix";
 import { AZURE_SECRET, emulatedServiceInput, serviceInput, TC_SECRET, useEmulators } from "../../../test/services";
 
 const emulators = useEmulators();
-
-async function errorOf(promise: Promise<unknown>) {
-  return promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) =>
-      Object.assign(error as { code?: string; message: string }, { fieldErrors: fieldErrorsOf(error) }),
-  );
-}
 
 async function lastAudit(orgId: string) {
   const [entry] = await testDb
