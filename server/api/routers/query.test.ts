@@ -284,4 +284,35 @@ describe("query router: tenancy and roles", () => {
     expect((await asMember.validate()).ok).toBe(true);
     expect((await asMember.preview()).ok).toBe(true);
   });
+
+  test("a query id from another org's service is NOT_FOUND and that query is left untouched", async () => {
+    const victim = await serviceWithAdmin();
+    const [victimQuery] = (
+      await victim.api.query.save({
+        orgSlug: victim.orgSlug,
+        serviceId: victim.serviceId,
+        queriesVersion: 0,
+        runMode: "full",
+        queries: [query("rating >= 1")],
+      })
+    ).queries;
+    const attacker = await serviceWithAdmin();
+
+    const error = await errorOf(
+      attacker.api.query.save({
+        orgSlug: attacker.orgSlug,
+        serviceId: attacker.serviceId,
+        queriesVersion: 0,
+        runMode: "full",
+        queries: [{ ...query("rating >= 5"), id: victimQuery?.id }],
+      }),
+    );
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.fieldErrors.queries).toEqual(["A query in the list no longer exists; reload and edit again"]);
+    const [stored] = await testDb
+      .select()
+      .from(serviceQueries)
+      .where(eq(serviceQueries.id, victimQuery?.id ?? ""));
+    expect(stored).toMatchObject({ serviceId: victim.serviceId, orgId: victim.org.id, tql: "rating >= 1" });
+  });
 });
