@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { memberships, organizations, type Organization } from "../../db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import { DomainError } from "../errors";
+import { slugBase } from "../slug";
 
 // Top-level paths the org slug shares the URL space with.
 const RESERVED_SLUGS = new Set(["api", "orgs", "sign-in", "sign-up", "sign-out", "invite", "new", "settings", "_next"]);
@@ -26,14 +27,7 @@ export const createOrganizationInput = z.object({ name: orgNameSchema, slug: org
 export type CreateOrganizationInput = z.infer<typeof createOrganizationInput>;
 
 export function slugify(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
+  const slug = slugBase(name, 40);
   return slug.length >= 3 ? slug : `org-${slug || "new"}`;
 }
 

@@ -5,6 +5,7 @@ import { services, type Service } from "../../db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import type { CredentialCipher } from "../crypto";
 import { DomainError, notFound } from "../errors";
+import { slugBase } from "../slug";
 import { sourceSystemFor } from "../stix";
 import type { CreateServiceInput, ServiceSettingsPatch } from "./service-input";
 
@@ -109,17 +110,6 @@ export function decryptServiceSecret(
   return cipher.decrypt(envelope, secretSlot(service.id, field));
 }
 
-export function slugify(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return slug || "service";
-}
-
 /** Names that differ only in punctuation share a base slug, so later ones get -2, -3…. */
 async function uniqueSlug(
   db: DatabaseOrTransaction,
@@ -127,7 +117,7 @@ async function uniqueSlug(
   name: string,
   exceptServiceId?: string,
 ): Promise<string> {
-  const base = slugify(name);
+  const base = slugBase(name, 60) || "service";
   const taken = new Set(
     (
       await db

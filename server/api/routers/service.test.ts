@@ -132,6 +132,8 @@ describe("service router: validation", () => {
       api.service.update({ orgSlug: org.slug, serviceId: similar.id, name: "Prod Workspace" }),
     );
     expect(renameClash.fieldErrors.name).toBeDefined();
+    const accented = await api.service.create({ orgSlug: org.slug, ...serviceInput({ name: "Crème Brûlée" }) });
+    expect(accented.slug).toBe("creme-brulee");
   });
 });
 
