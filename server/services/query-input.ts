@@ -32,7 +32,10 @@ export type QueryDefinition = z.infer<typeof queryDefinition>;
 export const saveQueriesInput = z.object({
   serviceId,
   /** The queriesVersion the edit started from; a save over someone else's newer save is refused, not merged. */
-  queriesVersion: z.number().int().min(0, "Queries version must be 0 or more"),
+  queriesVersion: z
+    .number("Queries version must be a number")
+    .int("Queries version must be a whole number")
+    .min(0, "Queries version must be 0 or more"),
   runMode,
   /** The whole list, highest priority first; ids keep an existing query's identity across reorders. */
   queries: z

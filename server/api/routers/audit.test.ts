@@ -64,5 +64,13 @@ describe("audit router", () => {
       .audit.list({ orgSlug: org.slug, limit: 0 })
       .catch((error: unknown) => error);
     expect(fieldErrorsOf(badLimit).limit).toEqual(["Limit must be from 1 to 100"]);
+    const fractionalLimit = await callerFor(owner)
+      .audit.list({ orgSlug: org.slug, limit: 2.5 })
+      .catch((error: unknown) => error);
+    expect(fieldErrorsOf(fractionalLimit).limit).toEqual(["Limit must be a whole number"]);
+    const emptyTarget = await callerFor(owner)
+      .audit.list({ orgSlug: org.slug, targetId: "" })
+      .catch((error: unknown) => error);
+    expect(fieldErrorsOf(emptyTarget).targetId).toEqual(["Target id must not be empty"]);
   });
 });

@@ -8,13 +8,13 @@ export const auditRouter = createTRPCRouter({
     .input(
       z.object({
         limit: z
-          .number()
-          .int()
+          .number("Limit must be a number")
+          .int("Limit must be a whole number")
           .min(1, "Limit must be from 1 to 100")
           .max(100, "Limit must be from 1 to 100")
           .default(50),
-        cursor: z.string().min(1).optional(),
-        targetId: z.string().min(1).optional(),
+        cursor: z.string("Cursor must be text").min(1, "Cursor must not be empty").optional(),
+        targetId: z.string("Target id must be text").min(1, "Target id must not be empty").optional(),
       }),
     )
     .query(({ ctx, input }) => listAuditEntries(ctx.db, ctx.org.id, input)),

@@ -169,6 +169,10 @@ describe("query router: ordered atomic save", () => {
       api.query.save({ orgSlug, serviceId, queriesVersion: 0, runMode: "partial" as "full", queries: [] }),
     );
     expect(badMode.fieldErrors.runMode).toEqual(["Run mode must be delta or full"]);
+    const badVersion = await errorOf(
+      api.query.save({ orgSlug, serviceId, queriesVersion: 0.5, runMode: "full", queries: [] }),
+    );
+    expect(badVersion.fieldErrors.queriesVersion).toEqual(["Queries version must be a whole number"]);
     const id = "00000000-0000-4000-8000-000000000001";
     const duplicate = await errorOf(
       api.query.save({
