@@ -22,23 +22,12 @@ const standIns = await startStandIns({
   databaseUrl: database.url,
   indicators: 2000,
 });
-const { threatConnect, azure, engine } = standIns;
+const { azure, engine, connections } = standIns;
 const runtime: E2eRuntime = {
   baseUrl: `http://127.0.0.1:${port}`,
   databaseUrl: database.url,
-  threatConnect: {
-    baseUrl: threatConnect.baseUrl,
-    accessId: threatConnect.accessId,
-    secretKey: threatConnect.secretKey,
-  },
-  azure: {
-    tenantId: azure.tenantId,
-    clientId: azure.clientId,
-    clientSecret: azure.clientSecret,
-    workspaceId: azure.workspaceId,
-    authorityHost: azure.authorityHost,
-    sentinelBaseUrl: azure.sentinelBaseUrl,
-  },
+  threatConnect: connections.threatConnect,
+  azure: { ...connections.azure, authorityHost: azure.authorityHost, sentinelBaseUrl: azure.sentinelBaseUrl },
   engineUrl: engine.url,
 };
 mkdirSync(path.dirname(RUNTIME_FILE), { recursive: true });

@@ -30,20 +30,7 @@ const { threatConnect, azure, engine } = standIns;
 
 const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
 const { org } = await seedDemo(database.db, admin);
-await seedDemoService(database.db, createAppDependencies(standIns.appEnv), {
-  orgId: org.id,
-  threatConnect: {
-    baseUrl: threatConnect.baseUrl,
-    accessId: threatConnect.accessId,
-    secretKey: threatConnect.secretKey,
-  },
-  azure: {
-    tenantId: azure.tenantId,
-    clientId: azure.clientId,
-    clientSecret: azure.clientSecret,
-    workspaceId: azure.workspaceId,
-  },
-});
+await seedDemoService(database.db, createAppDependencies(standIns.appEnv), { orgId: org.id, ...standIns.connections });
 await database.close();
 
 const next = spawnNext(["dev", "--port", String(port)], {

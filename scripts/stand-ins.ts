@@ -18,6 +18,11 @@ export interface StandIns {
   engine: Awaited<ReturnType<typeof startEngine>>;
   /** The environment the portal needs to use these stand-ins through its real clients. */
   appEnv: Record<string, string>;
+  /** The credentials a service needs to reach the emulators, as an admin would type them. */
+  connections: {
+    threatConnect: { baseUrl: string; accessId: string; secretKey: string };
+    azure: { tenantId: string; clientId: string; clientSecret: string; workspaceId: string };
+  };
   close(): Promise<void>;
 }
 
@@ -77,6 +82,19 @@ export async function startStandIns(options: {
       SENTINEL_BASE_URL: azure.sentinelBaseUrl,
       INNGEST_DEV: "1",
       INNGEST_BASE_URL: engine.url,
+    },
+    connections: {
+      threatConnect: {
+        baseUrl: threatConnect.baseUrl,
+        accessId: threatConnect.accessId,
+        secretKey: threatConnect.secretKey,
+      },
+      azure: {
+        tenantId: azure.tenantId,
+        clientId: azure.clientId,
+        clientSecret: azure.clientSecret,
+        workspaceId: azure.workspaceId,
+      },
     },
     close,
   };

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { IndicatorType } from "../../server/stix/indicator-types";
+import { SORT_FIELDS, type IndicatorType } from "../../server/threatconnect/types";
 import { timestamps } from "./columns";
 import { orgIdColumn } from "./organizations";
 
@@ -22,14 +22,8 @@ export type SentinelApiSetting = (typeof sentinelApis)[number];
 /** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
 export const runModes = ["delta", "full"] as const;
 export type RunMode = (typeof runModes)[number];
-export const querySortFields = [
-  "dateAdded",
-  "lastModified",
-  "rating",
-  "confidence",
-  "threatAssessScore",
-  "summary",
-] as const;
+/** ThreatConnect's sortable fields: a query's sort is passed to its API unchanged. */
+export const querySortFields = SORT_FIELDS;
 export type QuerySortField = (typeof querySortFields)[number];
 export const sortDirections = ["ASC", "DESC"] as const;
 export type QuerySortDirection = (typeof sortDirections)[number];
