@@ -109,6 +109,20 @@ describe("invitation router", () => {
     expect(await callerFor(null).invitation.describe({ token: created.token })).toMatchObject({ status: "pending" });
   });
 
+  test("an account without an email (possible with single sign-on) is told why it cannot accept", async () => {
+    const { org, owner } = await makeOrg();
+    const { token } = await callerFor(owner).invitation.create({
+      orgSlug: org.slug,
+      email: "x@example.test",
+      role: "member",
+    });
+    const noEmail = await makeUser();
+    await expect(callerFor({ ...noEmail, email: "" }).invitation.accept({ token })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/no email address/),
+    });
+  });
+
   test("unknown tokens are NOT_FOUND; accepting needs a session", async () => {
     await expect(callerFor(null).invitation.describe({ token: "x".repeat(43) })).rejects.toMatchObject({
       code: "NOT_FOUND",

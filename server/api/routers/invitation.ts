@@ -7,6 +7,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from "../../organizations/invitations";
+import { DomainError } from "../../errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 const tokenInput = z.object({ token: z.string().min(20, "Invitation link is incomplete").max(200) });
@@ -27,7 +28,12 @@ export const invitationRouter = createTRPCRouter({
 
   accept: protectedProcedure.input(tokenInput).mutation(({ ctx, input }) => {
     const { id, email } = ctx.session.user;
-    if (!email) throw new Error("session has no email");
+    if (!email) {
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        "Your account has no email address, and invitations are accepted by the email they were sent to",
+      );
+    }
     return acceptInvitation(ctx.db, { id, email }, input.token);
   }),
 });
