@@ -1,6 +1,6 @@
-import { generateDataset } from "../local/threatconnect/dataset";
-import { startThreatConnectEmulator } from "../local/threatconnect/index";
-import { createThreatConnectClient, INDICATOR_FIELDS, signRequest } from "../server/threatconnect/index";
+import { generateDataset } from "@/local/threatconnect/dataset";
+import { startThreatConnectEmulator } from "@/local/threatconnect/index";
+import { createThreatConnectClient, INDICATOR_FIELDS, signRequest } from "@/server/threatconnect/index";
 
 /** Sentinel accepts at most 100 requests of 100 objects per minute, so no sync can move more than this. */
 const SENTINEL_CEILING_PER_MINUTE = 100 * 100;

@@ -1,5 +1,5 @@
 import "server-only";
-import { env } from "../env";
+import { env } from "@/env";
 import { createDatabaseClient } from "./client";
 
 // Dev hot reloads re-evaluate modules; keeping the client on globalThis stops each reload leaking a pool.

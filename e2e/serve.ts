@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { spawnNext } from "../scripts/local-environment";
-import { startStandIns } from "../scripts/stand-ins";
-import { createScratchDatabase } from "../test/database-server";
+import { spawnNext } from "@/scripts/local-environment";
+import { startStandIns } from "@/scripts/stand-ins";
+import { createScratchDatabase } from "@/test/database-server";
 import { RUNTIME_FILE, type E2eRuntime } from "./runtime";
 
 /**

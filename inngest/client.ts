@@ -1,5 +1,5 @@
 import { Inngest } from "inngest";
-import { env } from "../env";
+import { env } from "@/env";
 
 /**
  * Dev mode (INNGEST_DEV=1) talks to the local engine or an Inngest dev server at INNGEST_BASE_URL without keys;

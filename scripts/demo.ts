@@ -1,6 +1,6 @@
-import { createDatabaseClient } from "../db/client";
-import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "../db/seed";
-import { createAppDependencies } from "../server/deps";
+import { createDatabaseClient } from "@/db/client";
+import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "./seed-demo";
+import { createAppDependencies } from "@/server/deps";
 import { prepareLocalEnvironment, spawnNext } from "./local-environment";
 import { startStandIns } from "./stand-ins";
 

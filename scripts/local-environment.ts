@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createDatabase, startEmbeddedPostgres, withDatabase, type DatabaseServer } from "../db/dev-database";
-import { migrateDatabase } from "../db/migrate";
+import { createDatabase, startEmbeddedPostgres, withDatabase, type DatabaseServer } from "@/db/dev-database";
+import { migrateDatabase } from "@/db/migrate";
 
 const DATA_DIR = path.resolve(".data");
 export const EMBEDDED_POSTGRES_PORT = 54329;

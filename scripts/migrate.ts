@@ -1,4 +1,4 @@
-import { migrateDatabase } from "../db/migrate";
+import { migrateDatabase } from "@/db/migrate";
 
 const url = process.argv[2] ?? process.env.DATABASE_URL;
 if (!url) {

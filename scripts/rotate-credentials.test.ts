@@ -1,14 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createDatabaseClient } from "../db/client";
-import { organizations } from "../db/schema";
-import { createCredentialCipher, parseKeyring } from "../server/crypto";
-import { createServiceInput } from "../server/services/service-input";
-import { createService } from "../server/services/services";
-import { TEST_KEYS } from "../test/db";
-import { createScratchDatabase, type ScratchDatabase } from "../test/database-server";
-import { AZURE_SECRET, serviceInput } from "../test/services";
+import { createDatabaseClient } from "@/db/client";
+import { organizations } from "@/db/schema";
+import { createCredentialCipher, parseKeyring } from "@/server/crypto";
+import { createServiceInput } from "@/server/services/service-input";
+import { createService } from "@/server/services/services";
+import { TEST_KEYS } from "@/test/db";
+import { createScratchDatabase, type ScratchDatabase } from "@/test/database-server";
+import { AZURE_SECRET, serviceInput } from "@/test/services";
 
 // The command rewrites every service in its database, so it runs against a database of its own.
 let scratch: ScratchDatabase;

@@ -1,6 +1,6 @@
-import { createDatabaseClient } from "../db/client";
-import { createCredentialCipher, parseKeyring } from "../server/crypto";
-import { rotateCredentials } from "../server/services/rotate-credentials";
+import { createDatabaseClient } from "@/db/client";
+import { createCredentialCipher, parseKeyring } from "@/server/crypto";
+import { rotateCredentials } from "@/server/services/rotate-credentials";
 
 /**
  * `npm run credentials:rotate`: put the new key first in CREDENTIALS_ENCRYPTION_KEYS, keep the old ones after

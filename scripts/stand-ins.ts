@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startAzureEmulator, type AzureEmulator } from "../local/azure";
-import { extraCaCertificatesWithLocalCa } from "../local/azure/tls";
-import { startEngine } from "../local/inngest-engine";
-import { startThreatConnectEmulator, type ThreatConnectEmulator } from "../local/threatconnect";
+import { startAzureEmulator, type AzureEmulator } from "@/local/azure";
+import { extraCaCertificatesWithLocalCa } from "@/local/azure/tls";
+import { startEngine } from "@/local/inngest-engine";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
 
 export interface StandInPorts {
   threatConnect: number;

@@ -19,6 +19,31 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
 
+export type IntegrationName = "threatconnect" | "sentinel";
+
+/**
+ * A failure talking to ThreatConnect or Sentinel. Every client raises a subclass, so callers decide from these
+ * fields alone: requests show the message, the pipeline retries when `retryable` (after `retryAfterMs` when the
+ * other side said how long) and gives up otherwise. Messages are written for the user and never hold secrets.
+ */
+export abstract class IntegrationError extends Error {
+  abstract readonly integration: IntegrationName;
+  /** A stable machine-readable reason, e.g. "auth", "throttled", "invalid_tql". */
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+  /** How long the other side asked us to wait before trying again, when it said. */
+  readonly retryAfterMs?: number;
+  /** The input field the failure is about (e.g. "tql", "clientSecret"), so forms can show it there. */
+  readonly field?: string;
+
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number; field?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retryAfterMs = options.retryAfterMs;
+    this.field = options.field;
+  }
+}
+
 /**
  * An unexpected error and its causes, for the server log. A failed drizzle query's message lists its bound
  * parameters (credential ciphertexts, token and password hashes), and wrappers such as TRPCError copy that

@@ -6,8 +6,8 @@ import {
   startEmbeddedPostgres,
   withDatabase,
   type DatabaseServer,
-} from "../db/dev-database";
-import { migrateDatabase } from "../db/migrate";
+} from "@/db/dev-database";
+import { migrateDatabase } from "@/db/migrate";
 
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const EMBEDDED_TEST_PORT = 54330;

@@ -1,10 +1,10 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
-import { createDatabaseClient } from "../db/client";
-import { memberships, organizations, users, type Role, type User } from "../db/schema";
-import { appRouter, createCaller } from "../server/api/root";
-import { createAppDependencies, type AppDependencies } from "../server/deps";
+import { createDatabaseClient } from "@/db/client";
+import { memberships, organizations, users, type Role, type User } from "@/db/schema";
+import { appRouter, createCaller } from "@/server/api/root";
+import { createAppDependencies, type AppDependencies } from "@/server/deps";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) throw new Error("TEST_DATABASE_URL is not set; run tests through vitest (test/global-setup.ts)");

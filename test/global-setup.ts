@@ -1,4 +1,4 @@
-import { extraCaCertificatesWithLocalCa } from "../local/azure/tls";
+import { extraCaCertificatesWithLocalCa } from "@/local/azure/tls";
 import { createScratchDatabase } from "./database-server";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
-import { startAzureEmulator, type AzureEmulator } from "../local/azure";
-import { startThreatConnectEmulator, type ThreatConnectEmulator } from "../local/threatconnect";
-import type { AppDependencies } from "../server/deps";
+import { startAzureEmulator, type AzureEmulator } from "@/local/azure";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
+import type { AppDependencies } from "@/server/deps";
 import { testDeps } from "./db";
 
 export const AZURE_SECRET = "azure-client-secret-PLAINTEXT-7f3a";

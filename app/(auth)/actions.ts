@@ -1,7 +1,7 @@
 "use server";
 
 import { AuthError, CredentialsSignin } from "next-auth";
-import { signIn, signOut } from "../../server/auth";
+import { signIn, signOut } from "@/server/auth";
 import { safeCallbackUrl } from "./callback-url";
 
 export interface SignInState {

@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "../../server/api/root";
+import type { AppRouter } from "@/server/api/root";
 
 /** Field errors from zod or a DomainError, as shaped by the tRPC errorFormatter. */
 export function fieldErrorsOf(error: unknown): Record<string, string | undefined> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { auth } from "../../server/auth";
+import { auth } from "@/server/auth";
 
 /** For pages: a signed-in session, or a trip to sign-in that comes back here afterwards. */
 export async function requireSession(returnTo: string) {

@@ -6,8 +6,8 @@ import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-re
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { createTRPCContext } from "../../server/api/context";
-import { appRouter, type AppRouter } from "../../server/api/root";
+import { createTRPCContext } from "@/server/api/context";
+import { appRouter, type AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 
 const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SORT_FIELDS, type IndicatorType } from "../../server/threatconnect/types";
+import { SORT_FIELDS, type IndicatorType } from "@/server/threatconnect/types";
 import { timestamps } from "./columns";
 import { orgIdColumn } from "./organizations";
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSentinelClient } from "../../server/sentinel";
+import { createSentinelClient } from "@/server/sentinel";
 import { DEFAULT_IDENTITIES } from "./directory";
 
 let cli: ChildProcess;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { prepareLocalEnvironment } from "../../scripts/local-environment";
+import { prepareLocalEnvironment } from "@/scripts/local-environment";
 import { startEngine } from "./index";
 
 const USAGE = `usage: npm run engine -- [--port 8288] [--schema inngest_engine] [--app-url http://127.0.0.1:3000/api/inngest]...

@@ -1,4 +1,4 @@
-import { isIndicatorType } from "../../server/threatconnect/types";
+import { isIndicatorType } from "@/server/threatconnect/types";
 import { isoSeconds } from "./dataset";
 import {
   EXPANDABLE_FIELDS,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INDICATOR_TYPES } from "../../server/threatconnect/types";
+import { INDICATOR_TYPES } from "@/server/threatconnect/types";
 import { isoSeconds } from "./dataset";
 import { faultsSchema, NO_FAULTS, type Faults } from "./faults";
 import { OWNERS, type EmulatedIndicator } from "./model";

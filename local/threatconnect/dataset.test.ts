@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INDICATOR_TYPES } from "../../server/threatconnect/types";
+import { INDICATOR_TYPES } from "@/server/threatconnect/types";
 import { generateDataset } from "./dataset";
 import { OWNERS } from "./model";
 import { valuesFromSummary } from "./values";

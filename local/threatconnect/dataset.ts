@@ -1,4 +1,4 @@
-import type { IndicatorType } from "../../server/threatconnect/types";
+import type { IndicatorType } from "@/server/threatconnect/types";
 import {
   OWNERS,
   PHASES_OF_INTRUSION,

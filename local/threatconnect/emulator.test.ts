@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../../server/threatconnect/sign-request";
+import { signRequest } from "@/server/threatconnect/sign-request";
 import { withResultStart } from "./api-routes";
 import { startThreatConnectEmulator, type ThreatConnectEmulator } from "./index";
 import { isLoopbackAddress } from "./server";

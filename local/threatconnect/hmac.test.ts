@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signRequest } from "../../server/threatconnect/sign-request";
+import { signRequest } from "@/server/threatconnect/sign-request";
 import { AUTH_MESSAGES, verifyHmac } from "./hmac";
 
 const accessId = "12345678901234567890";

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { computeSignature } from "../../server/threatconnect/sign-request";
+import { computeSignature } from "@/server/threatconnect/sign-request";
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 

@@ -1,4 +1,4 @@
-import type { IndicatorType } from "../../server/threatconnect/types";
+import type { IndicatorType } from "@/server/threatconnect/types";
 
 export type EmulatedOwner = {
   id: number;

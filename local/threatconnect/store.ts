@@ -1,4 +1,4 @@
-import { isIndicatorType, type IndicatorType } from "../../server/threatconnect/types";
+import { isIndicatorType, type IndicatorType } from "@/server/threatconnect/types";
 import { generateDataset, type Dataset } from "./dataset";
 import {
   OWNERS,

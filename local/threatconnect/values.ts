@@ -1,4 +1,4 @@
-import type { IndicatorType } from "../../server/threatconnect/types";
+import type { IndicatorType } from "@/server/threatconnect/types";
 import type { IndicatorValues } from "./model";
 
 const HASH_FIELDS: Record<number, "md5" | "sha1" | "sha256"> = {

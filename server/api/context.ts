@@ -1,6 +1,6 @@
 import "server-only";
-import { db } from "../../db";
-import { env } from "../../env";
+import { db } from "@/db";
+import { env } from "@/env";
 import { auth } from "../auth";
 import { createAppDependencies } from "../deps";
 import type { TRPCContext } from "./trpc";

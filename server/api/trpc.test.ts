@@ -1,8 +1,8 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { testDb, testDeps } from "../../test/db";
-import { AZURE_SECRET, serviceInput, TC_SECRET } from "../../test/services";
+import { testDb, testDeps } from "@/test/db";
+import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 import { describeErrorForLog } from "../errors";
 import { createServiceInput } from "../services/service-input";
 import { createService } from "../services/services";

@@ -10,8 +10,8 @@ import { and, eq } from "drizzle-orm";
 import type { Session } from "next-auth";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import type { Database } from "../../db/client";
-import { memberships, organizations, type Role } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { memberships, organizations, type Role } from "@/db/schema";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
 

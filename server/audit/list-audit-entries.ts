@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { auditLog, users } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { auditLog, users } from "@/db/schema";
 import { DomainError } from "../errors";
 
 export type AuditPageInput = { limit: number; cursor?: string; targetId?: string };

@@ -1,5 +1,5 @@
-import type { DatabaseOrTransaction } from "../../db/client";
-import { auditLog } from "../../db/schema";
+import type { DatabaseOrTransaction } from "@/db/client";
+import { auditLog } from "@/db/schema";
 
 export interface AuditEvent {
   orgId: string;

@@ -3,9 +3,9 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { z } from "zod";
-import { env, isEntraSignInConfigured } from "../../env";
-import { db } from "../../db";
-import { accounts, sessions, users, verificationTokens } from "../../db/schema";
+import { env, isEntraSignInConfigured } from "@/env";
+import { db } from "@/db";
+import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { signInWithPassword } from "./credentials";
 import { clientIp } from "./client-ip";
 

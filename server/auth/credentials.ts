@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/client";
-import { users, type User } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { users, type User } from "@/db/schema";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
 import { clearAccountFailures, recordFailure, secondsUntilAllowed, throttleKeys } from "./throttle";

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt } from "drizzle-orm";
-import type { DatabaseOrTransaction } from "../../db/client";
-import { signInFailures } from "../../db/schema";
+import type { DatabaseOrTransaction } from "@/db/client";
+import { signInFailures } from "@/db/schema";
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Per account: enough for typos, too few for guessing. Per IP: higher, because offices share addresses. */

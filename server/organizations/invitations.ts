@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/client";
-import { invitations, memberships, organizations, users, type Invitation, type Membership } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { invitations, memberships, organizations, users, type Invitation, type Membership } from "@/db/schema";
 import { emailSchema } from "../auth/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/client";
-import { memberships, organizations, type Organization } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { memberships, organizations, type Organization } from "@/db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import { DomainError } from "../errors";
 import { slugBase } from "../slug";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAzureEmulator, type AzureEmulator } from "../../local/azure";
+import { startAzureEmulator, type AzureEmulator } from "@/local/azure";
 import {
   createSentinelClient,
   endpointsForCloud,

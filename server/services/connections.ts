@@ -1,5 +1,5 @@
-import type { Database } from "../../db/client";
-import type { Service } from "../../db/schema";
+import type { Database } from "@/db/client";
+import type { Service } from "@/db/schema";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
 import { testAzureConnection, type SentinelConnection } from "../sentinel";

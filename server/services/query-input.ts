@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { querySortFields, sortDirections } from "../../db/schema";
+import { querySortFields, sortDirections } from "@/db/schema";
 import { INDICATOR_TYPES } from "../stix";
 import { runMode, serviceId } from "./service-input";
 

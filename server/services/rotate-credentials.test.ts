@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createDatabaseClient, type Database } from "../../db/client";
-import { auditLog, organizations, services } from "../../db/schema";
-import { TEST_KEYS } from "../../test/db";
-import { createScratchDatabase, type ScratchDatabase } from "../../test/database-server";
-import { AZURE_SECRET, serviceInput, TC_SECRET } from "../../test/services";
+import { createDatabaseClient, type Database } from "@/db/client";
+import { auditLog, organizations, services } from "@/db/schema";
+import { TEST_KEYS } from "@/test/db";
+import { createScratchDatabase, type ScratchDatabase } from "@/test/database-server";
+import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 import { createCredentialCipher, parseKeyring } from "../crypto";
 import { createServiceInput } from "./service-input";
 import { rotateCredentials } from "./rotate-credentials";

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { services } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { services } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
 import type { CredentialCipher } from "../crypto";
 import { secretSlot } from "./services";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { azureClouds, runModes, sentinelApis } from "../../db/schema";
+import { azureClouds, runModes, sentinelApis } from "@/db/schema";
 import { DEFAULT_TTL_HOURS, INDICATOR_TYPES, type IndicatorType } from "../stix";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

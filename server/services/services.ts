@@ -1,7 +1,7 @@
 import { and, asc, eq, like, ne } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import type { Database, DatabaseOrTransaction } from "../../db/client";
-import { services, type Service } from "../../db/schema";
+import type { Database, DatabaseOrTransaction } from "@/db/client";
+import { services, type Service } from "@/db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import type { CredentialCipher } from "../crypto";
 import { DomainError, notFound } from "../errors";

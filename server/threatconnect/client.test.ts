@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startThreatConnectEmulator, type ThreatConnectEmulator } from "../../local/threatconnect/index";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect/index";
 import {
   createThreatConnectClient,
   testThreatConnectConnection,

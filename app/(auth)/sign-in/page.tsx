@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { isEntraSignInConfigured } from "../../../env";
-import { Button } from "../../_components/ui";
+import { isEntraSignInConfigured } from "@/env";
+import { Button } from "@/app/_components/ui";
 import { signInWithEntra } from "../actions";
 import { safeCallbackUrl } from "../callback-url";
 import { SignInForm } from "./sign-in-form";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Alert, Button, Field, Input } from "../../_components/ui";
+import { Alert, Button, Field, Input } from "@/app/_components/ui";
 import { signInWithPassword, type SignInState } from "../actions";
 
 export function SignInForm({ callbackUrl, defaultEmail }: { callbackUrl: string; defaultEmail?: string }) {

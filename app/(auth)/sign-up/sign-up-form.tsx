@@ -2,10 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { startTransition, useActionState, useState } from "react";
-import { MIN_PASSWORD_LENGTH } from "../../../server/auth/password-policy";
-import { fieldErrorsOf, formErrorOf } from "../../_components/errors";
-import { Alert, Button, Field, Input } from "../../_components/ui";
-import { useTRPC } from "../../_trpc/client";
+import { MIN_PASSWORD_LENGTH } from "@/server/auth/password-policy";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Field, Input } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import { signInWithPassword, type SignInState } from "../actions";
 
 export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl: string; defaultEmail?: string | undefined }) {

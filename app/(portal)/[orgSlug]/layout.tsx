@@ -1,6 +1,6 @@
-import { AppHeader } from "../../_components/app-header";
-import { requireSession } from "../../_components/require-session";
-import { fetchQueryOrNotFound, HydrateClient, trpc } from "../../_trpc/server";
+import { AppHeader } from "@/app/_components/app-header";
+import { requireSession } from "@/app/_components/require-session";
+import { fetchQueryOrNotFound, HydrateClient, trpc } from "@/app/_trpc/server";
 import { OrgNav } from "./_components/org-nav";
 
 export default async function OrgLayout({ children, params }: LayoutProps<"/[orgSlug]">) {

@@ -2,8 +2,8 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { Alert, Button } from "../../_components/ui";
-import { useTRPC } from "../../_trpc/client";
+import { Alert, Button } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 
 export function AcceptInvitation({
   token,

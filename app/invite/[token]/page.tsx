@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { TRPCError } from "@trpc/server";
-import { auth } from "../../../server/auth";
-import { Alert } from "../../_components/ui";
-import { trpc, getQueryClient } from "../../_trpc/server";
+import { auth } from "@/server/auth";
+import { Alert } from "@/app/_components/ui";
+import { trpc, getQueryClient } from "@/app/_trpc/server";
 import { AcceptInvitation } from "./accept-invitation";
 
 export const metadata: Metadata = { title: "Invitation" };

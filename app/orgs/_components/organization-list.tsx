@@ -2,8 +2,8 @@
 
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { EmptyState } from "../../_components/ui";
-import { useTRPC } from "../../_trpc/client";
+import { EmptyState } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 
 export function OrganizationList() {
   const trpc = useTRPC();

@@ -1,15 +1,15 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { users } from "../../../db/schema";
-import { callerFor, testDb } from "../../../test/db";
-import { signInWithPassword } from "../../auth/credentials";
+import { users } from "@/db/schema";
+import { callerFor, testDb } from "@/test/db";
+import { signInWithPassword } from "@/server/auth/credentials";
 import {
   ACCOUNT_FAILURE_LIMIT,
   IP_FAILURE_LIMIT,
   recordFailure,
   THROTTLE_WINDOW_MS,
   throttleKeys,
-} from "../../auth/throttle";
+} from "@/server/auth/throttle";
 
 const unique = () => `${crypto.randomUUID()}@example.test`;
 

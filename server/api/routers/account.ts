@@ -1,5 +1,5 @@
-import { EmailTakenError, signUpInput, signUpWithPassword } from "../../auth/credentials";
-import { DomainError } from "../../errors";
+import { EmailTakenError, signUpInput, signUpWithPassword } from "@/server/auth/credentials";
+import { DomainError } from "@/server/errors";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const accountRouter = createTRPCRouter({

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { auditLog } from "../../../db/schema";
-import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb } from "../../../test/db";
-import { AZURE_SECRET, serviceInput, TC_SECRET } from "../../../test/services";
+import { auditLog } from "@/db/schema";
+import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb } from "@/test/db";
+import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 
 describe("audit router", () => {
   test("lists the org's entries newest first with their actor, in stable pages", async () => {

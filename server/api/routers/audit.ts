@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listAuditEntries } from "../../audit/list-audit-entries";
+import { listAuditEntries } from "@/server/audit/list-audit-entries";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Every member may read the log: entries never hold secret values, only "set"/"replaced". */

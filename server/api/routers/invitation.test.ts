@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { auditLog, invitations, memberships } from "../../../db/schema";
-import { addMember, callerFor, makeOrg, makeUser, testDb } from "../../../test/db";
+import { auditLog, invitations, memberships } from "@/db/schema";
+import { addMember, callerFor, makeOrg, makeUser, testDb } from "@/test/db";
 
 describe("invitation router", () => {
   test("admin invites, the invited account accepts once, and becomes a member with the role", async () => {

@@ -6,8 +6,8 @@ import {
   describeInvitation,
   listInvitations,
   revokeInvitation,
-} from "../../organizations/invitations";
-import { DomainError } from "../../errors";
+} from "@/server/organizations/invitations";
+import { DomainError } from "@/server/errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 const tokenInput = z.object({ token: z.string().min(20, "Invitation link is incomplete").max(200) });

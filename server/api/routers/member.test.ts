@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { memberships } from "../../../db/schema";
-import { addMember, callerFor, makeOrg, testDb } from "../../../test/db";
+import { memberships } from "@/db/schema";
+import { addMember, callerFor, makeOrg, testDb } from "@/test/db";
 
 async function roleOf(membershipId: string) {
   const [row] = await testDb

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { roles } from "../../../db/schema";
-import { changeMemberRole, listMembers, removeMember } from "../../organizations/members";
+import { roles } from "@/db/schema";
+import { changeMemberRole, listMembers, removeMember } from "@/server/organizations/members";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 const membershipId = z.uuid("Member id must be a UUID");

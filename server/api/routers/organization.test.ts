@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { auditLog, organizations } from "../../../db/schema";
-import { addMember, callerFor, makeOrg, makeUser, testDb } from "../../../test/db";
+import { auditLog, organizations } from "@/db/schema";
+import { addMember, callerFor, makeOrg, makeUser, testDb } from "@/test/db";
 
 async function auditActions(orgId: string) {
   const rows = await testDb.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.orgId, orgId));

@@ -6,7 +6,7 @@ import {
   listMyOrganizations,
   orgNameSchema,
   renameOrganization,
-} from "../../organizations/organizations";
+} from "@/server/organizations/organizations";
 import { adminProcedure, createTRPCRouter, orgProcedure, ownerProcedure, protectedProcedure } from "../trpc";
 
 export const organizationRouter = createTRPCRouter({

@@ -1,8 +1,8 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { auditLog, serviceQueries, services } from "../../../db/schema";
-import { addMember, callerFor, errorOf, makeOrg, testDb } from "../../../test/db";
-import { emulatedServiceInput, useEmulators } from "../../../test/services";
+import { auditLog, serviceQueries, services } from "@/db/schema";
+import { addMember, callerFor, errorOf, makeOrg, testDb } from "@/test/db";
+import { emulatedServiceInput, useEmulators } from "@/test/services";
 
 const emulators = useEmulators();
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { previewQueryInput, saveQueriesInput, validateQueryInput } from "../../services/query-input";
-import { listQueries, previewQuery, saveQueries, validateQuery } from "../../services/queries";
-import { serviceId } from "../../services/service-input";
+import { previewQueryInput, saveQueriesInput, validateQueryInput } from "@/server/services/query-input";
+import { listQueries, previewQuery, saveQueries, validateQuery } from "@/server/services/queries";
+import { serviceId } from "@/server/services/service-input";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Validate and preview only read from ThreatConnect and send nothing, so members may use them too. */

@@ -1,9 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { auditLog, services } from "../../../db/schema";
-import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "../../../test/db";
-import { DEFAULT_TTL_HOURS } from "../../stix";
-import { AZURE_SECRET, emulatedServiceInput, serviceInput, TC_SECRET, useEmulators } from "../../../test/services";
+import { auditLog, services } from "@/db/schema";
+import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "@/test/db";
+import { DEFAULT_TTL_HOURS } from "@/server/stix";
+import { AZURE_SECRET, emulatedServiceInput, serviceInput, TC_SECRET, useEmulators } from "@/test/services";
 
 const emulators = useEmulators();
 
@@ -219,7 +219,7 @@ describe("service router: secrets", () => {
 
   test("without configured keys, saving a service fails with a clear message", async () => {
     const { org, owner } = await makeOrg();
-    const { createAppDependencies } = await import("../../deps");
+    const { createAppDependencies } = await import("@/server/deps");
     const error = await errorOf(
       callerFor(owner, createAppDependencies({})).service.create({ orgSlug: org.slug, ...serviceInput() }),
     );

@@ -1,19 +1,19 @@
 import { z } from "zod";
-import { checkAzure, checkThreatConnect, listServiceOwners } from "../../services/connections";
+import { checkAzure, checkThreatConnect, listServiceOwners } from "@/server/services/connections";
 import {
   createServiceInput,
   serviceId,
   testAzureInput,
   testThreatConnectInput,
   updateServiceInput,
-} from "../../services/service-input";
+} from "@/server/services/service-input";
 import {
   createService,
   deleteService,
   getServiceViewBySlug,
   listServices,
   updateService,
-} from "../../services/services";
+} from "@/server/services/services";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Members read everything but secrets (which no procedure returns); admins and owners change and test. */

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { buttonClassName, PageHeader } from "../../../_components/ui";
-import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "../../../_trpc/server";
+import { buttonClassName, PageHeader } from "@/app/_components/ui";
+import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { ReadOnlyNote } from "./_components/read-only-note";
 import { ServiceList } from "./_components/service-list";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { Alert, PageHeader } from "../../../_components/ui";
-import { fetchQueryOrNotFound, prefetch, trpc } from "../../../_trpc/server";
+import { Alert, PageHeader } from "@/app/_components/ui";
+import { fetchQueryOrNotFound, prefetch, trpc } from "@/app/_trpc/server";
 import { DangerZone } from "./_components/danger-zone";
 import { Invitations } from "./_components/invitations";
 import { Members } from "./_components/members";

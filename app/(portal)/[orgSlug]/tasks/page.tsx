@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../../_components/ui";
+import { EmptyState, PageHeader } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Tasks" };
 

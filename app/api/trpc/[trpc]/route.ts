@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createTRPCContext } from "../../../../server/api/context";
-import { appRouter } from "../../../../server/api/root";
-import { describeErrorForLog } from "../../../../server/errors";
+import { createTRPCContext } from "@/server/api/context";
+import { appRouter } from "@/server/api/root";
+import { describeErrorForLog } from "@/server/errors";
 
 function handler(request: Request) {
   return fetchRequestHandler({

@@ -2,8 +2,8 @@
 
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Button, EmptyState } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { Button, EmptyState } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import { auditPageOf, formatDateTime, nextAuditCursor, SORT_FIELD_LABELS, type AuditEntry } from "./configure-types";
 
 const ACTION_LABELS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { QuerySortDirection, QuerySortField } from "../../../../../db/schema/services";
-import type { AppRouter } from "../../../../../server/api/root";
-import type { IndicatorType } from "../../../../../server/stix/indicator-types";
+import type { QuerySortDirection, QuerySortField } from "@/db/schema/services";
+import type { AppRouter } from "@/server/api/root";
+import type { IndicatorType } from "@/server/stix/indicator-types";
 
 type RouterOutputs = inferRouterOutputs<AppRouter>;
 type RouterInputs = inferRouterInputs<AppRouter>;
@@ -17,7 +17,7 @@ export type QueryDraft = Required<Omit<RouterInputs["query"]["save"]["queries"][
 export type PreviewResult = RouterOutputs["query"]["preview"];
 export type AuditEntry = RouterOutputs["audit"]["list"]["entries"][number];
 
-export { INDICATOR_TYPES } from "../../../../../server/stix/indicator-types";
+export { INDICATOR_TYPES } from "@/server/stix/indicator-types";
 export type { IndicatorType };
 
 /** Labels double as the exhaustive list of options: a new enum value fails to typecheck until it has one. */

@@ -1,5 +1,5 @@
-import { formErrorOf } from "../../../../_components/errors";
-import { Alert } from "../../../../_components/ui";
+import { formErrorOf } from "@/app/_components/errors";
+import { Alert } from "@/app/_components/ui";
 import type { ConnectionCheck } from "./configure-types";
 
 /** The outcome of the last "Test …" click: what was proven, or the precise reason it failed. */

@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
-import { Alert, Button, Dialog, EmptyState, cn } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Dialog, EmptyState, cn } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import {
   RUN_MODE_LABELS,
   SORT_DIRECTION_LABELS,

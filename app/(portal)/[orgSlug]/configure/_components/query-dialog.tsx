@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { QuerySortDirection, QuerySortField } from "../../../../../db/schema/services";
-import { Button, Dialog, Field, Select, Textarea } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import type { QuerySortDirection, QuerySortField } from "@/db/schema/services";
+import { Button, Dialog, Field, Select, Textarea } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import {
   INDICATOR_TYPES,
   SORT_DIRECTION_LABELS,

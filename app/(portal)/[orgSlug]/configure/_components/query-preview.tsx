@@ -1,4 +1,4 @@
-import { Alert, Button } from "../../../../_components/ui";
+import { Alert, Button } from "@/app/_components/ui";
 import type { PreviewResult } from "./configure-types";
 
 /** What the first indicators of a query would become in Sentinel; nothing is sent. */

@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type ReactNode, type RefObject } from "react";
-import type { AzureCloudSetting, SentinelApiSetting } from "../../../../../db/schema/services";
-import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
-import { Alert, Button, Card, Field, Input, PasswordInput, Select, Textarea } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import type { AzureCloudSetting, SentinelApiSetting } from "@/db/schema/services";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Card, Field, Input, PasswordInput, Select, Textarea } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import {
   effectiveSourceNameOf,
   formatDateTime,

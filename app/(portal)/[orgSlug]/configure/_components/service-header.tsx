@@ -1,8 +1,8 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { Badge } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { Badge } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import { RUN_MODE_LABELS } from "./configure-types";
 
 export function ServiceHeader({ orgSlug, serviceSlug }: { orgSlug: string; serviceSlug: string }) {

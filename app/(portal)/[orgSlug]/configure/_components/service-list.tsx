@@ -2,8 +2,8 @@
 
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { Badge, EmptyState } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { Badge, EmptyState } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 import { RUN_MODE_LABELS } from "./configure-types";
 
 export function ServiceList({ orgSlug, canEdit }: { orgSlug: string; canEdit: boolean }) {

@@ -1,4 +1,4 @@
-import { TabNav } from "../../../../_components/tab-nav";
+import { TabNav } from "@/app/_components/tab-nav";
 
 const tabs = [
   { suffix: "", label: "Queries" },

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Alert, PageHeader } from "../../../../_components/ui";
-import { fetchQueryOrNotFound, trpc } from "../../../../_trpc/server";
-import { SERVICE_DEFAULTS } from "../../../../../server/services/service-input";
+import { Alert, PageHeader } from "@/app/_components/ui";
+import { fetchQueryOrNotFound, trpc } from "@/app/_trpc/server";
+import { SERVICE_DEFAULTS } from "@/server/services/service-input";
 import { ServiceForm } from "../_components/service-form";
 
 export const metadata: Metadata = { title: "New service" };

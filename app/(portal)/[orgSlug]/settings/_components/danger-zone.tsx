@@ -3,9 +3,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
-import { Alert, Button, Card, Field, Input } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 
 export function DangerZone({ orgSlug }: { orgSlug: string }) {
   const trpc = useTRPC();

@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "../../../../_components/errors";
-import { Alert, Button, Card, EmptyState, Field, Input, Select } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 
 type Role = "owner" | "admin" | "member";
 

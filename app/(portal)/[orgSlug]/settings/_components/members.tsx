@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Select } from "../../../../_components/ui";
-import { useTRPC } from "../../../../_trpc/client";
+import { Alert, Button, Card, Select } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
 
 type Role = "owner" | "admin" | "member";
 

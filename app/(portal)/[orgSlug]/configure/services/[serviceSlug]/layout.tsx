@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { fetchQueryOrNotFound, HydrateClient, trpc } from "../../../../../_trpc/server";
-import { ReadOnlyNote } from "../../_components/read-only-note";
-import { ServiceHeader } from "../../_components/service-header";
-import { ServiceTabs } from "../../_components/service-tabs";
+import { fetchQueryOrNotFound, HydrateClient, trpc } from "@/app/_trpc/server";
+import { ReadOnlyNote } from "@/app/(portal)/[orgSlug]/configure/_components/read-only-note";
+import { ServiceHeader } from "@/app/(portal)/[orgSlug]/configure/_components/service-header";
+import { ServiceTabs } from "@/app/(portal)/[orgSlug]/configure/_components/service-tabs";
 
 export default async function ServiceLayout({
   params,

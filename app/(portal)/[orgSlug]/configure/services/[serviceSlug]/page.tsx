@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "../../../../../_trpc/server";
-import { QueriesEditor } from "../../_components/queries-editor";
+import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
+import { QueriesEditor } from "@/app/(portal)/[orgSlug]/configure/_components/queries-editor";
 
 export const metadata: Metadata = { title: "Service queries" };
 

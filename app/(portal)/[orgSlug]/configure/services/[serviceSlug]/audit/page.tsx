@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "../../../../../../_trpc/server";
-import { AuditLog } from "../../../_components/audit-log";
-import { auditPageOf, nextAuditCursor } from "../../../_components/configure-types";
+import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
+import { AuditLog } from "@/app/(portal)/[orgSlug]/configure/_components/audit-log";
+import { auditPageOf, nextAuditCursor } from "@/app/(portal)/[orgSlug]/configure/_components/configure-types";
 
 export const metadata: Metadata = { title: "Service audit" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { fetchQueryOrNotFound, trpc } from "../../../../../../_trpc/server";
-import { ServiceForm } from "../../../_components/service-form";
+import { fetchQueryOrNotFound, trpc } from "@/app/_trpc/server";
+import { ServiceForm } from "@/app/(portal)/[orgSlug]/configure/_components/service-form";
 
 export const metadata: Metadata = { title: "Service settings" };
 

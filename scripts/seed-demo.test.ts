@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { makeOrg, testDb } from "../test/db";
-import { useEmulators } from "../test/services";
-import { listQueries, validateQuery } from "../server/services/queries";
-import { checkAzure, checkThreatConnect } from "../server/services/connections";
-import { services } from "./schema";
-import { DEMO_SERVICE_NAME, seedDemoService } from "./seed";
+import { makeOrg, testDb } from "@/test/db";
+import { useEmulators } from "@/test/services";
+import { listQueries, validateQuery } from "@/server/services/queries";
+import { checkAzure, checkThreatConnect } from "@/server/services/connections";
+import { services } from "@/db/schema";
+import { DEMO_SERVICE_NAME, seedDemoService } from "./seed-demo";
 
 const emulators = useEmulators();
 

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
-import { hashPassword } from "../server/auth/password";
-import type { AppDependencies } from "../server/deps";
-import { listQueries, saveQueries } from "../server/services/queries";
-import type { QueryDefinition } from "../server/services/query-input";
-import { createServiceInput } from "../server/services/service-input";
-import { createService, updateService } from "../server/services/services";
-import type { Database } from "./client";
-import { memberships, organizations, services, users } from "./schema";
+import { hashPassword } from "@/server/auth/password";
+import type { AppDependencies } from "@/server/deps";
+import { listQueries, saveQueries } from "@/server/services/queries";
+import type { QueryDefinition } from "@/server/services/query-input";
+import { createServiceInput } from "@/server/services/service-input";
+import { createService, updateService } from "@/server/services/services";
+import type { Database } from "@/db/client";
+import { memberships, organizations, services, users } from "@/db/schema";
 
 export const DEMO_ORG_SLUG = "demo";
 
