@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./organizations";
 export * from "./audit";
 export * from "./services";
+export * from "./platform";
