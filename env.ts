@@ -37,6 +37,18 @@ export const env = createEnv({
     INNGEST_EVENT_KEY: z.string().optional(),
     INNGEST_SIGNING_KEY: z.string().optional(),
     INNGEST_SIGNING_KEY_FALLBACK: z.string().optional(),
+    /** How long Sentinel's "100 requests per minute" minute lasts for upload pacing; only benchmarks and tests shrink it. */
+    SENTINEL_MINUTE_MS: z.coerce
+      .number("must be a number of milliseconds")
+      .int("must be a whole number of milliseconds")
+      .min(1000, "must be at least 1000 milliseconds")
+      .default(60_000),
+    /** Days the cleaner keeps jobs, tasks, errors and staging rows. */
+    SYNC_RETENTION_DAYS: z.coerce
+      .number("must be a number of days")
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1 day")
+      .default(30),
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
