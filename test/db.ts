@@ -2,7 +2,8 @@ import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
 import { createDatabaseClient } from "@/db/client";
-import { memberships, organizations, users, type Role, type User } from "@/db/schema";
+import { memberships, organizations, users, type User } from "@/db/schema";
+import type { Role } from "@/lib/vocabulary";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createAppDependencies, type AppDependencies } from "@/server/deps";
 

@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
 import { users } from "./auth";
 import { organizations } from "./organizations";
 
@@ -10,8 +11,8 @@ export const auditLog = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     actorUserId: text().references(() => users.id, { onDelete: "set null" }),
-    action: text().notNull(),
-    targetType: text().notNull(),
+    action: text().$type<AuditAction>().notNull(),
+    targetType: text().$type<AuditTargetType>().notNull(),
     targetId: text(),
     /** Before/after of the fields that changed; secret fields appear only as "replaced". */
     diff: jsonb().$type<Record<string, unknown>>().notNull().default({}),

@@ -1,10 +1,9 @@
 import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { ROLES } from "@/lib/vocabulary";
 import { timestamps } from "./columns";
 
-export const roles = ["owner", "admin", "member"] as const;
-export type Role = (typeof roles)[number];
-export const roleEnum = pgEnum("role", roles);
+export const roleEnum = pgEnum("role", ROLES);
 
 /** Every tenant table's owner column: deleting the organization deletes the row. */
 export const orgIdColumn = () =>

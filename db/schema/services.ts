@@ -11,22 +11,24 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SORT_FIELDS, type IndicatorType } from "@/server/threatconnect/types";
+import type {
+  AzureCloud,
+  IndicatorType,
+  QuerySortField,
+  RunMode,
+  SentinelApi,
+  SortDirection,
+} from "@/lib/vocabulary";
 import { timestamps } from "./columns";
 import { orgIdColumn } from "./organizations";
 
-export const azureClouds = ["public", "usgov"] as const;
-export type AzureCloudSetting = (typeof azureClouds)[number];
-export const sentinelApis = ["stix-objects", "legacy-indicators"] as const;
-export type SentinelApiSetting = (typeof sentinelApis)[number];
-/** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
-export const runModes = ["delta", "full"] as const;
-export type RunMode = (typeof runModes)[number];
-/** ThreatConnect's sortable fields: a query's sort is passed to its API unchanged. */
-export const querySortFields = SORT_FIELDS;
-export type QuerySortField = (typeof querySortFields)[number];
-export const sortDirections = ["ASC", "DESC"] as const;
-export type QuerySortDirection = (typeof sortDirections)[number];
+/** The names the portal's components still use; the vocabulary lives in lib/vocabulary.ts. */
+export type {
+  AzureCloud as AzureCloudSetting,
+  SentinelApi as SentinelApiSetting,
+  QuerySortField,
+  SortDirection as QuerySortDirection,
+};
 
 export const services = pgTable(
   "services",
@@ -36,8 +38,8 @@ export const services = pgTable(
     name: text().notNull(),
     slug: text().notNull(),
     isEnabled: boolean().notNull().default(true),
-    azureCloud: text().$type<AzureCloudSetting>().notNull().default("public"),
-    sentinelApi: text().$type<SentinelApiSetting>().notNull().default("stix-objects"),
+    azureCloud: text().$type<AzureCloud>().notNull().default("public"),
+    sentinelApi: text().$type<SentinelApi>().notNull().default("stix-objects"),
     tenantId: text().notNull(),
     clientId: text().notNull(),
     workspaceId: text().notNull(),
@@ -56,6 +58,7 @@ export const services = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     maxRestartAttempts: integer().notNull().default(10),
+    /** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
     nextRunMode: text().$type<RunMode>().notNull().default("full"),
     lastSuccessfulRunAt: timestamp({ withTimezone: true }),
     /** Bumped by every atomic save of the query list, so a run can tell which list it started from. */
@@ -84,7 +87,7 @@ export const serviceQueries = pgTable(
     types: text().array().$type<IndicatorType[]>().notNull(),
     tql: text().notNull(),
     sortField: text().$type<QuerySortField>().notNull().default("dateAdded"),
-    sortDirection: text().$type<QuerySortDirection>().notNull().default("ASC"),
+    sortDirection: text().$type<SortDirection>().notNull().default("ASC"),
     ...timestamps,
   },
   (table) => [

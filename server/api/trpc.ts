@@ -11,7 +11,8 @@ import type { Session } from "next-auth";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Database } from "@/db/client";
-import { memberships, organizations, type Role } from "@/db/schema";
+import { memberships, organizations } from "@/db/schema";
+import type { Role } from "@/lib/vocabulary";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
 

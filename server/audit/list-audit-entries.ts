@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
+import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
 
 export type AuditPageInput = { limit: number; cursor?: string; targetId?: string };
@@ -8,8 +9,8 @@ export type AuditPageInput = { limit: number; cursor?: string; targetId?: string
 export type AuditEntryView = {
   id: string;
   at: Date;
-  action: string;
-  targetType: string;
+  action: AuditAction;
+  targetType: AuditTargetType;
   targetId: string | null;
   diff: Record<string, unknown>;
   actor: { id: string; name: string | null; email: string } | null;

@@ -1,11 +1,12 @@
 import type { DatabaseOrTransaction } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
 
 export interface AuditEvent {
   orgId: string;
   actorUserId: string | null;
-  action: string;
-  targetType: string;
+  action: AuditAction;
+  targetType: AuditTargetType;
   targetId?: string | null;
   diff?: Record<string, unknown>;
 }

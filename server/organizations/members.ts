@@ -1,6 +1,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Database, DatabaseOrTransaction } from "@/db/client";
-import { memberships, users, type Membership, type Role } from "@/db/schema";
+import { memberships, users, type Membership } from "@/db/schema";
+import type { Role } from "@/lib/vocabulary";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
 

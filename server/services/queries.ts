@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { serviceQueries, services, type RunMode } from "@/db/schema";
+import { serviceQueries, services } from "@/db/schema";
+import type { RunMode } from "@/lib/vocabulary";
 import { recordAudit } from "../audit/record-audit";
 import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";

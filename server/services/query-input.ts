@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { querySortFields, sortDirections } from "@/db/schema";
-import { INDICATOR_TYPES } from "../stix";
+import { INDICATOR_TYPES, QUERY_SORT_FIELDS, SORT_DIRECTIONS } from "@/lib/vocabulary";
 import { runMode, serviceId } from "./service-input";
 
 export const MAX_QUERIES_PER_SERVICE = 50;
@@ -24,8 +23,8 @@ export const queryDefinition = z.object({
     .trim()
     .min(1, "TQL is required")
     .max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`),
-  sortField: z.enum(querySortFields, `Sort field must be one of ${querySortFields.join(", ")}`).default("dateAdded"),
-  sortDirection: z.enum(sortDirections, "Sort direction must be ASC or DESC").default("ASC"),
+  sortField: z.enum(QUERY_SORT_FIELDS, `Sort field must be one of ${QUERY_SORT_FIELDS.join(", ")}`).default("dateAdded"),
+  sortDirection: z.enum(SORT_DIRECTIONS, "Sort direction must be ASC or DESC").default("ASC"),
 });
 export type QueryDefinition = z.infer<typeof queryDefinition>;
 

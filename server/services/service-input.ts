@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { azureClouds, runModes, sentinelApis } from "@/db/schema";
-import { DEFAULT_TTL_HOURS, INDICATOR_TYPES, type IndicatorType } from "../stix";
+import { AZURE_CLOUDS, INDICATOR_TYPES, RUN_MODES, SENTINEL_APIS, type IndicatorType } from "@/lib/vocabulary";
+import { DEFAULT_TTL_HOURS } from "../stix";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
@@ -97,8 +97,8 @@ const settingsFields = {
     .max(100, "Name must be at most 100 characters")
     .regex(/^[^\p{Cc}]+$/u, "Name must not contain control characters"),
   isEnabled: z.boolean("Enabled must be true or false"),
-  azureCloud: z.enum(azureClouds, "Azure cloud must be public or usgov"),
-  sentinelApi: z.enum(sentinelApis, "Sentinel API must be stix-objects or legacy-indicators"),
+  azureCloud: z.enum(AZURE_CLOUDS, "Azure cloud must be public or usgov"),
+  sentinelApi: z.enum(SENTINEL_APIS, "Sentinel API must be stix-objects or legacy-indicators"),
   tenantId: guid("Tenant ID"),
   clientId: guid("Client ID"),
   workspaceId: guid("Workspace ID"),
@@ -174,4 +174,4 @@ export const testAzureInput = z.object({
 });
 export type TestAzureInput = z.infer<typeof testAzureInput>;
 
-export const runMode = z.enum(runModes, "Run mode must be delta or full");
+export const runMode = z.enum(RUN_MODES, "Run mode must be delta or full");

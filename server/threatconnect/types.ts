@@ -1,21 +1,6 @@
-/** The nine indicator types the product sends to Sentinel, spelled exactly as ThreatConnect's `typeName`. */
-export const INDICATOR_TYPES = [
-  "Address",
-  "ASN",
-  "CIDR",
-  "EmailAddress",
-  "Email Subject",
-  "File",
-  "Host",
-  "Registry Key",
-  "URL",
-] as const;
-
-export type IndicatorType = (typeof INDICATOR_TYPES)[number];
-
-export function isIndicatorType(value: string): value is IndicatorType {
-  return (INDICATOR_TYPES as readonly string[]).includes(value);
-}
+/** The nine types the product sends to Sentinel are shared vocabulary; the client and the mapper use the same list. */
+export { INDICATOR_TYPES, isIndicatorType, type IndicatorType } from "@/lib/vocabulary";
+import type { IndicatorType, QuerySortField, SortDirection } from "@/lib/vocabulary";
 
 export type ThreatConnectCredentials = {
   baseUrl: string;
@@ -30,22 +15,14 @@ export type Owner = { id: string; name: string; type: OwnerType };
 export const INDICATOR_FIELDS = ["tags", "attributes", "associatedGroups", "threatAssess", "securityLabels"] as const;
 export type IndicatorField = (typeof INDICATOR_FIELDS)[number];
 
-export const SORT_FIELDS = [
-  "dateAdded",
-  "lastModified",
-  "rating",
-  "confidence",
-  "threatAssessScore",
-  "summary",
-] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
-export type SortDirection = "ASC" | "DESC";
+/** A query's sort is passed to ThreatConnect's API unchanged, so its fields are ThreatConnect's sortable ones. */
+export { QUERY_SORT_FIELDS as SORT_FIELDS, type QuerySortField as SortField, type SortDirection } from "@/lib/vocabulary";
 
 export type IndicatorQuery = {
   tql?: string;
   owners?: string[];
   types?: IndicatorType[];
-  sortField?: SortField;
+  sortField?: QuerySortField;
   sortDirection?: SortDirection;
   modifiedSince?: Date;
   fields?: IndicatorField[];

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { auditLog } from "@/db/schema";
+import { AUDIT_ACTIONS } from "@/lib/vocabulary";
 import { addMember, callerFor, fieldErrorsOf, makeOrg, testDb } from "@/test/db";
 import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 
@@ -7,13 +8,15 @@ describe("audit router", () => {
   test("lists the org's entries newest first with their actor, in stable pages", async () => {
     const { org, owner } = await makeOrg();
     const base = Date.parse("2030-01-01T00:00:00.000Z");
-    // Two entries share a millisecond so the page boundary has to break the tie by id.
+    // Two entries share a millisecond so the page boundary has to break the tie by id; distinct actions tell
+    // the entries apart.
+    const actions = AUDIT_ACTIONS.slice(0, 5);
     await testDb.insert(auditLog).values(
       [0, 1, 2, 3, 3].map((offset, index) => ({
         orgId: org.id,
         actorUserId: owner.id,
-        action: `test.event_${index}`,
-        targetType: "test",
+        action: actions[index] ?? "organization.created",
+        targetType: "organization" as const,
         at: new Date(base + offset),
       })),
     );
@@ -28,7 +31,7 @@ describe("audit router", () => {
     } while (cursor);
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
-    expect(seen.slice(2)).toEqual(["test.event_2", "test.event_1", "test.event_0"]);
+    expect(seen.slice(2)).toEqual([actions[2], actions[1], actions[0]]);
     const [first] = (await api.audit.list({ orgSlug: org.slug, limit: 1 })).entries;
     expect(first?.actor).toEqual({ id: owner.id, name: owner.name, email: owner.email });
   });

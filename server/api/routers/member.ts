@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { roles } from "@/db/schema";
+import { ROLES } from "@/lib/vocabulary";
 import { changeMemberRole, listMembers, removeMember } from "@/server/organizations/members";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
@@ -9,7 +9,7 @@ export const memberRouter = createTRPCRouter({
   list: orgProcedure.query(({ ctx }) => listMembers(ctx.db, ctx.org.id)),
 
   changeRole: adminProcedure
-    .input(z.object({ membershipId, role: z.enum(roles, "Role must be owner, admin or member") }))
+    .input(z.object({ membershipId, role: z.enum(ROLES, "Role must be owner, admin or member") }))
     .mutation(({ ctx, input }) => changeMemberRole(ctx.db, ctx.membership, input)),
 
   /** Members may remove themselves (leave); the domain check decides who may remove whom. */
