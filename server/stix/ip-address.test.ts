@@ -25,6 +25,8 @@ describe("IPv6 canonical form (RFC 5952)", () => {
     ["0:0:0:0:0:ffff:c000:0201", "::ffff:192.0.2.1"],
     ["64:ff9b::192.0.2.33", "64:ff9b::c000:221"],
     ["1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:102:304"],
+    // IPv4-compatible, not IPv4-mapped: ipaddr.js alone would turn this into ::ffff:1.2.3.4.
+    ["::1.2.3.4", "::102:304"],
   ])("%s → %s", (input, expected) => {
     expect(canonical(input)).toBe(expected);
   });
@@ -55,6 +57,10 @@ describe("IPv4", () => {
     ["1.2.3.4.5", "dotted-quad"],
     ["1.2.3.256", "greater than 255"],
     ["01.2.3.4", "leading zero"],
+    ["1.256.01.2", "greater than 255"],
+    ["1.01.256.2", "leading zero"],
+    ["0x1.2.3.4", "dotted-quad"],
+    ["1.2.3.4/8", "dotted-quad"],
     [" 1.2.3.4", "dotted-quad"],
     ["", "dotted-quad"],
   ])("rejects '%s' (%s)", (input, why) => {

@@ -46,7 +46,7 @@ function addressObservable(indicator: MappableIndicator): ObservableResult {
   if (!value.ok) return value;
   const address = parseIpAddress(value.value);
   if (!address.ok) return fail("ip", address.reason);
-  const objectType = address.value.version === 4 ? "ipv4-addr" : "ipv6-addr";
+  const objectType = address.value.kind() === "ipv4" ? "ipv4-addr" : "ipv6-addr";
   return single("Address", formatIpAddress(address.value), `${objectType}:value`, value.value);
 }
 
@@ -55,7 +55,7 @@ function cidrObservable(indicator: MappableIndicator): ObservableResult {
   if (!value.ok) return value;
   const block = parseCidr(value.value);
   if (!block.ok) return fail("Block", block.reason);
-  const objectType = block.value.address.version === 4 ? "ipv4-addr" : "ipv6-addr";
+  const objectType = block.value.address.kind() === "ipv4" ? "ipv4-addr" : "ipv6-addr";
   return single("CIDR", formatCidr(block.value), `${objectType}:value`, value.value);
 }
 

@@ -19,6 +19,10 @@ describe("uuidV5", () => {
     expect(id).not.toBe(uuidV5("Email Subject:Rechnung fur Sie 📎", DNS_NAMESPACE));
   });
 
+  it("gives text with a lone surrogate the id of its U+FFFD replacement instead of throwing", () => {
+    expect(uuidV5("a\ud800b", DNS_NAMESPACE)).toBe(uuidV5("a\ufffdb", DNS_NAMESPACE));
+  });
+
   it("rejects a namespace that is not a UUID", () => {
     expect(() => uuidV5("x", "not-a-uuid")).toThrow("namespace 'not-a-uuid' is not a UUID");
   });
