@@ -1,3 +1,4 @@
+import { serializeDescription, type IndicatorDescription } from "./description";
 import { INDICATOR_TYPES, type IndicatorType } from "./indicator-types";
 import type { MappableIndicator } from "./mappable-indicator";
 import { dedupeKeyOf, nonBlank, observableFor, type MappingError } from "./observable";
@@ -11,6 +12,16 @@ export const KILL_CHAIN_NAME = "lockheed-martin-cyber-kill-chain";
 const HOURS_TO_MS = 3_600_000;
 
 export type MappingSettings = { sourceName: string; ttlHours: Record<IndicatorType, number>; now: Date };
+
+/**
+ * Which version of an indicator's STIX object to produce; the pipeline derives it from what it last sent.
+ * - `revocationGeneration`: 0 (default) is the indicator's original id. Revocation is final in Sentinel and STIX,
+ *   so an indicator that matches again after being revoked goes out under generation n + 1: a new, deterministic id.
+ * - `modified`: the version's timestamp, which must grow with every re-send (keep-alive, revocation); the caller
+ *   passes one later than the last sent. Default: the indicator's own lastModified. `created` never changes.
+ * - `revoked`: emit the final, revoked version of the object.
+ */
+export type MappingVersion = { revocationGeneration?: number; modified?: Date; revoked?: boolean };
 
 export const DEFAULT_TTL_HOURS: Readonly<Record<IndicatorType, number>> = Object.freeze(
   Object.fromEntries(INDICATOR_TYPES.map((type) => [type, 720])) as Record<IndicatorType, number>,
@@ -36,6 +47,7 @@ export type StixIndicator = {
   labels?: string[];
   kill_chain_phases?: KillChainPhase[];
   external_references: ExternalReference[];
+  revoked?: true;
 };
 
 export type MapIndicatorResult =
@@ -51,8 +63,13 @@ export function sourceSystemFor(sourceName: string): string {
   return `ThreatConnect-${sourceName}`;
 }
 
-export function stixIdFor(dedupeKey: string): string {
-  return `indicator--${uuidV5(dedupeKey, STIX_ID_NAMESPACE)}`;
+/** Generation 0 is the id every indicator has had since the first release; later generations get their own namespace. */
+export function stixIdFor(dedupeKey: string, revocationGeneration = 0): string {
+  const namespace =
+    revocationGeneration === 0
+      ? STIX_ID_NAMESPACE
+      : uuidV5(`revocation-generation:${revocationGeneration}`, STIX_ID_NAMESPACE);
+  return `indicator--${uuidV5(dedupeKey, namespace)}`;
 }
 
 /** ThreatConnect's "Phase of Intrusion" spellings (tcex and the UI) to Lockheed Martin phase names. */
@@ -106,7 +123,27 @@ function settingsError(indicatorType: IndicatorType, settings: MappingSettings):
   return undefined;
 }
 
-export function mapIndicator(indicator: MappableIndicator, settings: MappingSettings): MapIndicatorResult {
+function versionError(version: MappingVersion, created: Date): MappingError | undefined {
+  const generation = version.revocationGeneration ?? 0;
+  if (!Number.isSafeInteger(generation) || generation < 0) {
+    return { field: "revocationGeneration", message: `must be a whole number from 0 up (got ${generation})` };
+  }
+  if (version.modified === undefined) return undefined;
+  if (Number.isNaN(version.modified.getTime())) return { field: "modified", message: "is not a valid date" };
+  if (version.modified < created) {
+    return {
+      field: "modified",
+      message: `${version.modified.toISOString()} is earlier than created (${created.toISOString()}); STIX requires modified >= created`,
+    };
+  }
+  return undefined;
+}
+
+export function mapIndicator(
+  indicator: MappableIndicator,
+  settings: MappingSettings,
+  version: MappingVersion = {},
+): MapIndicatorResult {
   const observableResult = observableFor(indicator);
   if (!observableResult.ok) return observableResult;
   const { observable } = observableResult;
@@ -118,6 +155,10 @@ export function mapIndicator(indicator: MappableIndicator, settings: MappingSett
   if (!created.ok) return created;
   const lastModified = indicator.lastModified ? parseTimestamp("lastModified", indicator.lastModified) : created;
   if (!lastModified.ok) return lastModified;
+  const invalidVersion = versionError(version, created.date);
+  if (invalidVersion) return { ok: false, error: invalidVersion };
+  // STIX requires modified >= created; ThreatConnect data imported from elsewhere can violate that.
+  const modified = version.modified ?? new Date(Math.max(created.date.getTime(), lastModified.date.getTime()));
 
   const confidence = indicator.confidence ?? undefined;
   if (confidence !== undefined && !(Number.isInteger(confidence) && confidence >= 0 && confidence <= 100)) {
@@ -133,7 +174,7 @@ export function mapIndicator(indicator: MappableIndicator, settings: MappingSett
   const key = dedupeKeyOf(observable);
   const validFrom = settings.now;
 
-  const description = {
+  const description: IndicatorDescription = {
     type: indicator.type,
     summary,
     confidence: confidence ?? null,
@@ -153,12 +194,11 @@ export function mapIndicator(indicator: MappableIndicator, settings: MappingSett
   const object: StixIndicator = {
     type: "indicator",
     spec_version: "2.1",
-    id: stixIdFor(key),
+    id: stixIdFor(key, version.revocationGeneration),
     created: created.date.toISOString(),
-    // STIX requires modified >= created; ThreatConnect data imported from elsewhere can violate that.
-    modified: new Date(Math.max(created.date.getTime(), lastModified.date.getTime())).toISOString(),
+    modified: modified.toISOString(),
     name: `${summary} | ${indicator.ownerName}`,
-    description: JSON.stringify(description),
+    description: serializeDescription(description),
     pattern: observable.pattern,
     pattern_type: "stix",
     pattern_version: "2.1",
@@ -170,6 +210,7 @@ export function mapIndicator(indicator: MappableIndicator, settings: MappingSett
     external_references: [
       { source_name: "ThreatConnect", external_id: indicator.id, ...(webLink !== undefined && { url: webLink }) },
     ],
+    ...(version.revoked === true && { revoked: true }),
   };
   return { ok: true, object, dedupeKey: key };
 }
