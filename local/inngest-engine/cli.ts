@@ -1,17 +1,36 @@
 import { parseArgs } from "node:util";
-import { prepareLocalEnvironment } from "@/scripts/local-environment";
 import { startEngine } from "./index";
+import type { LimitOptions, Plan } from "./limits";
+import { openLocalDatabase } from "./local-database";
 
 const USAGE = `usage: npm run engine -- [--port 8288] [--schema inngest_engine] [--app-url http://127.0.0.1:3000/api/inngest]...
                       [--poll-interval-ms 100] [--retry-backoff-ms <fixed delay, for tests>]
-Postgres comes from DATABASE_URL; without it, the embedded Postgres under .data/ is started.`;
+                      [--plan free|paid] [--max-event-bytes N] [--max-events-per-request N] [--max-steps-per-run N]
+                      [--max-step-output-bytes N] [--max-run-state-bytes N] [--step-timeout-ms N]
+Postgres comes from DATABASE_URL; without it, the embedded Postgres under .data/ is used (started if needed).
+Limits default to Inngest Cloud's (free plan: 256 KiB events; paid: 3 MiB); raise them for a self-hosted target.`;
 
-function positiveInteger(value: string | undefined, flag: string): number | undefined {
+const LIMIT_FLAGS = {
+  "max-event-bytes": "maxEventBytes",
+  "max-events-per-request": "maxEventsPerRequest",
+  "max-steps-per-run": "maxStepsPerRun",
+  "max-step-output-bytes": "maxStepOutputBytes",
+  "max-run-state-bytes": "maxRunStateBytes",
+  "step-timeout-ms": "stepTimeoutMs",
+} as const;
+
+function nonNegativeInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
+  if (!Number.isInteger(parsed) || parsed < 0) {
     throw new Error(`${flag}: expected a non-negative integer, got "${value}"`);
+  }
   return parsed;
+}
+
+function parsePlan(value: string | undefined): Plan | undefined {
+  if (value === undefined || value === "free" || value === "paid") return value;
+  throw new Error(`--plan: expected "free" or "paid", got "${value}"`);
 }
 
 async function main(): Promise<void> {
@@ -22,6 +41,8 @@ async function main(): Promise<void> {
       "app-url": { type: "string", multiple: true },
       "poll-interval-ms": { type: "string" },
       "retry-backoff-ms": { type: "string" },
+      plan: { type: "string" },
+      ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" as const }])),
       help: { type: "boolean" },
     },
   });
@@ -29,23 +50,32 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const environment = await prepareLocalEnvironment((line) => console.log(`[inngest-engine] ${line}`));
-  const databaseUrl = environment.databaseUrl;
-  const retryBackoff = positiveInteger(values["retry-backoff-ms"], "--retry-backoff-ms");
+  const limits: LimitOptions = { plan: parsePlan(values.plan) };
+  for (const [flag, field] of Object.entries(LIMIT_FLAGS)) {
+    const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag];
+    limits[field] = nonNegativeInteger(typeof raw === "string" ? raw : undefined, `--${flag}`);
+  }
+  const log = (line: string) => console.log(`[inngest-engine] ${line}`);
+  const database = await openLocalDatabase(process.env.DATABASE_URL, log);
+  const retryBackoff = nonNegativeInteger(values["retry-backoff-ms"], "--retry-backoff-ms");
   const engine = await startEngine({
-    port: positiveInteger(values.port, "--port"),
-    databaseUrl,
+    port: nonNegativeInteger(values.port, "--port"),
+    databaseUrl: database.databaseUrl,
     schema: values.schema,
     appUrls: values["app-url"],
-    pollIntervalMs: positiveInteger(values["poll-interval-ms"], "--poll-interval-ms"),
+    pollIntervalMs: nonNegativeInteger(values["poll-interval-ms"], "--poll-interval-ms"),
     retryBackoffMs: retryBackoff === undefined ? undefined : () => retryBackoff,
-    log: (message) => console.log(`[inngest-engine] ${new Date().toISOString()} ${message}`),
+    limits,
+    log: (message) => log(`${new Date().toISOString()} ${message}`),
+  }).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
   });
-  console.log(`[inngest-engine] listening on ${engine.url}`);
+  log(`listening on ${engine.url}`);
   const shutdown = () => {
     engine
       .close()
-      .then(() => environment.stop())
+      .then(() => database.stop())
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
-import { RegistrationError, type Engine } from "./engine";
+import type { Engine } from "./engine";
 import { seededEventId } from "./ids";
+import { eventTooLargeMessage, jsonBytes, tooManyEventsMessage } from "./limits";
+import { RegistrationError } from "./registry";
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -63,6 +65,19 @@ function describeIssue(error: z.ZodError): string {
   return `${field}: ${issue?.message ?? "invalid"}`;
 }
 
+/** Like Inngest's event API, one event over the size limit refuses the whole request, before anything is stored. */
+function assertWithinEventLimits(engine: Engine, body: unknown): void {
+  const events = Array.isArray(body) ? body : [body];
+  const { maxEventBytes, maxEventsPerRequest } = engine.limits;
+  if (events.length > maxEventsPerRequest) {
+    throw new HttpError(400, tooManyEventsMessage(maxEventsPerRequest, events.length));
+  }
+  for (const event of events) {
+    const size = jsonBytes(event);
+    if (size > maxEventBytes) throw new HttpError(400, eventTooLargeMessage(maxEventBytes, size));
+  }
+}
+
 /**
  * The dev server's HTTP surface as the SDK uses it (`/fn/register`, `/e/:key`), plus health, a read-only
  * runs API for debugging and an on-demand sync. Error bodies always carry `status` and `error`, because the
@@ -88,12 +103,14 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
     if (expectedKind !== undefined && expectedKind !== "dev") {
       throw new HttpError(400, `the app expects a "${String(expectedKind)}" server, this is a dev server`);
     }
-    const { modified } = await engine.register(await readJson(req));
+    const { modified } = await engine.registry.register(await readJson(req));
     send(res, 200, { ok: true, modified });
     return;
   }
   if (method === "POST" && /^\/e\/[^/]+$/.test(path)) {
-    const parsed = eventsBodySchema.safeParse(await readJson(req));
+    const body = await readJson(req);
+    assertWithinEventLimits(engine, body);
+    const parsed = eventsBodySchema.safeParse(body);
     if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error));
     const seedHeader = req.headers["x-inngest-event-id-seed"];
     const seed = typeof seedHeader === "string" ? seedHeader : undefined;
@@ -129,7 +146,7 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
     const parsed = syncBodySchema.safeParse(await readJson(req));
     if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error));
     try {
-      await engine.sync(parsed.data.url);
+      await engine.registry.sync(parsed.data.url);
     } catch (error) {
       if (error instanceof RegistrationError) throw error;
       throw new HttpError(502, (error as Error).message);

@@ -1,9 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { Engine, type RunFilter, type RunView } from "./engine";
 import { createEngineServer } from "./http-server";
+import { resolveLimits, type LimitOptions } from "./limits";
 
 export type { RunFilter, RunView } from "./engine";
-export type { RunStatus } from "./store";
+export type { LimitOptions, Plan, PlatformLimits } from "./limits";
+export type { RunStatus } from "./schema";
 
 export interface EngineOptions {
   /** 0 picks an ephemeral port. */
@@ -17,7 +19,10 @@ export interface EngineOptions {
   /** Delay before retry number `attempt + 1`; defaults to Inngest's table (15 s … 2 h, plus jitter). */
   retryBackoffMs?: (attempt: number) => number;
   pollIntervalMs?: number;
-  requestTimeoutMs?: number;
+  /** How many due queue items one scheduler tick reads (default 500). */
+  dueBatchSize?: number;
+  /** Inngest Cloud's platform limits apply unless overridden here (`plan` picks the event size: free or paid). */
+  limits?: LimitOptions;
   log?: (message: string) => void;
 }
 
@@ -43,16 +48,16 @@ export function defaultRetryBackoffMs(attempt: number): number {
 }
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const engine = new Engine({
+  const engine = await Engine.start({
     databaseUrl: options.databaseUrl,
     schema: options.schema ?? "inngest_engine",
     now: options.now ?? (() => new Date()),
     retryBackoffMs: options.retryBackoffMs ?? defaultRetryBackoffMs,
     pollIntervalMs: options.pollIntervalMs ?? 100,
-    requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60 * 1000,
+    dueBatchSize: options.dueBatchSize ?? 500,
+    limits: resolveLimits(options.limits),
     log: options.log ?? (() => undefined),
   });
-  await engine.start();
   const server = createEngineServer(engine);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -70,7 +75,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     await engine.close();
   };
   try {
-    for (const appUrl of options.appUrls ?? []) await engine.sync(appUrl);
+    for (const appUrl of options.appUrls ?? []) await engine.registry.sync(appUrl);
   } catch (error) {
     await close();
     throw error;
@@ -78,7 +83,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     url: `http://127.0.0.1:${port}`,
     close,
-    sync: (appUrl) => engine.sync(appUrl),
+    sync: (appUrl) => engine.registry.sync(appUrl),
     runs: {
       list: (filter) => engine.listRuns(filter),
       get: (runId) => engine.getRun(runId),

@@ -1,187 +1,304 @@
-import postgres from "postgres";
 import type { FunctionDefinition } from "./function-config";
+import {
+  asJson,
+  connect,
+  createSchema,
+  type EventPayload,
+  type Queryable,
+  type QueueItemKind,
+  type QueueItemRow,
+  type RunRow,
+  type RunStatus,
+  type Sql,
+  type StepValue,
+} from "./schema";
 
-export type Sql = postgres.Sql;
-export type TransactionSql = postgres.TransactionSql;
-type Queryable = Sql | TransactionSql;
-
-export type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
-export type QueueItemKind = "start" | "discovery" | "step" | "sleep";
-
-/** Memoized step values exactly as the SDK expects them: `{data}`, `{error}`, or `null` for a finished sleep. */
-export type StepValue = { data: unknown } | { error: unknown } | null;
-
-export interface EventPayload {
-  id: string;
-  name: string;
-  data: Record<string, unknown>;
-  ts: number;
-  user: Record<string, unknown>;
-  v?: string;
-}
-
-export interface RunRow {
-  id: string;
+export type DueItem = QueueItemRow & {
   function_id: string;
-  status: RunStatus;
-  event_id: string;
-  event: EventPayload;
-  events: EventPayload[];
-  steps: Record<string, StepValue>;
-  stack: string[];
-  disable_immediate_execution: boolean;
   concurrency_keys: string[];
-  output: unknown;
-  error: unknown;
-  created_at: Date;
-  started_at: Date | null;
-  ended_at: Date | null;
+  event: EventPayload;
+};
+
+export interface RunFilter {
+  functionId?: string;
+  status?: RunStatus;
+  eventId?: string;
 }
 
-export interface QueueItemRow {
-  id: string;
+export interface CronSchedule {
+  function_id: string;
+  cron: string;
+  next_at: Date;
+}
+
+export interface CancelPause {
   run_id: string;
-  kind: QueueItemKind;
-  step_id: string;
-  attempt: number;
-  run_at: Date;
+  expression: string | null;
+  run_event: EventPayload;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Only the first due items of any one function and concurrency key are read: the rest could not start anyway. */
+const DUE_ITEMS_PER_KEY = 64;
+/** Work of a run already under way sorts by the run's creation, as in Inngest's queue, so older runs finish first. */
+const RUN_ORDER_FUTURE_LIMIT_MS = 2000;
 
-export function connect(databaseUrl: string, schema: string): Sql {
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new Error(`schema "${schema}" must be a lowercase SQL identifier (letters, digits, underscores)`);
+/**
+ * Every SQL statement of the engine. `Queries` runs them on a connection or inside a transaction;
+ * `Store` adds the transaction boundary and owns the pool.
+ */
+export class Queries {
+  constructor(protected readonly sql: Queryable) {}
+
+  async loadFunctions(): Promise<FunctionDefinition[]> {
+    const rows = await this.sql<{ definition: FunctionDefinition }[]>`select definition from functions order by id`;
+    return rows.map((row) => row.definition);
   }
-  return postgres(databaseUrl, {
-    max: 8,
-    onnotice: () => undefined,
-    connection: { search_path: schema },
-  });
+
+  async appFunctions(appName: string): Promise<Map<string, FunctionDefinition>> {
+    const rows = await this.sql<{ id: string; definition: FunctionDefinition }[]>`
+      select id, definition from functions where app_name = ${appName}`;
+    return new Map(rows.map((row) => [row.id, row.definition]));
+  }
+
+  /** Replaces the app's functions and drops the cron schedules of crons no function declares any more. */
+  async replaceApp(app: { name: string; url: string; syncedAt: Date }, definitions: FunctionDefinition[]) {
+    await this.sql`
+      insert into apps (name, url, synced_at) values (${app.name}, ${app.url}, ${app.syncedAt})
+      on conflict (name) do update set url = excluded.url, synced_at = excluded.synced_at`;
+    await this.sql`delete from functions where app_name = ${app.name}`;
+    for (const fn of definitions) {
+      await this.sql`
+        insert into functions (id, app_name, definition) values (${fn.id}, ${fn.appName}, ${this.sql.json(asJson(fn))})
+        on conflict (id) do update set app_name = excluded.app_name, definition = excluded.definition`;
+    }
+    await this.sql`
+      delete from cron_schedules c
+      where not exists (
+        select 1 from functions f where f.id = c.function_id and f.definition -> 'crons' ? c.cron
+      )`;
+  }
+
+  async addCronSchedule(functionId: string, cron: string, nextAt: Date): Promise<void> {
+    await this.sql`
+      insert into cron_schedules (function_id, cron, next_at) values (${functionId}, ${cron}, ${nextAt})
+      on conflict do nothing`;
+  }
+
+  async dueCronSchedules(now: Date): Promise<CronSchedule[]> {
+    return this.sql<CronSchedule[]>`select function_id, cron, next_at from cron_schedules where next_at <= ${now}`;
+  }
+
+  /** Moves a schedule to its next time, or removes it when the cron has none. */
+  async advanceCronSchedule(schedule: CronSchedule, next: Date | undefined): Promise<void> {
+    if (next) {
+      await this.sql`
+        update cron_schedules set next_at = ${next}
+        where function_id = ${schedule.function_id} and cron = ${schedule.cron}`;
+    } else {
+      await this
+        .sql`delete from cron_schedules where function_id = ${schedule.function_id} and cron = ${schedule.cron}`;
+    }
+  }
+
+  /** False when the id was already stored (within the dedupe window). */
+  async insertEvent(event: EventPayload, receivedAt: Date): Promise<boolean> {
+    const inserted = await this.sql`
+      insert into events (id, name, payload, received_at)
+      values (${event.id}, ${event.name}, ${this.sql.json(asJson(event))}, ${receivedAt})
+      on conflict (id) do nothing returning id`;
+    return inserted.length > 0;
+  }
+
+  async purgeEvents(receivedBefore: Date): Promise<void> {
+    await this.sql`delete from events where received_at < ${receivedBefore}`;
+  }
+
+  async insertRun(run: {
+    id: string;
+    functionId: string;
+    event: EventPayload;
+    concurrencyKeys: string[];
+    stateBytes: number;
+    createdAt: Date;
+  }): Promise<void> {
+    await this.sql`
+      insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, state_bytes, created_at)
+      values (${run.id}, ${run.functionId}, 'Queued', ${run.event.id}, ${this.sql.json(asJson(run.event))},
+              ${this.sql.json(asJson([run.event]))}, ${this.sql.json(asJson(run.concurrencyKeys))}, ${run.stateBytes},
+              ${run.createdAt})`;
+  }
+
+  async getRun(runId: string): Promise<RunRow | undefined> {
+    const [run] = await this.sql<RunRow[]>`select * from runs where id = ${runId}`;
+    return run;
+  }
+
+  /** Only inside a transaction: holds the run until it commits, so concurrent outcomes apply one at a time. */
+  async lockRun(runId: string): Promise<RunRow | undefined> {
+    const [run] = await this.sql<RunRow[]>`select * from runs where id = ${runId} for update`;
+    return run;
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRow[]> {
+    return this.sql<RunRow[]>`
+      select * from runs
+      where (${filter.functionId ?? null}::text is null or function_id = ${filter.functionId ?? null})
+        and (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
+        and (${filter.eventId ?? null}::text is null or event_id = ${filter.eventId ?? null})
+      order by created_at, id
+      limit 1000`;
+  }
+
+  async markRunning(runId: string, startedAt: Date): Promise<void> {
+    await this.sql`update runs set status = 'Running', started_at = ${startedAt} where id = ${runId}`;
+  }
+
+  async saveSteps(
+    runId: string,
+    progress: {
+      steps: Record<string, StepValue>;
+      stack: string[];
+      disableImmediateExecution: boolean;
+      stateBytes: number;
+    },
+  ): Promise<void> {
+    await this.sql`
+      update runs set steps = ${this.sql.json(asJson(progress.steps))}, stack = ${this.sql.json(asJson(progress.stack))},
+                      disable_immediate_execution = ${progress.disableImmediateExecution},
+                      state_bytes = ${progress.stateBytes}
+      where id = ${runId}`;
+  }
+
+  /** Records the terminal state and drops everything still scheduled for the run. */
+  async finishRun(
+    runId: string,
+    status: "Completed" | "Failed" | "Cancelled",
+    result: { output?: unknown; error?: unknown },
+    endedAt: Date,
+  ): Promise<void> {
+    await this.sql`
+      update runs set status = ${status}, output = ${this.sql.json(asJson(result.output))},
+                      error = ${this.sql.json(asJson(result.error))}, ended_at = ${endedAt}
+      where id = ${runId}`;
+    await this.sql`delete from queue_items where run_id = ${runId}`;
+    await this.sql`delete from cancel_pauses where run_id = ${runId}`;
+  }
+
+  async enqueue(item: { runId: string; kind: QueueItemKind; stepId: string; runAt: Date }): Promise<void> {
+    await this.sql`
+      insert into queue_items (run_id, kind, step_id, attempt, run_at)
+      values (${item.runId}, ${item.kind}, ${item.stepId}, 0, ${item.runAt})
+      on conflict (run_id, step_id) do nothing`;
+  }
+
+  async pendingItemCount(runId: string): Promise<number> {
+    const [row] = await this.sql<{ count: number }[]>`
+      select count(*)::int as count from queue_items where run_id = ${runId}`;
+    return row?.count ?? 0;
+  }
+
+  /**
+   * Due work in Inngest's queue order: first attempts of a run already under way sort by the run's creation,
+   * retries and sleeps by their own time. Per function and concurrency key only the first items are read,
+   * so a long queue behind one busy key never hides the work of other keys.
+   */
+  async dueItems(now: Date, limit: number): Promise<DueItem[]> {
+    const runOrderLimit = new Date(now.getTime() + RUN_ORDER_FUTURE_LIMIT_MS);
+    return this.sql<DueItem[]>`
+      select id, run_id, kind, step_id, attempt, run_at, function_id, concurrency_keys, event
+      from (
+        select q.id, q.run_id, q.kind, q.step_id, q.attempt, q.run_at, r.function_id, r.concurrency_keys, r.event,
+               s.score,
+               row_number() over (
+                 partition by r.function_id, case when q.kind = 'sleep' then q.id::text else r.concurrency_keys::text end
+                 order by s.score, q.id
+               ) as position
+        from queue_items q
+        join runs r on r.id = q.run_id
+        cross join lateral (
+          select case when q.attempt = 0 and q.kind <> 'sleep' and q.run_at <= ${runOrderLimit}
+                      then least(r.created_at, q.run_at) else q.run_at end as score
+        ) s
+        where q.run_at <= ${now}
+      ) due
+      where position <= ${DUE_ITEMS_PER_KEY}
+      order by score, id
+      limit ${limit}`;
+  }
+
+  async deleteQueueItem(itemId: string): Promise<void> {
+    await this.sql`delete from queue_items where id = ${itemId}`;
+  }
+
+  async startDiscovery(itemId: string): Promise<void> {
+    await this.sql`update queue_items set kind = 'discovery' where id = ${itemId}`;
+  }
+
+  async rescheduleItem(itemId: string, runAt: Date, attempt?: number): Promise<void> {
+    await this.sql`
+      update queue_items set run_at = ${runAt}, attempt = coalesce(${attempt ?? null}::int, attempt)
+      where id = ${itemId}`;
+  }
+
+  async insertCancelPause(pause: { runId: string; eventName: string; expression?: string; expiresAt: Date }) {
+    await this.sql`
+      insert into cancel_pauses (run_id, event_name, expression, expires_at)
+      values (${pause.runId}, ${pause.eventName}, ${pause.expression ?? null}, ${pause.expiresAt})`;
+  }
+
+  async activeCancelPauses(eventName: string, now: Date): Promise<CancelPause[]> {
+    return this.sql<CancelPause[]>`
+      select p.run_id, p.expression, r.event as run_event
+      from cancel_pauses p join runs r on r.id = p.run_id
+      where p.event_name = ${eventName} and p.expires_at > ${now}
+      order by p.id`;
+  }
+
+  async purgeCancelPauses(now: Date): Promise<void> {
+    await this.sql`delete from cancel_pauses where expires_at <= ${now}`;
+  }
+
+  /**
+   * GCRA (generic cell rate algorithm) shared by throttle and rate limit: `capacity` starts are admitted at
+   * once from idle, then one every `periodMs / limit`. Returns undefined when admitted (and records it), or
+   * the earliest time a start could be admitted.
+   */
+  async admitGcra(
+    key: string,
+    options: { limit: number; periodMs: number; capacity: number; nowMs: number },
+  ): Promise<number | undefined> {
+    const emission = options.periodMs / Math.max(options.limit, 1);
+    const [state] = await this.sql<{ tat_ms: number }[]>`select tat_ms from limiter_state where key = ${key}`;
+    const tat = Math.max(state?.tat_ms ?? options.nowMs, options.nowMs);
+    const newTat = tat + emission;
+    const allowAt = newTat - emission * options.capacity;
+    if (allowAt > options.nowMs) return allowAt;
+    await this.sql`
+      insert into limiter_state (key, tat_ms) values (${key}, ${newTat})
+      on conflict (key) do update set tat_ms = excluded.tat_ms`;
+    return undefined;
+  }
 }
 
-/** Idempotent, so every start (and every test file with its own schema) can call it. */
-export async function createSchema(sql: Sql, schema: string): Promise<void> {
-  await sql.unsafe(`create schema if not exists "${schema}"`);
-  await sql.unsafe(`
-    create table if not exists apps (
-      name text primary key,
-      url text not null,
-      synced_at timestamptz not null
-    );
-    create table if not exists functions (
-      id text primary key,
-      app_name text not null,
-      definition jsonb not null
-    );
-    create table if not exists cron_schedules (
-      function_id text not null,
-      cron text not null,
-      next_at timestamptz not null,
-      primary key (function_id, cron)
-    );
-    create table if not exists events (
-      id text primary key,
-      name text not null,
-      payload jsonb not null,
-      received_at timestamptz not null
-    );
-    create table if not exists runs (
-      id text primary key,
-      function_id text not null,
-      status text not null,
-      event_id text not null,
-      event jsonb not null,
-      events jsonb not null,
-      steps jsonb not null default '{}',
-      stack jsonb not null default '[]',
-      disable_immediate_execution boolean not null default false,
-      concurrency_keys jsonb not null default '[]',
-      output jsonb,
-      error jsonb,
-      created_at timestamptz not null,
-      started_at timestamptz,
-      ended_at timestamptz
-    );
-    create index if not exists runs_function_id_idx on runs (function_id, created_at);
-    create index if not exists runs_event_id_idx on runs (event_id);
-    create table if not exists queue_items (
-      id bigserial primary key,
-      run_id text not null references runs (id) on delete cascade,
-      kind text not null,
-      step_id text not null,
-      attempt integer not null default 0,
-      run_at timestamptz not null,
-      unique (run_id, step_id)
-    );
-    create index if not exists queue_items_due_idx on queue_items (run_at, id);
-    create table if not exists limiter_state (
-      key text primary key,
-      tat_ms double precision not null
-    );
-    create table if not exists cancel_pauses (
-      id bigserial primary key,
-      run_id text not null references runs (id) on delete cascade,
-      event_name text not null,
-      expression text,
-      expires_at timestamptz not null
-    );
-    create index if not exists cancel_pauses_event_idx on cancel_pauses (event_name);
-  `);
-}
+export class Store extends Queries {
+  private readonly pool: Sql;
 
-/**
- * Values go through `sql.json()`: postgres.js serialises jsonb parameters itself, so a pre-stringified value
- * would be stored as a JSON string. Engine values are JSON already (they came from or go to HTTP bodies).
- */
-export function asJson(value: unknown): postgres.JSONValue {
-  return (value ?? null) as postgres.JSONValue;
-}
+  private constructor(pool: Sql) {
+    super(pool);
+    this.pool = pool;
+  }
 
-export async function loadFunctions(sql: Queryable): Promise<FunctionDefinition[]> {
-  const rows = await sql<{ definition: FunctionDefinition }[]>`select definition from functions order by id`;
-  return rows.map((row) => row.definition);
-}
+  static async open(databaseUrl: string, schema: string): Promise<Store> {
+    const pool = connect(databaseUrl, schema);
+    await createSchema(pool, schema);
+    return new Store(pool);
+  }
 
-export async function lockRun(sql: TransactionSql, runId: string): Promise<RunRow | undefined> {
-  const [run] = await sql<RunRow[]>`select * from runs where id = ${runId} for update`;
-  return run;
-}
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.pool.begin((tx) => work(new Queries(tx))) as Promise<T>;
+  }
 
-export async function enqueue(
-  sql: Queryable,
-  item: {
-    runId: string;
-    kind: QueueItemKind;
-    stepId: string;
-    runAt: Date;
-    attempt?: number;
-  },
-): Promise<void> {
-  await sql`
-    insert into queue_items (run_id, kind, step_id, attempt, run_at)
-    values (${item.runId}, ${item.kind}, ${item.stepId}, ${item.attempt ?? 0}, ${item.runAt})
-    on conflict (run_id, step_id) do nothing`;
-}
-
-/**
- * GCRA (generic cell rate algorithm) shared by throttle and rate limit: `capacity` starts are admitted at
- * once from idle, then one every `periodMs / limit`. Returns undefined when admitted (and records it), or
- * the earliest time a start could be admitted.
- */
-export async function admitGcra(
-  sql: Queryable,
-  key: string,
-  options: { limit: number; periodMs: number; capacity: number; nowMs: number },
-): Promise<number | undefined> {
-  const emission = options.periodMs / Math.max(options.limit, 1);
-  const [state] = await sql<{ tat_ms: number }[]>`select tat_ms from limiter_state where key = ${key}`;
-  const tat = Math.max(state?.tat_ms ?? options.nowMs, options.nowMs);
-  const newTat = tat + emission;
-  const allowAt = newTat - emission * options.capacity;
-  if (allowAt > options.nowMs) return allowAt;
-  await sql`
-    insert into limiter_state (key, tat_ms) values (${key}, ${newTat})
-    on conflict (key) do update set tat_ms = excluded.tat_ms`;
-  return undefined;
+  close(): Promise<void> {
+    return this.pool.end({ timeout: 5 });
+  }
 }
