@@ -49,6 +49,27 @@ export const env = createEnv({
       .int("must be a whole number of days")
       .min(1, "must be at least 1 day")
       .default(30),
+    /**
+     * How many reverse proxies in front of the portal append to X-Forwarded-For; the throttles key on the address
+     * the outermost of them saw. 0 (default): no proxy, the address Next took from the socket.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce
+      .number("must be a number of proxies")
+      .int("must be a whole number of proxies")
+      .min(0, "must be 0 or more")
+      .max(10, "must be at most 10")
+      .default(0),
+    /**
+     * `host:port[,host:port…]` that outbound calls may reach even though they resolve to a loopback, private or
+     * other non-public address (the local emulators); every other such destination is refused.
+     */
+    OUTBOUND_ALLOWLIST: z
+      .string()
+      .regex(
+        /^\s*(\[[\da-fA-F:.]+\]|[^\s,:[\]]+):\d{1,5}\s*(,\s*(\[[\da-fA-F:.]+\]|[^\s,:[\]]+):\d{1,5}\s*)*$/,
+        "must be host:port[,host:port…] (for example 127.0.0.1:8410 or [::1]:8410)",
+      )
+      .optional(),
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),

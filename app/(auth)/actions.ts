@@ -18,6 +18,7 @@ function messageFor(error: AuthError): string {
   if (error instanceof CredentialsSignin) {
     const throttled = /^throttled_(\d+)$/.exec(error.code);
     if (throttled) return `Too many failed attempts. Try again in ${throttled[1]} s.`;
+    if (error.code === "unavailable") return "Sign-in is unavailable right now. Try again in a minute.";
   }
   return "Email or password is incorrect.";
 }

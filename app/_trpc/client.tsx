@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client"
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
+import { MAX_TRPC_BATCH_SIZE } from "@/lib/trpc-limits";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 
@@ -31,7 +32,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
               console.error(`[trpc] ${op.path}: ${op.result.message}`);
           },
         }),
-        httpBatchStreamLink({ transformer: superjson, url: "/api/trpc" }),
+        httpBatchStreamLink({ transformer: superjson, url: "/api/trpc", maxItems: MAX_TRPC_BATCH_SIZE }),
       ],
     }),
   );

@@ -4,10 +4,12 @@ import Credentials from "next-auth/providers/credentials";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { z } from "zod";
 import { env, isEntraSignInConfigured } from "@/env";
-import { db } from "@/db";
+import { runtime } from "@/server/runtime";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { signInWithPassword } from "./credentials";
 import { clientIp } from "./client-ip";
+import { MAX_EMAIL_LENGTH, signInWithPassword } from "./credentials";
+import { describeAuthErrorForLog } from "./log-redaction";
+import { MAX_PASSWORD_LENGTH } from "./password-policy";
 
 declare module "next-auth" {
   interface Session {
@@ -23,7 +25,17 @@ class ThrottledSignIn extends CredentialsSignin {
   }
 }
 
-const credentialsInput = z.object({ email: z.string(), password: z.string() });
+/** The throttle could not record the attempt, so it is refused rather than let through unrecorded. */
+class SignInUnavailable extends CredentialsSignin {
+  override code = "unavailable";
+}
+
+// Over-long values are refused before they reach the throttle or the password hash.
+const credentialsInput = z.object({
+  email: z.string().max(MAX_EMAIL_LENGTH),
+  password: z.string().max(MAX_PASSWORD_LENGTH),
+});
+const { db, deps } = runtime;
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   adapter: DrizzleAdapter(db, {
@@ -41,7 +53,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A wrong password is an expected outcome, already throttled and shown to the user; not a server error.
     error(error) {
       if (error instanceof CredentialsSignin) return;
-      console.error("[auth]", error);
+      console.error(`[auth] ${describeAuthErrorForLog(error)}`);
+    },
+    warn(code) {
+      console.warn(`[auth] warning ${code}`);
     },
   },
   providers: [
@@ -50,7 +65,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await signInWithPassword(db, { ...parsed.data, ip: clientIp(request.headers) });
+        const ip = clientIp(request.headers, deps.trustedProxyHops);
+        const result = await signInWithPassword(db, { ...parsed.data, ip }, deps.now()).catch((error: unknown) => {
+          console.error(`[auth] sign-in refused, throttle unavailable: ${describeAuthErrorForLog(error)}`);
+          throw new SignInUnavailable();
+        });
         if (result.ok) return result.user;
         if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterSeconds);
         return null;

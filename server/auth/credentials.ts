@@ -4,11 +4,15 @@ import type { Database } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
-import { clearAccountFailures, recordFailure, secondsUntilAllowed, throttleKeys } from "./throttle";
+import { clearAccountFailures, releaseAttempts, reserveAttempt, signInRules, signUpRules } from "./throttle";
+
+/** RFC 5321's limit; checked before the email pattern runs, so no oversized input reaches the parser. */
+export const MAX_EMAIL_LENGTH = 254;
 
 export const emailSchema = z
-  .email("Enter a valid email address")
-  .max(254, "Email address is too long")
+  .string()
+  .max(MAX_EMAIL_LENGTH, "Email address is too long")
+  .pipe(z.email("Enter a valid email address"))
   .transform((email) => email.trim().toLowerCase());
 
 export const signUpInput = z.object({
@@ -27,7 +31,20 @@ export class EmailTakenError extends Error {
   }
 }
 
-export async function signUpWithPassword(db: Database, input: SignUpInput): Promise<Pick<User, "id" | "email">> {
+export class SignUpThrottledError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many sign-ups from your network. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** Every sign-up counts against the client's budget before the password is hashed, successful or not. */
+export async function signUpWithPassword(
+  db: Database,
+  input: SignUpInput & { ip: string | null },
+  now: Date,
+): Promise<Pick<User, "id" | "email">> {
+  const reservation = await reserveAttempt(db, signUpRules(input.ip), now);
+  if (!reservation.allowed) throw new SignUpThrottledError(reservation.retryAfterSeconds);
   const passwordHash = await hashPassword(input.password);
   const [user] = await db
     .insert(users)
@@ -46,26 +63,29 @@ export type PasswordSignInResult =
 /**
  * One generic "invalid" answer for unknown email and wrong password alike, and the same hashing work on
  * both paths, so sign-in reveals neither which accounts exist nor, by timing, which emails are registered.
+ * The attempt is recorded before the password is checked and handed back only when it succeeds, so parallel
+ * guesses cannot all slip in under the limit; if recording fails, the error propagates and nobody signs in.
  */
 export async function signInWithPassword(
   db: Database,
-  input: { email: string; password: string; ip: string },
-  now = new Date(),
+  input: { email: string; password: string; ip: string | null },
+  now: Date,
 ): Promise<PasswordSignInResult> {
+  // No account can have such credentials, so they are refused before any hashing or database work.
+  if (input.email.length > MAX_EMAIL_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
+    return { ok: false, reason: "invalid" };
+  }
   const email = input.email.trim().toLowerCase();
-  const keys = throttleKeys(email, input.ip);
-  const retryAfterSeconds = await secondsUntilAllowed(db, keys, now);
-  if (retryAfterSeconds > 0) return { ok: false, reason: "throttled", retryAfterSeconds };
+  const reservation = await reserveAttempt(db, signInRules(email, input.ip), now);
+  if (!reservation.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: reservation.retryAfterSeconds };
 
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.email, email));
   const isValid = await verifyPassword(input.password, user?.passwordHash ?? (await getDecoyHash()));
-  if (!user?.passwordHash || !isValid) {
-    await recordFailure(db, keys, now);
-    return { ok: false, reason: "invalid" };
-  }
+  if (!user?.passwordHash || !isValid) return { ok: false, reason: "invalid" };
+  await releaseAttempts(db, reservation.attemptIds);
   await clearAccountFailures(db, email);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }
