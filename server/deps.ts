@@ -1,5 +1,6 @@
 import { createCredentialCipher, parseKeyring, type CredentialCipher } from "./crypto";
 import { DomainError } from "./errors";
+import { createOutboundPolicy, type OutboundPolicy } from "./net/outbound-policy";
 import type { SentinelEndpoints } from "./sentinel";
 
 /**
@@ -12,6 +13,10 @@ export type AppDependencies = {
   sentinelEndpoints: Partial<SentinelEndpoints>;
   /** A person waits on connection tests, validation and previews, so ThreatConnect calls are bounded. */
   threatConnectTimeoutMs: number;
+  /** The agents for user-typed destinations: non-public addresses are refused unless allowlisted. */
+  outbound: OutboundPolicy;
+  /** Reverse proxies whose X-Forwarded-For entries are trusted when keying sign-in and sign-up throttles. */
+  trustedProxyHops: number;
   now: () => Date;
 };
 
@@ -19,6 +24,8 @@ export type AppDependenciesConfig = {
   CREDENTIALS_ENCRYPTION_KEYS?: string;
   SENTINEL_AUTHORITY_HOST?: string;
   SENTINEL_BASE_URL?: string;
+  OUTBOUND_ALLOWLIST?: string;
+  TRUSTED_PROXY_HOPS?: number;
 };
 
 const INTERACTIVE_THREATCONNECT_TIMEOUT_MS = 15_000;
@@ -36,6 +43,8 @@ export function createAppDependencies(
       ...(config.SENTINEL_BASE_URL ? { sentinelBaseUrl: config.SENTINEL_BASE_URL } : {}),
     },
     threatConnectTimeoutMs: INTERACTIVE_THREATCONNECT_TIMEOUT_MS,
+    outbound: createOutboundPolicy({ allowlist: config.OUTBOUND_ALLOWLIST }),
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS ?? 0,
     now: () => new Date(),
     ...overrides,
   };
