@@ -1,4 +1,3 @@
-import { isIndicatorType } from "@/server/threatconnect/types";
 import { isoSeconds } from "./dataset";
 import {
   EXPANDABLE_FIELDS,
@@ -9,10 +8,10 @@ import {
   searchIndicators,
   type ExpandableField,
 } from "./indicator-query";
-import { OWNERS, type EmulatedIndicator, type EmulatedOwner } from "./model";
+import { isEmulatedType, OWNERS, type EmulatedIndicator, type EmulatedOwner } from "./model";
 import type { IndicatorStore } from "./store";
 import { TqlSyntaxError } from "./tql-lexer";
-import { INDICATOR_SCOPE } from "./indicator-query";
+import { INDICATOR_SCOPE } from "./tql-keywords";
 import { parseDateLiteral } from "./tql-parser";
 
 export const MAX_RESULT_LIMIT = 10_000;
@@ -45,9 +44,12 @@ export function* jsonObject(
 
 export type ApiRequest = {
   method: string;
-  rawTarget: string;
+  path: string;
+  /** The query string as received, or rebuilt from a JSON body's parameters; `next` links repeat it. */
+  rawQuery: string;
   origin: string;
   ownerIds: ReadonlySet<number>;
+  malformedIds: ReadonlySet<string>;
 };
 
 export class ApiError extends Error {
@@ -101,7 +103,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     return { start: Number(start), limit: Number(limit) };
   }
 
-  function listIndicators(request: ApiRequest, params: URLSearchParams, rawQuery: string): ApiResponse {
+  function listIndicators(request: ApiRequest, params: URLSearchParams): ApiResponse {
     const { start, limit } = paging(params);
     const fields = new Set<ExpandableField>();
     for (const field of params.getAll("fields")) {
@@ -125,7 +127,7 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
     }
     const page = results.slice(start, start + limit);
     const link = (resultStart: number) =>
-      `${request.origin}${pathOf(request.rawTarget)}?${withResultStart(rawQuery, resultStart)}`;
+      `${request.origin}${request.path}?${withResultStart(request.rawQuery, resultStart)}`;
     const body = jsonObject(
       {
         next: start + page.length < results.length ? link(start + limit) : undefined,
@@ -134,39 +136,48 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
         count: params.get("count") === "true" && start === 0 ? results.length : undefined,
         status: "Success",
       },
-      { data: indicatorListJson(page, fields, request.origin) },
+      { data: indicatorListJson(page, fields, request.origin, request.malformedIds) },
     );
     return { status: 200, body };
   }
 
+  /**
+   * Without `owner`, ThreatConnect lists only the API user's Organization's deletions. Entries carry `dateAdded`,
+   * whose meaning ThreatConnect does not document; here it is the indicator's own date added, not the deletion time.
+   */
   function deletedIndicators(request: ApiRequest, params: URLSearchParams): ApiResponse {
-    const owner = readableOwner(params.get("owner"), request.ownerIds);
+    const owner = readableOwner(params.get("owner"), request.ownerIds) ?? organizationOf(request.ownerIds);
     const type = params.get("type");
-    if (type !== null && !isIndicatorType(type)) throw new ApiError(400, `type '${type}' is not an indicator type`);
+    if (type !== null && !isEmulatedType(type)) throw new ApiError(400, `type '${type}' is not an indicator type`);
     const since = params.get("deletedSince");
     const sinceRange = since === null ? undefined : parseDateLiteral(since, now());
     if (since !== null && !sinceRange) {
       throw new ApiError(400, `deletedSince '${since}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`);
     }
-    const readableNames = new Set(OWNERS.filter((candidate) => request.ownerIds.has(candidate.id)).map((o) => o.name));
-    const data = store.deleted
-      .filter(
-        (record) =>
-          readableNames.has(record.ownerName) &&
-          (!owner || record.ownerName === owner.name) &&
-          (type === null || record.type === type) &&
-          (!sinceRange || record.deletedAt >= sinceRange.start),
-      )
-      .map((record) => ({
-        ownerName: record.ownerName,
-        dateAdded: isoSeconds(record.deletedAt),
-        type: record.type,
-        summary: record.summary,
-      }));
-    return {
-      status: 200,
-      body: jsonObject({ data, count: data.length, status: "Success" }),
-    };
+    const matches = store.deleted.filter(
+      (record) =>
+        record.ownerName === owner.name &&
+        (type === null || record.type === type) &&
+        (!sinceRange || record.deletedAt >= sinceRange.start),
+    );
+    const { start, limit } = params.has("resultLimit") ? paging(params) : { start: 0, limit: matches.length };
+    const data = matches.slice(start, start + limit).map((record) => ({
+      ownerName: record.ownerName,
+      dateAdded: isoSeconds(record.dateAdded),
+      type: record.type,
+      summary: record.summary,
+    }));
+    const next =
+      start + data.length < matches.length
+        ? `${request.origin}${request.path}?${withResultStart(request.rawQuery, start + limit)}`
+        : undefined;
+    return { status: 200, body: jsonObject({ next, data, count: matches.length, status: "Success" }) };
+  }
+
+  function organizationOf(ownerIds: ReadonlySet<number>): EmulatedOwner {
+    const organization = OWNERS.find((candidate) => candidate.type === "Organization" && ownerIds.has(candidate.id));
+    if (!organization) throw new ApiError(403, "The API user belongs to no readable Organization");
+    return organization;
   }
 
   function singleIndicator(request: ApiRequest, idOrSummary: string, params: URLSearchParams): ApiResponse {
@@ -220,24 +231,17 @@ export function createApiRoutes(store: IndicatorStore, now: () => Date) {
   }
 
   return function route(request: ApiRequest): ApiResponse {
-    const queryIndex = request.rawTarget.indexOf("?");
-    const path = pathOf(request.rawTarget);
-    const rawQuery = queryIndex === -1 ? "" : request.rawTarget.slice(queryIndex + 1);
-    const params = new URLSearchParams(rawQuery);
+    const { path } = request;
+    const params = new URLSearchParams(request.rawQuery);
     if (request.method === "OPTIONS" && path === "/api/v3/indicators/tql") return tqlKeywords();
     if (request.method !== "GET") throw new ApiError(405, `${request.method} ${path} is not supported by the emulator`);
     if (path === "/api/v3/security/owners") return owners(request);
-    if (path === "/api/v3/indicators") return listIndicators(request, params, rawQuery);
+    if (path === "/api/v3/indicators") return listIndicators(request, params);
     if (path === "/api/v3/indicators/deleted") return deletedIndicators(request, params);
     const single = /^\/api\/v3\/indicators\/([^/]+)$/.exec(path);
     if (single?.[1]) return singleIndicator(request, decodeURIComponent(single[1]), params);
     throw new ApiError(404, `No API endpoint at ${path}`);
   };
-}
-
-function pathOf(rawTarget: string): string {
-  const queryIndex = rawTarget.indexOf("?");
-  return queryIndex === -1 ? rawTarget : rawTarget.slice(0, queryIndex);
 }
 
 /** Rewrites only `resultStart`, keeping every other parameter byte for byte so clients can sign the link as given. */

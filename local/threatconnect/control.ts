@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { INDICATOR_TYPES } from "@/server/threatconnect/types";
 import { isoSeconds } from "./dataset";
 import { faultsSchema, NO_FAULTS, type Faults } from "./faults";
-import { OWNERS, type EmulatedIndicator } from "./model";
+import { EMULATED_TYPES, OWNERS, type EmulatedIndicator } from "./model";
 import { resolveOwner, type IndicatorChanges, type IndicatorStore, type NewIndicator } from "./store";
 
 export type ApiUser = {
@@ -14,6 +13,8 @@ export type RequestLogEntry = {
   method: string;
   target: string;
   status: number;
+  /** The request body, when GET parameters came as one. */
+  body?: string;
 };
 export type IndicatorSnapshot = {
   id: string;
@@ -41,7 +42,7 @@ export type EmulatorControl = {
 };
 
 export const newIndicatorSchema = z.strictObject({
-  type: z.enum(INDICATOR_TYPES),
+  type: z.enum(EMULATED_TYPES),
   summary: z.string().min(1),
   owner: z.string().optional(),
   id: z.string().regex(/^\d+$/, "must be a positive integer").optional(),

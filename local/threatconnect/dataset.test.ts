@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { INDICATOR_TYPES } from "@/server/threatconnect/types";
 import { generateDataset } from "./dataset";
-import { OWNERS } from "./model";
+import { EMULATED_TYPES, OWNERS } from "./model";
 import { valuesFromSummary } from "./values";
 
 const ANCHOR = Date.parse("2026-03-10T12:00:00Z") / 1000;
@@ -16,10 +15,14 @@ describe("generateDataset", () => {
     );
   });
 
-  it("covers all nine types in realistic proportions and every owner", () => {
+  it("covers every type, including real ones the product does not map, in realistic proportions and every owner", () => {
     const byType = new Map<string, number>();
     for (const indicator of indicators) byType.set(indicator.type, (byType.get(indicator.type) ?? 0) + 1);
-    expect([...byType.keys()].sort()).toEqual([...INDICATOR_TYPES].sort());
+    expect([...byType.keys()].sort()).toEqual([...EMULATED_TYPES].sort());
+    expect(byType.get("Mutex")).toBeLessThan(byType.get("ASN") ?? 0);
+    const mutex = indicators.find((indicator) => indicator.type === "Mutex");
+    expect(mutex?.values.Mutex).toBe(mutex?.summary);
+    expect(generateDataset(300, 7, ANCHOR).indicators.some((indicator) => indicator.type === "Hashtag")).toBe(true);
     expect(byType.get("Address")).toBeGreaterThan(byType.get("ASN") ?? 0);
     expect(new Set(indicators.map((i) => i.owner.name))).toEqual(new Set(OWNERS.map((o) => o.name)));
     expect(indicators.some((i) => i.type === "Address" && i.summary.includes(":"))).toBe(true);

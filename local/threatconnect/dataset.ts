@@ -1,4 +1,3 @@
-import type { IndicatorType } from "@/server/threatconnect/types";
 import {
   OWNERS,
   PHASES_OF_INTRUSION,
@@ -8,6 +7,7 @@ import {
   type EmulatedGroup,
   type EmulatedIndicator,
   type EmulatedOwner,
+  type EmulatedType,
 } from "./model";
 import { createRandom, type Random } from "./random";
 import { canonicalSummary, valuesFromSummary } from "./values";
@@ -16,7 +16,15 @@ import { canonicalSummary, valuesFromSummary } from "./values";
 type Weights<T> = readonly [readonly [T, number], ...(readonly [T, number])[]];
 
 /** Percent of each type, close to what a mature ThreatConnect instance holds. */
-const TYPE_WEIGHTS: Weights<IndicatorType> = [
+/**
+ * Real ThreatConnect types the product does not send to Sentinel. One indicator in 100 is one of these, placed after
+ * the random draws so the rest of a seeded dataset is unchanged by them.
+ */
+const UNMAPPED_TYPES = ["Mutex", "Hashtag", "User Agent"] as const;
+const UNMAPPED_EVERY = 100;
+const UNMAPPED_OFFSET = 5;
+
+const TYPE_WEIGHTS: Weights<EmulatedType> = [
   ["Address", 25],
   ["Host", 20],
   ["URL", 15],
@@ -89,7 +97,7 @@ function indicatorId(index: number): string {
   return index % 40 === 7 ? (BIG_ID_BASE + BigInt(index) * 7n).toString() : String(FIRST_ID + index * 3);
 }
 
-function summaryFor(type: IndicatorType, index: number, random: Random): string {
+function summaryFor(type: EmulatedType, index: number, random: Random): string {
   const word = random.pick(WORDS);
   const tld = random.pick(TLDS);
   switch (type) {
@@ -117,10 +125,38 @@ function summaryFor(type: IndicatorType, index: number, random: Random): string 
       const hashes = [random.hex(32), random.hex(40), random.hex(64)].filter(() => random.chance(0.7));
       return (hashes.length > 0 ? hashes : [random.hex(64)]).join(" : ");
     }
+    case "Mutex":
+    case "Hashtag":
+    case "User Agent":
+      return unmappedSummary(type, index);
     case "Registry Key": {
       const valueName = random.chance(0.2) ? `"quoted\\name ${index}"` : `${word}${index}.exe`;
       return `${random.pick(REGISTRY_ROOTS)}\\${word}${index} : ${valueName} : ${random.pick(REGISTRY_TYPES)}`;
     }
+  }
+}
+
+function unmappedSummary(type: (typeof UNMAPPED_TYPES)[number], index: number): string {
+  switch (type) {
+    case "Mutex":
+      return `Global\\MTX_${index.toString(16).toUpperCase()}`;
+    case "Hashtag":
+      return `#campaign${index}`;
+    case "User Agent":
+      return `Mozilla/5.0 (Windows NT 10.0; Win64; x64) BadBot/${index}`;
+  }
+}
+
+/** Replaces every UNMAPPED_EVERY-th indicator with an unmapped type, keeping its id, owner, dates and context. */
+function withUnmappedTypes(indicators: EmulatedIndicator[]): void {
+  for (let index = UNMAPPED_OFFSET; index < indicators.length; index += UNMAPPED_EVERY) {
+    const indicator = indicators[index];
+    if (!indicator) continue;
+    const type = roundRobin(UNMAPPED_TYPES, Math.floor(index / UNMAPPED_EVERY));
+    const values = valuesFromSummary(type, unmappedSummary(type, index));
+    indicator.type = type;
+    indicator.values = values;
+    indicator.summary = canonicalSummary(type, values, unmappedSummary(type, index));
   }
 }
 
@@ -180,6 +216,7 @@ export function generateDataset(count: number, seed: number, anchorSeconds: numb
     type: roundRobin(GROUP_TYPES, index),
     name: `${roundRobin(GROUP_TYPES, index)} ${String.fromCharCode(65 + index)}`,
     dateAdded: anchorSeconds - 200 * DAY + index * DAY,
+    systemCreated: index % 4 === 3,
   }));
   const indicators: EmulatedIndicator[] = new Array<EmulatedIndicator>(count);
   let nextAttributeId = FIRST_ATTRIBUTE_ID;
@@ -229,5 +266,6 @@ export function generateDataset(count: number, seed: number, anchorSeconds: numb
     taken.add(`${owner.id}|${type}|${indicator.summary}`);
     nextAttributeId += Math.max(attributes.length, 1);
   }
+  withUnmappedTypes(indicators);
   return { indicators, groups, nextAttributeId };
 }

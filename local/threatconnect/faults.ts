@@ -16,6 +16,10 @@ export const faultsSchema = z.strictObject({
   /** The next N API requests have their connection reset. */
   resetNext: z.number().int().min(0),
   notLicensed: z.boolean(),
+  /** Status of a bad signature or timestamp: 401 by the docs' guidance, but real instances have answered 400. */
+  badSignatureStatus: z.union([z.literal(400), z.literal(401)]),
+  /** Indicators served with a null summary in lists, as one malformed record in an otherwise good page. */
+  malformedIndicatorIds: z.array(z.string().regex(/^\d+$/, "must be an indicator id")),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;
@@ -28,6 +32,8 @@ export const NO_FAULTS: Faults = {
   failNext: 0,
   resetNext: 0,
   notLicensed: false,
+  badSignatureStatus: 401,
+  malformedIndicatorIds: [],
 };
 
 export type FaultAction = "none" | "error" | "reset";

@@ -1,12 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { signRequest } from "@/server/threatconnect/sign-request";
-import { AUTH_MESSAGES, verifyHmac } from "./hmac";
+import { AUTH_MESSAGES, expectedSignature, verifyHmac } from "./hmac";
 
 const accessId = "12345678901234567890";
 const secretKey = "example-secret-key-do-not-use";
 const timestamp = 1_700_000_000;
 const target =
   "/api/v3/indicators?tql=typeName%20in%20%28%22Address%22%2C%22Host%22%29%20and%20lastModified%20%3E%3D%20%222024-01-01T00%3A00%3A00Z%22&fields=tags&fields=attributes&resultStart=0&resultLimit=100";
+
+function signRequest(input: {
+  accessId: string;
+  secretKey: string;
+  method: string;
+  requestTarget: string;
+  timestamp: number;
+}) {
+  const stamp = String(input.timestamp);
+  return {
+    Timestamp: stamp,
+    Authorization: `TC ${input.accessId}:${expectedSignature(input.secretKey, input.requestTarget, input.method, stamp)}`,
+  };
+}
 
 function verify(overrides: Partial<Parameters<typeof verifyHmac>[0]> = {}) {
   const headers = signRequest({
@@ -26,6 +39,17 @@ function verify(overrides: Partial<Parameters<typeof verifyHmac>[0]> = {}) {
     ...overrides,
   });
 }
+
+describe("expectedSignature", () => {
+  it.each([
+    ["/api/v3/security/owners", "gGjsvF1jqme6aAqIMJ0iw1A4kM82t7+6qupxauKZxI8="],
+    ["/api/v2/indicators/hosts/example.com?Owner=Common%20Community", "PF5lTOuGj5Dbf7Vmwc/BL2v9K1/J0dWYkr+jDI6Mz1o="],
+    [target, "Ytheeh8pJT5tgRC2Ap9JeYxrHDHxhGucvQfpF4lCGFo="],
+    [target.replace(/%20/g, "+"), "Z4Xjhe0O0L8tXOwmCNG856nLRssItCWfRcODIDcQRL8="],
+  ])("matches ThreatConnect's documented algorithm for %s", (signedTarget, signature) => {
+    expect(expectedSignature(secretKey, signedTarget, "GET", "1700000000")).toBe(signature);
+  });
+});
 
 describe("verifyHmac", () => {
   it("accepts the documented worked example", () => {
@@ -57,6 +81,16 @@ describe("verifyHmac", () => {
       ok: false,
       message: AUTH_MESSAGES.badSignature,
     });
+  });
+
+  it("answers a bad signature, skew or timestamp with the configured status (real instances have used 400)", () => {
+    const forged = signRequest({ accessId, secretKey: "wrong", method: "GET", requestTarget: target, timestamp });
+    expect(verify({ authorization: forged.Authorization, badSignatureStatus: 400 })).toEqual({
+      ok: false,
+      status: 400,
+      message: AUTH_MESSAGES.badSignature,
+    });
+    expect(verify({ nowSeconds: timestamp + 301, badSignatureStatus: 400 })).toMatchObject({ status: 400 });
   });
 
   it("rejects a different method than the one signed", () => {

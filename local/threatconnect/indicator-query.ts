@@ -1,57 +1,7 @@
 import { isoSeconds } from "./dataset";
-import { CREATED_BY, OWNERS, type EmulatedIndicator, type EmulatedTag } from "./model";
-import { compileTql, type Keyword, type Scope } from "./tql-parser";
-
-const TAG_SCOPE: Scope<EmulatedTag> = {
-  keywords: {
-    name: { name: "name", kind: "string", get: (tag) => tag.name },
-    id: { name: "id", kind: "id", get: (tag) => String(tag.id) },
-    techniqueid: {
-      name: "techniqueId",
-      kind: "string",
-      get: (tag) => tag.techniqueId,
-    },
-  },
-  subqueries: {},
-};
-
-function keyword(
-  name: string,
-  kind: Keyword<EmulatedIndicator>["kind"],
-  get: Keyword<EmulatedIndicator>["get"],
-): [string, Keyword<EmulatedIndicator>] {
-  return [name.toLowerCase(), { name, kind, get }];
-}
-
-const activeKeyword = (name: string) => keyword(name, "boolean", (indicator) => indicator.active);
-
-export const INDICATOR_SCOPE: Scope<EmulatedIndicator> = {
-  keywords: Object.fromEntries([
-    keyword("id", "id", (indicator) => indicator.id),
-    keyword("typeName", "string", (indicator) => indicator.type),
-    keyword("summary", "string", (indicator) => indicator.summary),
-    keyword("ownerName", "string", (indicator) => indicator.owner.name),
-    keyword("owner", "number", (indicator) => indicator.owner.id),
-    keyword("rating", "number", (indicator) => indicator.rating),
-    keyword("confidence", "number", (indicator) => indicator.confidence),
-    keyword("threatAssessScore", "number", (indicator) => indicator.threatAssessScore),
-    keyword("dateAdded", "date", (indicator) => indicator.dateAdded),
-    keyword("lastModified", "date", (indicator) => indicator.lastModified),
-    activeKeyword("indicatorActive"),
-    activeKeyword("active"),
-    keyword("tag", "string", (indicator) => indicator.tags.map((tag) => tag.name)),
-    keyword("securityLabel", "string", (indicator) => indicator.securityLabels.map((label) => label.name)),
-    keyword("description", "string", (indicator) => descriptionOf(indicator)),
-  ]),
-  subqueries: {
-    hastag: (parseInner) => {
-      const inner = parseInner(TAG_SCOPE);
-      return (indicator) => indicator.tags.some(inner);
-    },
-  },
-};
-
-const ACTIVE_KEYWORDS = new Set(["indicatoractive", "active"]);
+import { CREATED_BY, OWNERS, SYSTEM_ATTRIBUTE_TYPES, SYSTEM_CREATED_BY, type EmulatedIndicator } from "./model";
+import { ACTIVE_KEYWORDS, INDICATOR_SCOPE } from "./tql-keywords";
+import { compileTql } from "./tql-parser";
 
 function descriptionOf(indicator: EmulatedIndicator): string | undefined {
   const value = indicator.attributes.find((attribute) => attribute.type === "Description")?.value;
@@ -161,6 +111,16 @@ export const EXPANDABLE_FIELDS = ["tags", "attributes", "associatedGroups", "thr
 export type ExpandableField = (typeof EXPANDABLE_FIELDS)[number];
 
 const CREATED_BY_JSON = JSON.stringify(CREATED_BY);
+const SYSTEM_CREATED_BY_JSON = JSON.stringify(SYSTEM_CREATED_BY);
+
+/**
+ * ThreatConnect sends an empty expanded collection as `{}` or `{"count":0}` (both appear in its docs) rather than
+ * `{"data":[]}`; which one an indicator gets follows its id, so both shapes occur in every page.
+ */
+function collectionJson(indicator: EmulatedIndicator, items: readonly string[]): string {
+  if (items.length > 0) return `{"data":[${items.join(",")}]}`;
+  return Number(indicator.id.slice(-1)) % 2 === 0 ? "{}" : '{"count":0}';
+}
 const LABEL_DATE = "2016-08-31T00:00:00Z";
 
 type FragmentCache = Map<object, string>;
@@ -176,6 +136,7 @@ export function* indicatorListJson(
   indicators: readonly EmulatedIndicator[],
   fields: ReadonlySet<ExpandableField>,
   origin: string,
+  malformedIds: ReadonlySet<string> = new Set(),
 ): Generator<string> {
   const fragments: FragmentCache = new Map();
   if (indicators.length === 0) {
@@ -185,7 +146,7 @@ export function* indicatorListJson(
   for (let start = 0; start < indicators.length; start += CHUNK_SIZE) {
     const texts = indicators
       .slice(start, start + CHUNK_SIZE)
-      .map((indicator) => indicatorText(indicator, fields, origin, fragments));
+      .map((indicator) => indicatorText(indicator, fields, origin, fragments, malformedIds.has(indicator.id)));
     yield `${start === 0 ? "[" : ","}${texts.join(",")}`;
   }
   yield "]";
@@ -204,11 +165,13 @@ function ownerName(ownerId: number): string {
   return OWNERS.find((owner) => owner.id === ownerId)?.name ?? "";
 }
 
+/** `malformed` serves the indicator with a null summary: the fault a client must survive as one bad indicator. */
 export function indicatorText(
   indicator: EmulatedIndicator,
   fields: ReadonlySet<ExpandableField>,
   origin: string,
   fragments: FragmentCache = new Map(),
+  malformed = false,
 ): string {
   const dateAdded = isoSeconds(indicator.dateAdded);
   const lastModified = isoSeconds(indicator.lastModified);
@@ -234,7 +197,7 @@ export function indicatorText(
   }
   Object.assign(head, {
     description: descriptionOf(indicator),
-    summary: indicator.summary,
+    summary: malformed ? null : indicator.summary,
     privateFlag: false,
     active: indicator.active,
     activeLocked: false,
@@ -246,16 +209,17 @@ export function indicatorText(
       (tag) =>
         `${cached(fragments, tag, () => JSON.stringify({ id: tag.id, name: tag.name, techniqueId: tag.techniqueId }).slice(0, -1))},"lastUsed":"${lastModified}"}`,
     );
-    parts.push(`"tags":{"data":[${tags.join(",")}]}`);
+    parts.push(`"tags":${collectionJson(indicator, tags)}`);
   }
   if (fields.has("attributes")) {
     const attributes = indicator.attributes.map((attribute, index) => {
       const added = attribute.dateAdded === undefined ? dateAdded : isoSeconds(attribute.dateAdded);
       const value =
         typeof attribute.value === "number" ? `"${isoSeconds(attribute.value)}"` : JSON.stringify(attribute.value);
-      return `{"id":${indicator.attributeIdBase + index},"dateAdded":"${added}","type":${JSON.stringify(attribute.type)},"value":${value},"createdBy":${CREATED_BY_JSON},"lastModified":"${added}","pinned":false,"default":${attribute.type === "Description"}}`;
+      const createdBy = SYSTEM_ATTRIBUTE_TYPES.has(attribute.type) ? SYSTEM_CREATED_BY_JSON : CREATED_BY_JSON;
+      return `{"id":${indicator.attributeIdBase + index},"dateAdded":"${added}","type":${JSON.stringify(attribute.type)},"value":${value},"createdBy":${createdBy},"lastModified":"${added}","pinned":false,"default":${attribute.type === "Description"}}`;
     });
-    parts.push(`"attributes":{"data":[${attributes.join(",")}]}`);
+    parts.push(`"attributes":${collectionJson(indicator, attributes)}`);
   }
   if (fields.has("associatedGroups")) {
     const groups = indicator.groups.map((group) =>
@@ -268,20 +232,20 @@ export function indicatorText(
           webLink: `${origin}/#/details/groups/${group.id}/overview`,
           type: group.type,
           name: group.name,
-          createdBy: CREATED_BY,
+          createdBy: group.systemCreated ? SYSTEM_CREATED_BY : CREATED_BY,
           upVoteCount: "0",
           downVoteCount: "0",
           lastModified: isoSeconds(group.dateAdded),
         }),
       ),
     );
-    parts.push(`"associatedGroups":{"data":[${groups.join(",")}]}`);
+    parts.push(`"associatedGroups":${collectionJson(indicator, groups)}`);
   }
   if (fields.has("securityLabels")) {
     const labels = indicator.securityLabels.map((label) =>
       cached(fragments, label, () => JSON.stringify({ ...label, owner: "System", dateAdded: LABEL_DATE })),
     );
-    parts.push(`"securityLabels":{"data":[${labels.join(",")}]}`);
+    parts.push(`"securityLabels":${collectionJson(indicator, labels)}`);
   }
   return `${parts.join(",")}}`;
 }

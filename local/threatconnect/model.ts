@@ -1,4 +1,26 @@
-import type { IndicatorType } from "@/server/threatconnect/types";
+/**
+ * ThreatConnect's indicator types (`typeName`, spelled as its API spells them), kept here rather than taken from the
+ * product: the emulator must be able to hold types the product does not send to Sentinel (Hashtag, Mutex, User Agent).
+ */
+export const EMULATED_TYPES = [
+  "Address",
+  "ASN",
+  "CIDR",
+  "EmailAddress",
+  "Email Subject",
+  "File",
+  "Host",
+  "Registry Key",
+  "URL",
+  "Hashtag",
+  "Mutex",
+  "User Agent",
+] as const;
+export type EmulatedType = (typeof EMULATED_TYPES)[number];
+
+export function isEmulatedType(value: string): value is EmulatedType {
+  return (EMULATED_TYPES as readonly string[]).includes(value);
+}
 
 export type EmulatedOwner = {
   id: number;
@@ -20,6 +42,8 @@ export type EmulatedGroup = {
   type: string;
   name: string;
   dateAdded: number;
+  /** Created by ThreatConnect itself (e.g. CAL), so its `createdBy` names no user id, as the docs show. */
+  systemCreated: boolean;
 };
 export type EmulatedLabel = {
   id: number;
@@ -52,7 +76,10 @@ export type IndicatorValues = Partial<
     | "Subject"
     | "Key Name"
     | "Value Name"
-    | "Value Type",
+    | "Value Type"
+    | "Hashtag"
+    | "Mutex"
+    | "User Agent String",
     string
   >
 > & { size?: number; dnsActive?: boolean; whoisActive?: boolean };
@@ -64,7 +91,7 @@ export type IndicatorValues = Partial<
 export type EmulatedIndicator = {
   id: string;
   owner: EmulatedOwner;
-  type: IndicatorType;
+  type: EmulatedType;
   summary: string;
   values: IndicatorValues;
   rating?: number;
@@ -131,6 +158,17 @@ export const PHASES_OF_INTRUSION = [
   "C2",
   "Actions on Objectives",
 ] as const;
+
+/** The `createdBy` of system-created groups and attributes: no `id` and no `userName`. */
+export const SYSTEM_CREATED_BY = {
+  firstName: "ThreatConnect",
+  lastName: "Intelligence",
+  pseudonym: "CAL",
+  owner: "System",
+};
+
+/** Attribute types ThreatConnect maintains itself rather than a user. */
+export const SYSTEM_ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(["First Seen", "Last Seen"]);
 
 export const CREATED_BY = {
   id: 3,

@@ -18,6 +18,7 @@ import { InvalidIndicatorError } from "./values";
 
 export const CONTROL_PREFIX = "/_emulator";
 const MAX_CONTROL_BODY_BYTES = 1_000_000;
+const MAX_API_BODY_BYTES = 1_000_000;
 const NOT_LICENSED_MESSAGE =
   "API access has not been licensed for this system, please contact sales@threatconnect.com if you wish to enable it";
 
@@ -53,16 +54,22 @@ export type HandlerState = {
 export function createRequestHandler(state: HandlerState) {
   const route = createApiRoutes(state.store, state.now);
 
-  function handleApi(request: IncomingMessage, response: ServerResponse, rawTarget: string, method: string): void {
+  async function handleApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    rawTarget: string,
+    method: string,
+  ): Promise<void> {
+    const body = await readText(request, MAX_API_BODY_BYTES);
     const action = nextFaultAction(state.faults, state.random);
     if (action === "reset") {
       recordRequest(state.log, { method, target: rawTarget, status: 0 });
       request.socket.destroy();
       return;
     }
-    const respond = (status: number, body: Iterable<string>) => {
-      recordRequest(state.log, { method, target: rawTarget, status });
-      sendFragments(response, status, body);
+    const respond = (status: number, fragments: Iterable<string>) => {
+      recordRequest(state.log, { method, target: rawTarget, status, ...(body ? { body } : {}) });
+      sendFragments(response, status, fragments);
     };
     const respondError = (status: number, message: string) => respond(status, jsonObject({ status: "Error", message }));
     if (action === "error") return respondError(state.faults.errorStatus, "Internal Server Error");
@@ -74,14 +81,19 @@ export function createRequestHandler(state: HandlerState) {
       rawTarget,
       nowSeconds: Math.floor(state.now().getTime() / 1000),
       userFor: (accessId) => state.apiUsers.get(accessId),
+      badSignatureStatus: state.faults.badSignatureStatus,
     });
     if (!verdict.ok) return respondError(verdict.status, verdict.message);
     try {
+      const queryIndex = rawTarget.indexOf("?");
+      const rawQuery = queryIndex === -1 ? "" : rawTarget.slice(queryIndex + 1);
       const result = route({
         method,
-        rawTarget,
+        path: queryIndex === -1 ? rawTarget : rawTarget.slice(0, queryIndex),
+        rawQuery: body ? withBodyParameters(rawQuery, body) : rawQuery,
         origin: `http://${request.headers.host ?? "127.0.0.1"}`,
         ownerIds: verdict.user.ownerIds,
+        malformedIds: new Set(state.faults.malformedIndicatorIds),
       });
       respond(result.status, result.body);
     } catch (error) {
@@ -155,11 +167,10 @@ export function createRequestHandler(state: HandlerState) {
       return;
     }
     const run = () => {
-      try {
-        handleApi(request, response, rawTarget, method);
-      } catch (error) {
+      handleApi(request, response, rawTarget, method).catch((error: unknown) => {
+        if (error instanceof InvalidIndicatorError) return sendError(response, 400, error.message);
         sendError(response, 500, error instanceof Error ? error.message : "emulator failure");
-      }
+      });
     };
     if (state.faults.latencyMs === 0) return run();
     const timer = setTimeout(() => {
@@ -178,17 +189,47 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readText(request: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_CONTROL_BODY_BYTES)
-      throw new InvalidIndicatorError(`body: larger than ${MAX_CONTROL_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new InvalidIndicatorError(`body: larger than ${maxBytes} bytes`);
     chunks.push(buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * GET parameters sent as a JSON body `{"data": {...}}` (tcex's form for queries of 2,000 characters or more; only
+ * the path is then signed), added to those in the query string. A list value is a repeated parameter.
+ */
+export function withBodyParameters(rawQuery: string, body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new InvalidIndicatorError('body: not valid JSON; GET parameters in a body are {"data": {...}}');
+  }
+  const data = typeof parsed === "object" && parsed !== null ? (parsed as { data?: unknown }).data : undefined;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InvalidIndicatorError('body: GET parameters in a body must be {"data": {...}}');
+  }
+  const params = new URLSearchParams(rawQuery);
+  for (const [key, value] of Object.entries(data)) {
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean") {
+        throw new InvalidIndicatorError(`body: parameter "${key}" must be a string, number, boolean or a list of them`);
+      }
+      params.append(key, String(item));
+    }
+  }
+  return params.toString();
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const text = await readText(request, MAX_CONTROL_BODY_BYTES);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);

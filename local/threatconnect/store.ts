@@ -1,17 +1,18 @@
-import { isIndicatorType, type IndicatorType } from "@/server/threatconnect/types";
 import { generateDataset, type Dataset } from "./dataset";
 import {
+  isEmulatedType,
   OWNERS,
   TAGS,
   type EmulatedAttribute,
   type EmulatedIndicator,
   type EmulatedOwner,
   type EmulatedTag,
+  type EmulatedType,
 } from "./model";
 import { canonicalSummary, InvalidIndicatorError, valuesFromSummary } from "./values";
 
 export type NewIndicator = {
-  type: IndicatorType;
+  type: EmulatedType;
   summary: string;
   owner?: string;
   id?: string;
@@ -29,8 +30,10 @@ export type IndicatorChanges = Partial<
 
 export type DeletedRecord = {
   ownerName: string;
-  type: IndicatorType;
+  type: EmulatedType;
   summary: string;
+  /** The deleted indicator's own date added, which is what the emulator serves as an entry's `dateAdded`. */
+  dateAdded: number;
   deletedAt: number;
 };
 
@@ -77,7 +80,7 @@ export class IndicatorStore {
   }
 
   add(input: NewIndicator): EmulatedIndicator {
-    if (!isIndicatorType(input.type))
+    if (!isEmulatedType(input.type))
       throw new InvalidIndicatorError(`type: "${String(input.type)}" is not an indicator type`);
     const owner = resolveOwner(input.owner ?? OWNERS[0].name);
     const values = valuesFromSummary(input.type, input.summary);
@@ -146,6 +149,7 @@ export class IndicatorStore {
       ownerName: indicator.owner.name,
       type: indicator.type,
       summary: indicator.summary,
+      dateAdded: indicator.dateAdded,
       deletedAt: this.nowSeconds(),
     });
     this.version++;

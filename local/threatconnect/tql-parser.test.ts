@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { INDICATOR_SCOPE } from "./indicator-query";
-import { OWNERS, TAGS, type EmulatedIndicator, type EmulatedOwner } from "./model";
+import { INDICATOR_SCOPE } from "./tql-keywords";
+import { OWNERS, SECURITY_LABELS, TAGS, type EmulatedIndicator, type EmulatedOwner } from "./model";
 import { compileTql, parseDateLiteral } from "./tql-parser";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -37,6 +37,7 @@ const RECORDS: EmulatedIndicator[] = [
     rating: 5,
     confidence: 90,
     tags: [tag("Phishing")],
+    securityLabels: SECURITY_LABELS.filter((label) => label.name === "TLP:RED"),
   }),
   indicator({
     id: "2",
@@ -44,6 +45,7 @@ const RECORDS: EmulatedIndicator[] = [
     summary: "Bad.Example.com",
     rating: 2,
     confidence: 40,
+    attributes: [{ type: "Source", value: "Partner feed" }],
     owner: community,
     lastModified: nowSeconds - 3600,
   }),
@@ -53,7 +55,9 @@ const RECORDS: EmulatedIndicator[] = [
     summary: 'http://x.test/a"b\\c',
     owner: source,
     dateAdded: Date.parse("2024-01-01T05:00:00Z") / 1000,
+    groups: [{ id: 101, ownerId: 2, type: "Campaign", name: "Campaign B", dateAdded: 0, systemCreated: true }],
   }),
+
   indicator({
     id: "9007199254740993",
     type: "Email Subject",
@@ -103,7 +107,18 @@ describe("TQL evaluation", () => {
     ["lastModified >= NOW() - 2 DAYS and lastModified < TODAY()", ["1", "3", "9007199254740993"]],
     ['lastModified >= "today() - 1 day"', ["1", "2", "3", "9007199254740993"]],
     ["indicatorActive = false", ["9007199254740993"]],
-    ["active = TRUE", ["1", "2", "3"]],
+    ["indicatorActive = TRUE", ["1", "2", "3"]],
+    ['source = "Partner feed"', ["2"]],
+    ['source IS NULL AND typeName IN ("Address", "URL")', ["1", "3"]],
+    ['attribute CONTAINS "partner"', ["2"]],
+    ['hasAttribute(typeName = "Source" AND value STARTSWITH "Partner")', ["2"]],
+    ["associatedGroup = 101", ["3"]],
+    ['hasGroup(typeName = "Campaign")', ["3"]],
+    ['hasGroup(id IN (101, 102)) OR hasSecurityLabel(name = "TLP:RED")', ["1", "3"]],
+    ['addressCity IS NULL AND typeName = "Host"', ["2"]],
+    ['addressCity = "Berlin"', []],
+    ['hasIndicator(typeName = "Host")', []],
+    ['summary NOT LIKE "%example%" AND summary NOT STARTSWITH "http"', ["1", "9007199254740993"]],
     ["id = 9007199254740993", ["9007199254740993"]],
     ["id > 9007199254740992", ["9007199254740993"]],
     ["id in (1, 3)", ["1", "3"]],
@@ -113,6 +128,14 @@ describe("TQL evaluation", () => {
     ['not not typeName = "URL"', ["3"]],
   ])("%s", (tql, expected) => {
     expect(matching(tql)).toEqual(expected);
+  });
+
+  it("matches types the product does not map, and their value as value1", () => {
+    const mutex = indicator({ id: "4", type: "Mutex", summary: "Global\\MTX_1", values: { Mutex: "Global\\MTX_1" } });
+    const matches = (tql: string) => compileTql(tql, INDICATOR_SCOPE, () => NOW).predicate(mutex);
+    expect(matches('typeName = "Mutex"')).toBe(true);
+    expect(matches('value1 = "Global\\\\MTX_1"')).toBe(true);
+    expect(matches('value1 = "other"')).toBe(false);
   });
 
   it("reports whether the query mentions the active flag", () => {
@@ -141,8 +164,10 @@ describe("invalid TQL", () => {
     ['dateAdded > "2024-02-30"', /not a valid date/],
     ['dateAdded > "2024-01-01T00:00:00.5Z"', /not a valid date/],
     ["dateAdded > yesterday", /expected a date for dateAdded but found 'yesterday'/],
-    ["active > true", /active is a boolean; only = and != apply/],
-    ["active = maybe", /expected true or false for active/],
+    ["active = true", /unknown keyword 'active'/],
+    ["indicatorActive > true", /indicatorActive is a boolean; only = and != apply/],
+    ["indicatorActive = maybe", /expected true or false for indicatorActive/],
+    ['hasGroup(nme = "x")', /unknown keyword 'nme'; expected one of id, typeName, name/],
     ["rating > 3 AND", /position 15: expected a keyword, NOT or '\(' but found the end of the query/],
     ['summary = "a\\qb"', /unsupported escape \\q/],
     ["summary = 'x' ; drop", /position 15: unexpected character ';'/],

@@ -1,5 +1,4 @@
-import type { IndicatorType } from "@/server/threatconnect/types";
-import type { IndicatorValues } from "./model";
+import type { EmulatedType, IndicatorValues } from "./model";
 
 const HASH_FIELDS: Record<number, "md5" | "sha1" | "sha256"> = {
   32: "md5",
@@ -26,7 +25,7 @@ export class InvalidIndicatorError extends Error {}
  * Splits a ThreatConnect summary into the type's value fields. Multi-value types join their parts with " : "
  * (File: md5 : sha1 : sha256; Registry Key: key : value name : value type), as ThreatConnect's summaries do.
  */
-export function valuesFromSummary(type: IndicatorType, summary: string): IndicatorValues {
+export function valuesFromSummary(type: EmulatedType, summary: string): IndicatorValues {
   if (summary.trim() === "") throw new InvalidIndicatorError("summary must not be empty");
   switch (type) {
     case "Address":
@@ -64,6 +63,12 @@ export function valuesFromSummary(type: IndicatorType, summary: string): Indicat
       }
       return values;
     }
+    case "Hashtag":
+      return { Hashtag: summary.startsWith("#") ? summary : `#${summary}` };
+    case "Mutex":
+      return { Mutex: summary };
+    case "User Agent":
+      return { "User Agent String": summary };
     case "Registry Key": {
       const [keyName, valueName, valueType, ...extra] = summary.split(" : ");
       if (!keyName?.startsWith("HKEY_") || extra.length > 0) {
@@ -82,7 +87,8 @@ export function valuesFromSummary(type: IndicatorType, summary: string): Indicat
 }
 
 /** ThreatConnect orders File hashes md5, sha1, sha256 in the summary regardless of input order. */
-export function canonicalSummary(type: IndicatorType, values: IndicatorValues, summary: string): string {
+export function canonicalSummary(type: EmulatedType, values: IndicatorValues, summary: string): string {
+  if (type === "Hashtag") return values.Hashtag ?? summary;
   if (type !== "File") return type === "Host" ? (values.hostName ?? summary) : summary;
   return [values.md5, values.sha1, values.sha256].filter((hash) => hash !== undefined).join(" : ");
 }
