@@ -2,16 +2,16 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { QuerySortDirection, QuerySortField } from "@/db/schema/services";
 import { Button, Dialog, Field, Select, Textarea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import {
   INDICATOR_TYPES,
-  SORT_DIRECTION_LABELS,
-  SORT_FIELD_LABELS,
-  type IndicatorType,
-  type QueryDraft,
-} from "./configure-types";
+  QUERY_SORT_FIELDS,
+  SORT_DIRECTIONS,
+  type QuerySortField,
+  type SortDirection,
+} from "@/lib/vocabulary";
+import { SORT_DIRECTION_LABELS, SORT_FIELD_LABELS, type QueryDraft } from "./configure-types";
 
 type DraftErrors = Partial<Record<"owners" | "types" | "tql", string>>;
 
@@ -113,7 +113,7 @@ export function QueryDialog({
         <fieldset aria-describedby={errors.types ? "query-types-error" : undefined}>
           <legend className="text-sm font-medium text-slate-700">Indicator types to retrieve</legend>
           <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3">
-            {INDICATOR_TYPES.map((type: IndicatorType) => (
+            {INDICATOR_TYPES.map((type) => (
               <label key={type} className="flex items-center gap-2 text-sm text-slate-800">
                 <input
                   type="checkbox"
@@ -151,7 +151,7 @@ export function QueryDialog({
               value={draft.sortField}
               onChange={(event) => setDraft({ ...draft, sortField: event.target.value as QuerySortField })}
             >
-              {(Object.keys(SORT_FIELD_LABELS) as QuerySortField[]).map((field) => (
+              {QUERY_SORT_FIELDS.map((field) => (
                 <option key={field} value={field}>
                   {SORT_FIELD_LABELS[field]}
                 </option>
@@ -162,9 +162,9 @@ export function QueryDialog({
             <Select
               id="query-sort-direction"
               value={draft.sortDirection}
-              onChange={(event) => setDraft({ ...draft, sortDirection: event.target.value as QuerySortDirection })}
+              onChange={(event) => setDraft({ ...draft, sortDirection: event.target.value as SortDirection })}
             >
-              {(Object.keys(SORT_DIRECTION_LABELS) as QuerySortDirection[]).map((direction) => (
+              {SORT_DIRECTIONS.map((direction) => (
                 <option key={direction} value={direction}>
                   {SORT_DIRECTION_LABELS[direction]}
                 </option>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert, PageHeader } from "@/app/_components/ui";
 import { fetchQueryOrNotFound, trpc } from "@/app/_trpc/server";
 import { SERVICE_DEFAULTS } from "@/server/services/service-input";
+import { sourceSystemFor } from "@/server/stix";
 import { ServiceForm } from "../_components/service-form";
 
 export const metadata: Metadata = { title: "New service" };
@@ -36,6 +37,7 @@ export default async function NewServicePage({ params }: PageProps<"/[orgSlug]/c
       <ServiceForm
         mode="create"
         orgSlug={orgSlug}
+        sourceSystemPrefix={sourceSystemFor("")}
         defaults={{ ...SERVICE_DEFAULTS, ttlHours: { ...SERVICE_DEFAULTS.ttlHours } }}
       />
     </>
