@@ -1,0 +1,1 @@
+export { recordTaskEnd, recordTaskStart, type TaskAttempt, type TaskOutcome, type TaskScope } from "./record-task";
