@@ -1,11 +1,14 @@
-import { prepareLocalEnvironment, spawnNext } from "./local-environment";
+import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
 
 const log = (line: string) => console.log(`[dev] ${line}`);
+const { host, port } = listenAddress();
 const environment = await prepareLocalEnvironment(log);
-const next = spawnNext(["dev", "--port", process.env.PORT ?? "3000"], {
+const next = spawnNext(["dev", "--port", String(port), "--hostname", host], {
   DATABASE_URL: environment.databaseUrl,
   AUTH_SECRET: environment.authSecret,
 });
+// Next's dev server only serves its scripts to the origin it expects, so the browser must use localhost.
+log(`open http://localhost:${port} (listening on ${host})`);
 
 let isStopping = false;
 async function stop() {

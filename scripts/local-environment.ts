@@ -53,6 +53,17 @@ export async function prepareLocalEnvironment(log: (line: string) => void): Prom
 }
 
 /**
+ * Where demo and dev listen: loopback unless HOST says otherwise, because both run with well-known local
+ * credentials (the demo admin's password) that must not be reachable from the network by default.
+ */
+export function listenAddress(): { host: string; port: number } {
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  return { host: process.env.HOST ?? "127.0.0.1", port };
+}
+
+/**
  * Runs the Next.js CLI as a direct child (not through npx), so stopping the child really stops the server
  * instead of orphaning it behind a wrapper process.
  */

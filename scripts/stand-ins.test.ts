@@ -34,6 +34,7 @@ describe("startStandIns", () => {
         SENTINEL_BASE_URL: standIns.azure.sentinelBaseUrl,
         INNGEST_DEV: "1",
         INNGEST_BASE_URL: standIns.engine.url,
+        OUTBOUND_ALLOWLIST: `127.0.0.1:${new URL(standIns.threatConnect.baseUrl).port}`,
       });
       expect(standIns.appEnv.CREDENTIALS_ENCRYPTION_KEYS).toMatch(/^local:[A-Za-z0-9+/]{43}=$/);
       expect((await fetch(`${standIns.engine.url}/health`)).status).toBe(200);

@@ -5,6 +5,7 @@ import { startAzureEmulator, type AzureEmulator } from "@/local/azure";
 import { extraCaCertificatesWithLocalCa } from "@/local/azure/tls";
 import { startEngine } from "@/local/inngest-engine";
 import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
+import { destinationOf } from "@/server/net/destinations";
 
 export interface StandInPorts {
   threatConnect: number;
@@ -82,6 +83,8 @@ export async function startStandIns(options: {
       SENTINEL_BASE_URL: azure.sentinelBaseUrl,
       INNGEST_DEV: "1",
       INNGEST_BASE_URL: engine.url,
+      // Exactly the emulator's host:port may be reached although it is on loopback; nothing else local is.
+      OUTBOUND_ALLOWLIST: destinationOf(new URL(threatConnect.baseUrl)),
     },
     connections: {
       threatConnect: {
