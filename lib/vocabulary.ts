@@ -91,3 +91,33 @@ export function isAuditAction(value: string): value is AuditAction {
 
 export const AUDIT_TARGET_TYPES = ["organization", "membership", "invitation", "service"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/** A sync job's life: queued → running → one of the four final statuses. */
+export const JOB_STATUSES = ["queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_JOB_STATUSES = ["succeeded", "partially_succeeded", "failed", "cancelled"] as const;
+export type FinalJobStatus = (typeof FINAL_JOB_STATUSES)[number];
+
+/** What started a job: the cron, "Save and Run", `job.run`, or the restart of a failed job. */
+export const JOB_TRIGGERS = ["schedule", "save", "manual", "restart"] as const;
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
+/** Where a job is, for the progress bar; errors name the phase they happened in. */
+export const JOB_PHASES = ["queued", "download", "prepare", "upload", "finalize", "done"] as const;
+export type JobPhase = (typeof JOB_PHASES)[number];
+
+/** Who produced a job error's message: ThreatConnect, Sentinel, or the STIX mapping. */
+export const JOB_ERROR_SOURCES = ["threatconnect", "sentinel", "mapping"] as const;
+export type JobErrorSource = (typeof JOB_ERROR_SOURCES)[number];
+
+export const UPLOAD_BATCH_STATUSES = ["pending", "sent", "failed", "cancelled"] as const;
+export type UploadBatchStatus = (typeof UPLOAD_BATCH_STATUSES)[number];
+
+/** Why an object is in an upload batch. */
+export const UPLOAD_REASONS = ["new", "changed", "keep_alive", "revoke"] as const;
+export type UploadReason = (typeof UPLOAD_REASONS)[number];
+
+export const TASK_KINDS = ["download", "prepare", "upload", "finalize", "cleaner"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export const TASK_STATUSES = ["running", "succeeded", "failed", "cancelled"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];

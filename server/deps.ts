@@ -18,7 +18,12 @@ export type AppDependencies = {
   /** Reverse proxies whose X-Forwarded-For entries are trusted when keying sign-in and sign-up throttles. */
   trustedProxyHops: number;
   now: () => Date;
+  /** Sends pipeline events (ids and counts only); the runtime sends them to Inngest, tests record them. */
+  events: EventSender;
 };
+
+export type PipelineEvent = { name: string; data: Record<string, string | number> };
+export type EventSender = { send(events: PipelineEvent[]): Promise<void> };
 
 export type AppDependenciesConfig = {
   CREDENTIALS_ENCRYPTION_KEYS?: string;
@@ -46,6 +51,7 @@ export function createAppDependencies(
     outbound: createOutboundPolicy({ allowlist: config.OUTBOUND_ALLOWLIST }),
     trustedProxyHops: config.TRUSTED_PROXY_HOPS ?? 0,
     now: () => new Date(),
+    events: unconfiguredEventSender,
     ...overrides,
   };
 }
@@ -60,3 +66,11 @@ function unconfiguredCipher(): CredentialCipher {
   };
   return { activeKeyId: "", encrypt: refuse, decrypt: refuse, keyIdOf: refuse };
 }
+
+/** Without a sender, requesting a job says why it cannot start instead of queueing one nothing will run. */
+const unconfiguredEventSender: EventSender = {
+  send: () =>
+    Promise.reject(
+      new DomainError("PRECONDITION_FAILED", "The sync pipeline is not connected on this server: jobs cannot start"),
+    ),
+};

@@ -3,3 +3,4 @@ export * from "./organizations";
 export * from "./audit";
 export * from "./services";
 export * from "./platform";
+export * from "./sync";

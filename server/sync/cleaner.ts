@@ -1,0 +1,35 @@
+import { and, inArray, lt, notInArray } from "drizzle-orm";
+import { jobErrors, jobs, syncDeletions, syncStaging, tasks } from "@/db/schema";
+import type { JobStatus } from "@/lib/vocabulary";
+import type { SystemScope } from "./system-scope";
+
+export type CleanedRecords = { jobs: number; tasks: number; errors: number; staging: number };
+
+const UNFINISHED: JobStatus[] = ["queued", "running"];
+
+/**
+ * Removes finished jobs older than the retention with their errors, batches and tasks, tasks of no job (the
+ * cleaner's own), and any staging left behind by a finished job. Running jobs are never touched.
+ */
+export async function cleanOldRecords(system: SystemScope, input: { olderThan: Date }): Promise<CleanedRecords> {
+  const oldJobs = system.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(lt(jobs.createdAt, input.olderThan), notInArray(jobs.status, UNFINISHED)));
+  const errors = await system.db.delete(jobErrors).where(inArray(jobErrors.jobId, oldJobs)).returning({ id: jobErrors.id });
+  const oldTasks = await system.db
+    .delete(tasks)
+    .where(lt(tasks.startedAt, input.olderThan))
+    .returning({ id: tasks.id });
+  const finished = system.db.select({ id: jobs.id }).from(jobs).where(notInArray(jobs.status, UNFINISHED));
+  const staging = await system.db
+    .delete(syncStaging)
+    .where(inArray(syncStaging.jobId, finished))
+    .returning({ id: syncStaging.id });
+  await system.db.delete(syncDeletions).where(inArray(syncDeletions.jobId, finished));
+  const removedJobs = await system.db
+    .delete(jobs)
+    .where(and(lt(jobs.createdAt, input.olderThan), notInArray(jobs.status, UNFINISHED)))
+    .returning({ id: jobs.id });
+  return { jobs: removedJobs.length, tasks: oldTasks.length, errors: errors.length, staging: staging.length };
+}

@@ -1,0 +1,143 @@
+import { syncDeletions, syncStaging, type Job, type JobQuery } from "@/db/schema";
+import { getJobInOrg } from "../jobs/job-rows";
+import { threatConnectClientFor, threatConnectCredentialsOf } from "../services/connections";
+import { getServiceInOrg } from "../services/services";
+import { dedupeKey } from "../stix";
+import {
+  MAPPING_FIELDS,
+  MAX_PAGE_SIZE,
+  type IndicatorQuery,
+  type RejectedIndicator,
+  type ThreatConnectIndicator,
+} from "../threatconnect";
+import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import type { Scope } from "./system-scope";
+
+const STAGING_INSERT_CHUNK = 1000;
+
+/** `next` is the cursor of the following page, null after the last. */
+export type DownloadedPage = { fetched: number; unmappable: number; next: string | null };
+
+async function runningJob(scope: Scope, jobId: string): Promise<Job | null> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId });
+  return job.status === "running" ? job : null;
+}
+
+/** The query as sent: the user's TQL wrapped with its owners and types, and the job's delta bound or record list. */
+export function indicatorQueryFor(job: Pick<Job, "modifiedSince" | "indicatorIds">, query: JobQuery): IndicatorQuery {
+  const onlyIds = job.indicatorIds?.filter((id) => /^\d+$/.test(id)) ?? [];
+  const idClause = onlyIds.length > 0 ? `id IN (${onlyIds.join(", ")})` : undefined;
+  const tql = query.tql.trim();
+  return {
+    tql: idClause ? (tql ? `(${tql}) AND ${idClause}` : idClause) : tql || undefined,
+    owners: query.owners,
+    types: query.types as IndicatorQuery["types"],
+    sortField: query.sortField,
+    sortDirection: query.sortDirection,
+    ...(job.modifiedSince ? { modifiedSince: job.modifiedSince } : {}),
+    fields: [...MAPPING_FIELDS],
+  };
+}
+
+function valueOf(indicator: ThreatConnectIndicator): string {
+  return indicator.summary;
+}
+
+/**
+ * Stages one page of one query: the first when `cursor` is null, else the page it points at. Indicators the
+ * client could not read, or without a usable observable, become mapping errors here, since without an observable
+ * they cannot be deduplicated. A retried page stages nothing twice.
+ */
+export async function downloadQueryPage(
+  scope: Scope,
+  input: { jobId: string; position: number; page: number; cursor: string | null; pageSize?: number },
+): Promise<DownloadedPage> {
+  const job = await runningJob(scope, input.jobId);
+  if (!job) return { fetched: 0, unmappable: 0, next: null };
+  const query = job.queries?.find((candidate) => candidate.position === input.position);
+  if (!query) throw new Error(`Job ${job.requestId} has no query at position ${input.position}`);
+  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
+  const page = await client.indicatorPage(indicatorQueryFor(job, query), {
+    pageSize: input.pageSize ?? MAX_PAGE_SIZE,
+    ...(input.cursor ? { cursor: input.cursor } : {}),
+  });
+  const { staged, errors } = stageable(job, query.position, page.indicators);
+  errors.push(...page.rejected.map(unreadableError));
+  for (let start = 0; start < staged.length; start += STAGING_INSERT_CHUNK) {
+    await scope.db
+      .insert(syncStaging)
+      .values(staged.slice(start, start + STAGING_INSERT_CHUNK))
+      .onConflictDoNothing();
+  }
+  await recordJobErrors(scope.db, job, errors, scope.deps.now());
+  return {
+    fetched: page.indicators.length + page.rejected.length,
+    unmappable: errors.length,
+    next: page.next ?? null,
+  };
+}
+
+function unreadableError(rejected: RejectedIndicator): JobErrorInput {
+  return {
+    phase: "download",
+    source: "mapping",
+    field: rejected.field,
+    message: `${rejected.field}: ${rejected.reason}`,
+    indicator: { id: rejected.id, type: rejected.type, value: rejected.summary, ownerName: rejected.ownerName },
+  };
+}
+
+function stageable(job: Job, position: number, indicators: readonly ThreatConnectIndicator[]) {
+  const staged: (typeof syncStaging.$inferInsert)[] = [];
+  const errors: JobErrorInput[] = [];
+  for (const indicator of indicators) {
+    const key = dedupeKey(indicator);
+    if (!key.ok) {
+      errors.push({
+        phase: "download",
+        source: "mapping",
+        field: key.error.field,
+        message: `${key.error.field}: ${key.error.message}`,
+        indicator: { id: indicator.id, type: indicator.type, value: valueOf(indicator), ownerName: indicator.ownerName },
+      });
+      continue;
+    }
+    staged.push({
+      jobId: job.id,
+      queryPosition: position,
+      indicatorKey: key.key,
+      tcId: indicator.id,
+      ownerName: indicator.ownerName,
+      indicatorType: indicator.type,
+      raw: indicator,
+    });
+  }
+  return { staged, errors };
+}
+
+/** Delta only: one page of what ThreatConnect deleted in one owner since the job's bound. */
+export async function downloadDeletedPage(
+  scope: Scope,
+  input: { jobId: string; owner: string; page: number; cursor: string | null },
+): Promise<{ deleted: number; next: string | null }> {
+  const job = await runningJob(scope, input.jobId);
+  if (!job?.modifiedSince) return { deleted: 0, next: null };
+  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
+  const page = await client.deletedIndicatorPage(
+    { owner: input.owner, since: job.modifiedSince },
+    input.cursor ? { cursor: input.cursor } : {},
+  );
+  const rows = page.deleted.flatMap((indicator) => {
+    const key = dedupeKey({ id: "", dateAdded: "", ...indicator });
+    return key.ok ? [{ jobId: job.id, ownerName: indicator.ownerName, indicatorKey: key.key }] : [];
+  });
+  for (let start = 0; start < rows.length; start += STAGING_INSERT_CHUNK) {
+    await scope.db
+      .insert(syncDeletions)
+      .values(rows.slice(start, start + STAGING_INSERT_CHUNK))
+      .onConflictDoNothing();
+  }
+  return { deleted: rows.length, next: page.next ?? null };
+}

@@ -1,0 +1,226 @@
+import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { jobErrors, jobs, sentState, syncStaging, uploadBatches, type Job, type SentState } from "@/db/schema";
+import { getJobInOrg } from "../jobs/job-rows";
+import { getServiceInOrg } from "../services/services";
+import { mapIndicator, stixContentHash, type MappingSettings, type StixIndicator } from "../stix";
+import type { ThreatConnectIndicator } from "../threatconnect";
+import { createBatchWriter, type BatchItem } from "./batch-writer";
+import { decide, generationFor, keepAliveHorizon, nextModified } from "./decide";
+import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import { removalCandidates, type RemovalKind } from "./removals";
+import type { Scope } from "./system-scope";
+
+/** Winners mapped per round trip: bounded memory however large the job. */
+const CHUNK = 500;
+
+export type PreparedJob = {
+  batches: number;
+  toSend: number;
+  unchanged: number;
+  duplicates: number;
+  revoked: number;
+  keepAlive: number;
+  mappingErrors: number;
+};
+
+type Service = Awaited<ReturnType<typeof getServiceInOrg>>;
+type Tally = { toSend: number; unchanged: number; revoked: number; keepAlive: number };
+
+/**
+ * Turns the staged download into upload batches: dedupe in the database (highest query wins, one copy across
+ * owners), map each winner, skip what Sentinel already has and will still have at the next run, and add the
+ * revocations of what stopped matching (full) or was deleted (delta). Running it again rebuilds the same batches.
+ */
+export async function prepareJob(scope: Scope, input: { jobId: string }): Promise<PreparedJob> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  const nothing = { batches: 0, toSend: 0, unchanged: 0, duplicates: 0, revoked: 0, keepAlive: 0, mappingErrors: 0 };
+  if (job.status !== "running") return nothing;
+  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  await scope.db.delete(uploadBatches).where(eq(uploadBatches.jobId, job.id));
+  await scope.db.delete(jobErrors).where(and(eq(jobErrors.jobId, job.id), eq(jobErrors.phase, "prepare")));
+  await scope.db.update(jobs).set({ phase: "prepare" }).where(eq(jobs.id, job.id));
+  const { staged, winners } = await markWinners(scope, job.id);
+
+  const now = scope.deps.now();
+  const horizon = keepAliveHorizon(now, service.scheduleIntervalHours);
+  const writer = createBatchWriter(scope.db, job);
+  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0 };
+  await prepareWinners(scope, { job, service, now, horizon, writer, tally });
+  if (!job.indicatorIds) {
+    const kinds: RemovalKind[] = job.mode === "full" ? ["no_longer_matching"] : ["deleted", "lapsing"];
+    for (const kind of kinds) {
+      for await (const lastSent of removalCandidates(scope.db, { job, service, kind, horizon })) {
+        const item = kind === "lapsing" ? keepAliveItem(lastSent, service, now) : revocationItem(lastSent, now);
+        await writer.add(item);
+        if (kind === "lapsing") tally.keepAlive += 1;
+        else tally.revoked += 1;
+        tally.toSend += 1;
+      }
+    }
+  }
+  const { batches } = await writer.finish();
+
+  const errorCounts = await scope.db
+    .select({ phase: jobErrors.phase, errors: count() })
+    .from(jobErrors)
+    .where(and(eq(jobErrors.jobId, job.id), eq(jobErrors.source, "mapping")))
+    .groupBy(jobErrors.phase);
+  const unreadable = errorCounts.find((row) => row.phase === "download")?.errors ?? 0;
+  const mappingErrors = errorCounts.reduce((sum, row) => sum + row.errors, 0);
+  const duplicates = staged - winners;
+  await scope.db
+    .update(jobs)
+    .set({
+      phase: batches > 0 ? "upload" : "finalize",
+      fetchedCount: staged + unreadable,
+      duplicateCount: duplicates,
+      unchangedCount: tally.unchanged,
+      toSendCount: tally.toSend,
+      keepAliveCount: tally.keepAlive,
+      mappingErrorCount: mappingErrors,
+      deletedCount: job.mode === "delta" ? sql`(select count(*) from sync_deletions where job_id = ${job.id})` : 0,
+      batchCount: batches,
+      batchesRemaining: batches,
+    })
+    .where(eq(jobs.id, job.id));
+  return { batches, ...tally, duplicates, mappingErrors };
+}
+
+/** Query-order dedupe in SQL: per observable, the lowest query position, then owner name, then ThreatConnect id. */
+async function markWinners(scope: Scope, jobId: string): Promise<{ staged: number; winners: number }> {
+  await scope.db.update(syncStaging).set({ isWinner: false }).where(eq(syncStaging.jobId, jobId));
+  const marked = await scope.db.execute<{ winners: number }>(sql`
+    with winners as (
+      select distinct on (indicator_key) id
+      from sync_staging
+      where job_id = ${jobId}
+      order by indicator_key, query_position, owner_name collate "C", length(tc_id), tc_id
+    )
+    update sync_staging set is_winner = true where id in (select id from winners)
+    returning 1`);
+  const [total] = await scope.db.select({ staged: count() }).from(syncStaging).where(eq(syncStaging.jobId, jobId));
+  return { staged: total?.staged ?? 0, winners: marked.length };
+}
+
+type WinnerContext = {
+  job: Job;
+  service: Service;
+  now: Date;
+  horizon: Date;
+  writer: ReturnType<typeof createBatchWriter>;
+  tally: Tally;
+};
+
+async function prepareWinners(scope: Scope, context: WinnerContext): Promise<void> {
+  const { job, service, now, horizon, writer, tally } = context;
+  const settings: MappingSettings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now };
+  for (let lastId = 0; ; ) {
+    const rows = await scope.db
+      .select({ id: syncStaging.id, indicatorKey: syncStaging.indicatorKey, raw: syncStaging.raw })
+      .from(syncStaging)
+      .where(and(eq(syncStaging.jobId, job.id), eq(syncStaging.isWinner, true), gt(syncStaging.id, lastId)))
+      .orderBy(asc(syncStaging.id))
+      .limit(CHUNK);
+    const last = rows.at(-1);
+    if (!last) return;
+    lastId = last.id;
+    const lastSentByKey = await lastSentFor(scope, service, rows.map((row) => row.indicatorKey));
+    const errors: JobErrorInput[] = [];
+    for (const row of rows) {
+      const indicator = row.raw as ThreatConnectIndicator;
+      const lastSent = lastSentByKey.get(row.indicatorKey);
+      const revocationGeneration = generationFor(lastSent);
+      const mapped = mapIndicator(indicator, settings, { revocationGeneration });
+      if (!mapped.ok) {
+        errors.push({
+          phase: "prepare",
+          source: "mapping",
+          field: mapped.error.field,
+          message: `${mapped.error.field}: ${mapped.error.message}`,
+          indicator: { id: indicator.id, type: indicator.type, value: indicator.summary, ownerName: indicator.ownerName },
+        });
+        continue;
+      }
+      const contentHash = stixContentHash(mapped.object);
+      const decision = decide(lastSent, contentHash, horizon);
+      if (!decision.send) {
+        tally.unchanged += 1;
+        continue;
+      }
+      const modified = nextModified(new Date(mapped.object.modified), lastSent?.lastModifiedSent);
+      await writer.add({
+        reason: decision.reason,
+        indicatorKey: row.indicatorKey,
+        tcId: indicator.id,
+        indicatorType: indicator.type,
+        indicatorValue: indicator.summary,
+        ownerName: indicator.ownerName,
+        stixId: mapped.object.id,
+        revocationGeneration,
+        contentHash,
+        modified,
+        validUntil: new Date(mapped.object.valid_until),
+        object: { ...mapped.object, modified: modified.toISOString() },
+      });
+      tally.toSend += 1;
+      if (decision.reason === "keep_alive") tally.keepAlive += 1;
+    }
+    await recordJobErrors(scope.db, job, errors, now);
+  }
+}
+
+async function lastSentFor(scope: Scope, service: Service, keys: string[]) {
+  const rows = await scope.db
+    .select({
+      indicatorKey: sentState.indicatorKey,
+      revocationGeneration: sentState.revocationGeneration,
+      revoked: sentState.revoked,
+      contentHash: sentState.contentHash,
+      validUntil: sentState.validUntil,
+      lastModifiedSent: sentState.lastModifiedSent,
+    })
+    .from(sentState)
+    .where(
+      and(
+        eq(sentState.serviceId, service.id),
+        eq(sentState.workspaceId, service.workspaceId),
+        inArray(sentState.indicatorKey, keys),
+      ),
+    );
+  return new Map(rows.map((row) => [row.indicatorKey, row]));
+}
+
+/** The last accepted object again, revoked: Sentinel keeps it, listed as inactive. */
+function revocationItem(lastSent: SentState, now: Date): BatchItem {
+  const modified = nextModified(now, lastSent.lastModifiedSent);
+  const object = { ...lastSent.object, revoked: true, modified: modified.toISOString() };
+  return {
+    ...itemIdentity(lastSent),
+    reason: "revoke",
+    contentHash: stixContentHash(object as StixIndicator),
+    modified,
+    validUntil: lastSent.validUntil,
+    object,
+  };
+}
+
+/** Delta keep-alive: the unchanged object with a new valid_until, without asking ThreatConnect for it again. */
+function keepAliveItem(lastSent: SentState, service: Service, now: Date): BatchItem {
+  const modified = nextModified(now, lastSent.lastModifiedSent);
+  const ttlHours = service.ttlHours[lastSent.indicatorType as keyof Service["ttlHours"]];
+  const validUntil = new Date(now.getTime() + ttlHours * 3_600_000);
+  const object = { ...lastSent.object, modified: modified.toISOString(), valid_until: validUntil.toISOString() };
+  return { ...itemIdentity(lastSent), reason: "keep_alive", contentHash: lastSent.contentHash, modified, validUntil, object };
+}
+
+function itemIdentity(lastSent: SentState) {
+  return {
+    indicatorKey: lastSent.indicatorKey,
+    tcId: lastSent.tcId,
+    indicatorType: lastSent.indicatorType,
+    indicatorValue: lastSent.indicatorValue,
+    ownerName: lastSent.ownerName,
+    stixId: lastSent.stixId,
+    revocationGeneration: lastSent.revocationGeneration,
+  };
+}

@@ -1,0 +1,60 @@
+import { and, asc, eq, exists, gt, lte, not, notExists } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "@/db/client";
+import { sentState, syncDeletions, syncStaging, type Job, type SentState } from "@/db/schema";
+
+/**
+ * Live objects of the service this job did not download:
+ * - no_longer_matching (full): every one, since a full download returns all that still match;
+ * - deleted (delta): those ThreatConnect deleted in the owner they were sent from;
+ * - lapsing (delta): the rest whose valid_until passes before the horizon, to keep alive.
+ */
+export type RemovalKind = "no_longer_matching" | "deleted" | "lapsing";
+
+const CHUNK = 500;
+
+export async function* removalCandidates(
+  db: DatabaseOrTransaction,
+  input: { job: Job; service: { id: string; workspaceId: string }; kind: RemovalKind; horizon: Date },
+): AsyncGenerator<SentState> {
+  const { job, service, kind } = input;
+  const downloaded = db
+    .select({ one: syncStaging.id })
+    .from(syncStaging)
+    .where(and(eq(syncStaging.jobId, job.id), eq(syncStaging.indicatorKey, sentState.indicatorKey)));
+  const deletedFromItsOwner = db
+    .select({ one: syncDeletions.jobId })
+    .from(syncDeletions)
+    .where(
+      and(
+        eq(syncDeletions.jobId, job.id),
+        eq(syncDeletions.indicatorKey, sentState.indicatorKey),
+        eq(syncDeletions.ownerName, sentState.ownerName),
+      ),
+    );
+  const byKind = {
+    no_longer_matching: undefined,
+    deleted: exists(deletedFromItsOwner),
+    lapsing: and(lte(sentState.validUntil, input.horizon), not(exists(deletedFromItsOwner))),
+  }[kind];
+  for (let lastKey: string | null = null; ; ) {
+    const rows: SentState[] = await db
+      .select()
+      .from(sentState)
+      .where(
+        and(
+          eq(sentState.serviceId, service.id),
+          eq(sentState.workspaceId, service.workspaceId),
+          eq(sentState.revoked, false),
+          notExists(downloaded),
+          byKind,
+          lastKey === null ? undefined : gt(sentState.indicatorKey, lastKey),
+        ),
+      )
+      .orderBy(asc(sentState.indicatorKey))
+      .limit(CHUNK);
+    yield* rows;
+    const last = rows.at(-1);
+    if (!last || rows.length < CHUNK) return;
+    lastKey = last.indicatorKey;
+  }
+}

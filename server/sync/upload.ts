@@ -1,0 +1,193 @@
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "@/db/client";
+import { jobs, sentState, uploadBatches, uploadBatchItems } from "@/db/schema";
+import { getJobInOrg } from "../jobs/job-rows";
+import { createSentinelClient, type UploadOutcome } from "../sentinel";
+import { sentinelConnectionOf } from "../services/connections";
+import { getServiceInOrg } from "../services/services";
+import { sourceSystemFor } from "../stix";
+import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import type { Scope } from "./system-scope";
+
+type Item = typeof uploadBatchItems.$inferSelect;
+
+async function batchOf(db: DatabaseOrTransaction, jobId: string, batchId: string) {
+  const [batch] = await db
+    .select()
+    .from(uploadBatches)
+    .where(and(eq(uploadBatches.id, batchId), eq(uploadBatches.jobId, jobId)));
+  if (!batch) throw new Error(`Batch ${batchId} is not a batch of job ${jobId}`);
+  return batch;
+}
+
+/** The job's batches in order, a page at a time, for fanning them out in chunks. */
+export async function listBatches(scope: Scope, input: { jobId: string; offset: number; limit: number }) {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  return scope.db
+    .select({ batchId: uploadBatches.id, seq: uploadBatches.seq })
+    .from(uploadBatches)
+    .where(eq(uploadBatches.jobId, job.id))
+    .orderBy(asc(uploadBatches.seq))
+    .offset(input.offset)
+    .limit(input.limit);
+}
+
+export type UploadedBatch = { sent: number; revoked: number; rejected: number };
+
+/**
+ * Sends one batch to Sentinel. What Sentinel accepted becomes the service's sent-state in the same transaction
+ * that marks the batch sent, so a crash between the two cannot leave them disagreeing; per-record rejections
+ * become job errors naming the indicator. Throttling and outages throw the client's IntegrationError for the
+ * caller to retry; a batch of a job no longer running is not sent.
+ */
+export async function uploadBatch(scope: Scope, input: { jobId: string; batchId: string }): Promise<UploadedBatch> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  const batch = await batchOf(scope.db, job.id, input.batchId);
+  if (batch.status === "sent") return { sent: 0, revoked: 0, rejected: 0 };
+  if (job.status !== "running" || batch.status !== "pending") return { sent: 0, revoked: 0, rejected: 0 };
+  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  const items = await scope.db
+    .select()
+    .from(uploadBatchItems)
+    .where(eq(uploadBatchItems.batchId, batch.id))
+    .orderBy(asc(uploadBatchItems.ordinal));
+  await scope.db
+    .update(uploadBatches)
+    .set({ attempt: sql`${uploadBatches.attempt} + 1` })
+    .where(eq(uploadBatches.id, batch.id));
+  const client = createSentinelClient(sentinelConnectionOf(scope.deps, service), {
+    endpoints: scope.deps.sentinelEndpoints,
+  });
+  const outcome = await client.upload(
+    sourceSystemFor(service.sourceName),
+    items.map((item) => ({ ...item.object, id: item.stixId, type: "indicator" })),
+  );
+  return scope.db.transaction(async (tx) => {
+    const result = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now: scope.deps.now() });
+    return result ?? { sent: 0, revoked: 0, rejected: 0 };
+  });
+}
+
+async function recordOutcome(
+  tx: DatabaseOrTransaction,
+  input: {
+    job: { id: string; orgId: string; serviceId: string };
+    service: { id: string; workspaceId: string };
+    batchId: string;
+    items: Item[];
+    outcome: UploadOutcome;
+    now: Date;
+  },
+): Promise<UploadedBatch | null> {
+  const { job, service, items, outcome, now } = input;
+  const messagesByIndex = new Map(outcome.rejected.map((rejection) => [rejection.index, rejection.messages]));
+  const accepted = items.filter((item) => !messagesByIndex.has(item.ordinal));
+  const rejected = items.filter((item) => messagesByIndex.has(item.ordinal));
+  const revoked = accepted.filter((item) => item.reason === "revoke").length;
+  // Only one caller records a batch: a replay after a lost response finds it sent already.
+  const [marked] = await tx
+    .update(uploadBatches)
+    .set({ status: "sent", acceptedCount: accepted.length, rejectedCount: rejected.length })
+    .where(and(eq(uploadBatches.id, input.batchId), ne(uploadBatches.status, "sent")))
+    .returning({ id: uploadBatches.id });
+  if (!marked) return null;
+  if (accepted.length > 0) {
+    await tx
+      .insert(sentState)
+      .values(
+        accepted.map((item) => ({
+          serviceId: service.id,
+          workspaceId: service.workspaceId,
+          indicatorKey: item.indicatorKey,
+          orgId: job.orgId,
+          stixId: item.stixId,
+          revocationGeneration: item.revocationGeneration,
+          contentHash: item.contentHash,
+          validUntil: item.validUntil,
+          revoked: item.reason === "revoke",
+          lastModifiedSent: item.modified,
+          lastSentAt: now,
+          tcId: item.tcId,
+          indicatorType: item.indicatorType,
+          indicatorValue: item.indicatorValue,
+          ownerName: item.ownerName,
+          object: item.object,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [sentState.serviceId, sentState.workspaceId, sentState.indicatorKey],
+        set: {
+          stixId: sql`excluded.stix_id`,
+          revocationGeneration: sql`excluded.revocation_generation`,
+          contentHash: sql`excluded.content_hash`,
+          validUntil: sql`excluded.valid_until`,
+          revoked: sql`excluded.revoked`,
+          lastModifiedSent: sql`excluded.last_modified_sent`,
+          lastSentAt: sql`excluded.last_sent_at`,
+          tcId: sql`excluded.tc_id`,
+          indicatorType: sql`excluded.indicator_type`,
+          indicatorValue: sql`excluded.indicator_value`,
+          ownerName: sql`excluded.owner_name`,
+          object: sql`excluded.object`,
+        },
+      });
+  }
+  const errors: JobErrorInput[] = rejected.map((item) => ({
+    phase: "upload",
+    source: "sentinel",
+    message: (messagesByIndex.get(item.ordinal) ?? []).join("; ") || "Sentinel rejected the object without a reason",
+    indicator: { id: item.tcId ?? undefined, type: item.indicatorType, value: item.indicatorValue, ownerName: item.ownerName },
+  }));
+  await recordJobErrors(tx, job, errors, now);
+  await tx
+    .update(jobs)
+    .set({
+      sentCount: sql`${jobs.sentCount} + ${accepted.length - revoked}`,
+      revokedCount: sql`${jobs.revokedCount} + ${revoked}`,
+      rejectedCount: sql`${jobs.rejectedCount} + ${rejected.length}`,
+    })
+    .where(eq(jobs.id, job.id));
+  return { sent: accepted.length - revoked, revoked, rejected: rejected.length };
+}
+
+/**
+ * Counts a batch down once, whatever its outcome; `error` marks it failed (retries exhausted) and records why.
+ * The caller that sees `remaining: 0` finalizes the job; a replay sees 0 again, and finalizing is idempotent.
+ */
+export async function completeBatch(
+  scope: Scope,
+  input: { jobId: string; batchId: string; error?: string },
+): Promise<{ remaining: number }> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  const now = scope.deps.now();
+  return scope.db.transaction(async (tx) => {
+    const batch = await batchOf(tx, job.id, input.batchId);
+    if (input.error !== undefined && batch.status === "pending") {
+      await tx
+        .update(uploadBatches)
+        .set({ status: "failed", error: input.error })
+        .where(and(eq(uploadBatches.id, batch.id), eq(uploadBatches.status, "pending")));
+      await recordJobErrors(
+        tx,
+        job,
+        [{ phase: "upload", source: "sentinel", message: `Batch ${batch.seq} was not delivered: ${input.error}` }],
+        now,
+      );
+    }
+    const [counted] = await tx
+      .update(uploadBatches)
+      .set({ completedAt: now })
+      .where(and(eq(uploadBatches.id, batch.id), isNull(uploadBatches.completedAt)))
+      .returning({ id: uploadBatches.id });
+    if (!counted) {
+      const [current] = await tx.select({ remaining: jobs.batchesRemaining }).from(jobs).where(eq(jobs.id, job.id));
+      return { remaining: current?.remaining ?? 0 };
+    }
+    const [updated] = await tx
+      .update(jobs)
+      .set({ batchesRemaining: sql`greatest(${jobs.batchesRemaining} - 1, 0)` })
+      .where(eq(jobs.id, job.id))
+      .returning({ remaining: jobs.batchesRemaining });
+    return { remaining: updated?.remaining ?? 0 };
+  });
+}
