@@ -29,8 +29,9 @@ const standIns = await startStandIns({
 const { threatConnect, azure, engine } = standIns;
 
 const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
-const { org } = await seedDemo(database.db, admin);
-await seedDemoService(database.db, createAppDependencies(standIns.appEnv), { orgId: org.id, ...standIns.connections });
+const seedScope = { db: database.db, deps: createAppDependencies(standIns.appEnv) };
+const { org } = await seedDemo(seedScope, admin);
+await seedDemoService({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
 await database.close();
 
 const next = spawnNext(["dev", "--port", String(port)], {

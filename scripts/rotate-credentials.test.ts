@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDatabaseClient } from "@/db/client";
 import { organizations } from "@/db/schema";
-import { createCredentialCipher, parseKeyring } from "@/server/crypto";
+import { createAppDependencies } from "@/server/deps";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
 import { TEST_KEYS } from "@/test/db";
@@ -18,15 +18,13 @@ beforeAll(async () => {
   const client = createDatabaseClient(scratch.url, { max: 1 });
   const [org] = await client.db.insert(organizations).values({ slug: "rotate-cli", name: "Rotate CLI" }).returning();
   if (!org) throw new Error("org insert returned nothing");
-  const cipher = createCredentialCipher(parseKeyring(TEST_KEYS.a));
-  for (const name of ["one", "two"]) {
-    await createService(
-      client.db,
-      cipher,
-      { orgId: org.id, userId: null },
-      createServiceInput.parse(serviceInput({ name })),
-    );
-  }
+  const scope = {
+    db: client.db,
+    deps: createAppDependencies({ CREDENTIALS_ENCRYPTION_KEYS: TEST_KEYS.a }),
+    orgId: org.id,
+    actorUserId: null,
+  };
+  for (const name of ["one", "two"]) await createService(scope, createServiceInput.parse(serviceInput({ name })));
   await client.close();
 });
 afterAll(() => scratch.drop());

@@ -1,5 +1,5 @@
 import { createDatabaseClient } from "@/db/client";
-import { createCredentialCipher, parseKeyring } from "@/server/crypto";
+import { createAppDependencies } from "@/server/deps";
 import { rotateCredentials } from "@/server/services/rotate-credentials";
 
 /**
@@ -17,7 +17,10 @@ if (!databaseUrl || !keys) {
 
 const database = createDatabaseClient(databaseUrl, { max: 1 });
 try {
-  const report = await rotateCredentials(database.db, createCredentialCipher(parseKeyring(keys)));
+  const report = await rotateCredentials({
+    db: database.db,
+    deps: createAppDependencies({ CREDENTIALS_ENCRYPTION_KEYS: keys }),
+  });
   console.log(
     `credentials:rotate: active key "${report.activeKeyId}"; ${report.services} services, ${report.reencrypted} secrets re-encrypted, ${report.alreadyCurrent} already current`,
   );

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { makeOrg, testDb } from "@/test/db";
+import { makeOrg, testDb, testScope } from "@/test/db";
 import { useEmulators } from "@/test/services";
 import { listQueries, validateQuery } from "@/server/services/queries";
 import { checkAzure, checkThreatConnect } from "@/server/services/connections";
@@ -12,8 +12,8 @@ const emulators = useEmulators();
 describe("seedDemoService", () => {
   test("creates one working service with three queries that match emulator data, idempotently", async () => {
     const { org } = await makeOrg();
+    const scope = testScope({ orgId: org.id, deps: emulators.deps });
     const connections = {
-      orgId: org.id,
       threatConnect: {
         baseUrl: emulators.threatConnect.baseUrl,
         accessId: emulators.threatConnect.accessId,
@@ -26,17 +26,17 @@ describe("seedDemoService", () => {
         workspaceId: emulators.azure.workspaceId,
       },
     };
-    const service = await seedDemoService(testDb, emulators.deps, connections);
+    const service = await seedDemoService(scope, connections);
     expect(service).toMatchObject({
       name: DEMO_SERVICE_NAME,
       effectiveSourceName: "ThreatConnect-Demo",
       nextRunMode: "full",
     });
 
-    const { queries } = await listQueries(testDb, org.id, service.id);
+    const { queries } = await listQueries(scope, { serviceId: service.id });
     expect(queries).toHaveLength(3);
     for (const query of queries) {
-      const result = await validateQuery(testDb, emulators.deps, org.id, {
+      const result = await validateQuery(scope, {
         serviceId: service.id,
         tql: query.tql,
         owners: query.owners,
@@ -44,17 +44,17 @@ describe("seedDemoService", () => {
       });
       expect(result.ok && result.count, query.tql).toBeGreaterThan(0);
     }
-    expect(await checkThreatConnect(testDb, emulators.deps, org.id, { serviceId: service.id })).toMatchObject({
-      ok: true,
-    });
-    expect(await checkAzure(testDb, emulators.deps, org.id, { serviceId: service.id })).toMatchObject({ ok: true });
+    expect(await checkThreatConnect(scope, { serviceId: service.id })).toMatchObject({ ok: true });
+    expect(await checkAzure(scope, { serviceId: service.id })).toMatchObject({ ok: true });
 
-    const again = await seedDemoService(testDb, emulators.deps, {
+    const again = await seedDemoService(scope, {
       ...connections,
       threatConnect: { ...connections.threatConnect, baseUrl: `${emulators.threatConnect.baseUrl}/` },
     });
     expect(again.id).toBe(service.id);
-    expect((await listQueries(testDb, org.id, service.id)).queries.map((q) => q.id)).toEqual(queries.map((q) => q.id));
+    expect((await listQueries(scope, { serviceId: service.id })).queries.map((q) => q.id)).toEqual(
+      queries.map((q) => q.id),
+    );
     expect(
       await testDb
         .select({ id: services.id })

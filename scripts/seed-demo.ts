@@ -1,17 +1,16 @@
 import { and, eq } from "drizzle-orm";
+import { memberships, organizations, services, users } from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
-import type { AppDependencies } from "@/server/deps";
+import type { BaseScope, Scope } from "@/server/scope";
 import { listQueries, saveQueries } from "@/server/services/queries";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService, updateService } from "@/server/services/services";
-import type { Database } from "@/db/client";
-import { memberships, organizations, services, users } from "@/db/schema";
 
 export const DEMO_ORG_SLUG = "demo";
 
 /** Idempotent: re-running keeps existing data and resets only the demo admin's password to the given one. */
-export async function seedDemo(db: Database, admin: { email: string; password: string }) {
+export async function seedDemo({ db }: BaseScope, admin: { email: string; password: string }) {
   const email = admin.email.toLowerCase();
   const passwordHash = await hashPassword(admin.password);
   const [user] = await db
@@ -60,7 +59,6 @@ const DEMO_QUERIES: QueryDefinition[] = [
 ];
 
 export type DemoServiceConnections = {
-  orgId: string;
   threatConnect: { baseUrl: string; accessId: string; secretKey: string };
   azure: { tenantId: string; clientId: string; clientSecret: string; workspaceId: string };
 };
@@ -68,13 +66,9 @@ export type DemoServiceConnections = {
 /**
  * Idempotent: the emulators listen on new ports each run, so an existing demo service gets the current
  * connection details and secrets; its queries are created only when it has none, so edits survive re-runs.
+ * The scope is the demo organization's, acting as the system.
  */
-export async function seedDemoService(
-  db: Database,
-  deps: Pick<AppDependencies, "cipher">,
-  connections: DemoServiceConnections,
-) {
-  const actor = { orgId: connections.orgId, userId: null };
+export async function seedDemoService(scope: Scope, connections: DemoServiceConnections) {
   const settings = createServiceInput.parse({
     name: DEMO_SERVICE_NAME,
     sourceName: "Demo",
@@ -86,12 +80,13 @@ export async function seedDemoService(
     threatConnectAccessId: connections.threatConnect.accessId,
     threatConnectSecretKey: connections.threatConnect.secretKey,
   });
-  const [existing] = await db
+  const [existing] = await scope.db
     .select({ id: services.id })
     .from(services)
-    .where(and(eq(services.orgId, connections.orgId), eq(services.name, DEMO_SERVICE_NAME)));
+    .where(and(eq(services.orgId, scope.orgId), eq(services.name, DEMO_SERVICE_NAME)));
   const service = existing
-    ? await updateService(db, deps.cipher, actor, existing.id, {
+    ? await updateService(scope, {
+        serviceId: existing.id,
         tenantId: settings.tenantId,
         clientId: settings.clientId,
         workspaceId: settings.workspaceId,
@@ -100,10 +95,10 @@ export async function seedDemoService(
         threatConnectAccessId: settings.threatConnectAccessId,
         threatConnectSecretKey: settings.threatConnectSecretKey,
       })
-    : await createService(db, deps.cipher, actor, settings);
-  const current = await listQueries(db, connections.orgId, service.id);
+    : await createService(scope, settings);
+  const current = await listQueries(scope, { serviceId: service.id });
   if (current.queries.length === 0) {
-    await saveQueries(db, actor, {
+    await saveQueries(scope, {
       serviceId: service.id,
       queriesVersion: current.queriesVersion,
       runMode: "full",

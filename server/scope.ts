@@ -17,6 +17,15 @@ export interface Scope {
 /** Verbs that act before any organization is chosen (sign-up, creating an org, accepting an invitation). */
 export type UserScope = Omit<Scope, "orgId">;
 
+/** A scope whose actor is a signed-in person, for verbs that make that person an owner or a member. */
+export type PersonScope = UserScope & { actorUserId: string };
+
+/**
+ * Only the collaborators: verbs that act before anyone is known (reading an invitation link) or across every
+ * organization at once (re-encrypting all stored secrets), each org's writes then get an org scope of their own.
+ */
+export type BaseScope = Pick<Scope, "db" | "deps">;
+
 /** The same scope inside a transaction, so a verb's writes and its audit entry commit together. */
 export function withDb<S extends { db: DatabaseOrTransaction }>(scope: S, db: DatabaseOrTransaction): S {
   return { ...scope, db };

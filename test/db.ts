@@ -6,6 +6,7 @@ import { memberships, organizations, users, type User } from "@/db/schema";
 import type { Role } from "@/lib/vocabulary";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createAppDependencies, type AppDependencies } from "@/server/deps";
+import type { Scope } from "@/server/scope";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) throw new Error("TEST_DATABASE_URL is not set; run tests through vitest (test/global-setup.ts)");
@@ -52,6 +53,11 @@ export const TEST_KEYS = {
 
 export function testDeps(overrides: Partial<AppDependencies> = {}): AppDependencies {
   return createAppDependencies({ CREDENTIALS_ENCRYPTION_KEYS: `${TEST_KEYS.a},${TEST_KEYS.b}` }, overrides);
+}
+
+/** A domain scope for calling verbs directly, as an Inngest function or a script builds one; the system by default. */
+export function testScope(scope: { orgId: string } & Partial<Scope>): Scope {
+  return { db: testDb, deps: testDeps(), actorUserId: null, ...scope };
 }
 
 export function callerFor(

@@ -1,13 +1,9 @@
 import "server-only";
-import { db } from "@/db";
-import { env } from "@/env";
 import { auth } from "../auth";
-import { createAppDependencies } from "../deps";
+import { runtime } from "../runtime";
 import type { TRPCContext } from "./trpc";
 
-// Built once per process: the keyring parse and endpoint overrides do not change between requests.
-const deps = createAppDependencies(env);
-
+/** The process's collaborators come from the runtime that Inngest functions share; only the session is per request. */
 export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
-  return { db, deps, session: await auth(), headers: opts.headers };
+  return { ...runtime, session: await auth(), headers: opts.headers };
 }

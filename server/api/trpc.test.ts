@@ -1,7 +1,7 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { testDb, testDeps } from "@/test/db";
+import { testScope } from "@/test/db";
 import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 import { describeErrorForLog } from "../errors";
 import { createServiceInput } from "../services/service-input";
@@ -12,8 +12,8 @@ import { UNEXPECTED_ERROR_MESSAGE } from "./trpc";
 /** A real failed insert of a service: its drizzle error message lists the bound ciphertexts. */
 async function failedServiceInsert() {
   const input = createServiceInput.parse(serviceInput());
-  const orgThatDoesNotExist = { orgId: randomUUID(), userId: null };
-  return createService(testDb, testDeps().cipher, orgThatDoesNotExist, input).then(
+  const orgThatDoesNotExist = testScope({ orgId: randomUUID() });
+  return createService(orgThatDoesNotExist, input).then(
     () => {
       throw new Error("expected the insert to fail");
     },

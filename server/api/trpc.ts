@@ -1,11 +1,13 @@
 /**
  * 1. CONTEXT — what every procedure receives. Built per request by `createTRPCContext` in ./context.ts, and
  *    directly by tests through `createCaller`.
- * 2. INITIALIZATION — `t` stays private; only the builders below leave this file.
- * 3. PROCEDURES — public → protected (signed in) → org (member of `orgSlug`) → role.
+ * 2. INITIALIZATION — `t` stays private; only the builders below leave this file. Expected failures
+ *    (DomainError, IntegrationError) become client errors here and nowhere else.
+ * 3. PROCEDURES — public → protected (signed in; `ctx.userScope`) → org (member of `orgSlug`; `ctx.scope`) → role.
+ *    Routers hand the scope to the domain verb: `verb(ctx.scope, input)`.
  * @see https://trpc.io/docs/server/authorization
  */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import type { Session } from "next-auth";
 import superjson from "superjson";
@@ -14,7 +16,8 @@ import type { Database } from "@/db/client";
 import { memberships, organizations } from "@/db/schema";
 import type { Role } from "@/lib/vocabulary";
 import type { AppDependencies } from "../deps";
-import { DomainError } from "../errors";
+import { DomainError, IntegrationError } from "../errors";
+import type { PersonScope, Scope } from "../scope";
 
 // 1. CONTEXT
 
@@ -44,7 +47,7 @@ const t = initTRPC.context<TRPCContext>().create({
     const fieldErrors =
       cause instanceof ZodError
         ? z.flattenError(cause).fieldErrors
-        : cause instanceof DomainError && cause.field
+        : (cause instanceof DomainError || cause instanceof IntegrationError) && cause.field
           ? { [cause.field]: [cause.message] }
           : null;
     return { ...shape, data: { ...shape.data, fieldErrors } };
@@ -54,24 +57,39 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Expected domain failures keep their code and message; anything else stays an opaque 500. */
-const mapDomainErrors = t.middleware(async function mapDomainErrors({ next }) {
+/**
+ * ThreatConnect or Sentinel refused: never our 500. A named field means the typed input was wrong; a stated wait
+ * means try again later; another retryable failure is a temporary outage; the rest need the service's
+ * configuration changed first.
+ */
+export function trpcCodeOfIntegrationError(error: IntegrationError): TRPC_ERROR_CODE_KEY {
+  if (error.field) return "BAD_REQUEST";
+  if (error.retryAfterMs !== undefined) return "TOO_MANY_REQUESTS";
+  if (error.retryable) return "TIMEOUT";
+  return "PRECONDITION_FAILED";
+}
+
+/** Expected failures keep their message (and field); anything else stays an opaque 500. */
+const mapExpectedErrors = t.middleware(async function mapExpectedErrors({ next }) {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (cause instanceof IntegrationError) {
+    throw new TRPCError({ code: trpcCodeOfIntegrationError(cause), message: cause.message, cause });
   }
   return result;
 });
 
 // 3. PROCEDURES
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapExpectedErrors);
 
 export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
   const user = ctx.session?.user;
   if (!user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { session: { ...ctx.session, user: { ...user, id: user.id } } } });
+  const userScope: PersonScope = { db: ctx.db, deps: ctx.deps, actorUserId: user.id };
+  return next({ ctx: { session: { ...ctx.session, user: { ...user, id: user.id } }, userScope } });
 });
 
 /**
@@ -87,7 +105,8 @@ export const orgProcedure = protectedProcedure
       .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, ctx.session.user.id)))
       .where(eq(organizations.slug, input.orgSlug));
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Organization not found" });
-    return next({ ctx: { org: row.org, membership: row.membership } });
+    const scope: Scope = { ...ctx.userScope, orgId: row.org.id };
+    return next({ ctx: { org: row.org, membership: row.membership, scope } });
   });
 
 const roleRank: Record<Role, number> = { member: 1, admin: 2, owner: 3 };

@@ -1,8 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
+import type { Scope } from "../scope";
 
 export type AuditPageInput = { limit: number; cursor?: string; targetId?: string };
 
@@ -35,9 +35,9 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 /** Newest first, one org only. */
-export async function listAuditEntries(db: Database, orgId: string, input: AuditPageInput): Promise<AuditPage> {
+export async function listAuditEntries(scope: Scope, input: AuditPageInput): Promise<AuditPage> {
   const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-  const rows = await db
+  const rows = await scope.db
     .select({
       id: auditLog.id,
       at: auditLog.at,
@@ -53,7 +53,7 @@ export async function listAuditEntries(db: Database, orgId: string, input: Audit
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(
       and(
-        eq(auditLog.orgId, orgId),
+        eq(auditLog.orgId, scope.orgId),
         input.targetId ? eq(auditLog.targetId, input.targetId) : undefined,
         after
           ? sql`(${atMillis}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`

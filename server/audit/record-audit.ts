@@ -1,19 +1,24 @@
-import type { DatabaseOrTransaction } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
+import type { Scope } from "../scope";
 
+/** What happened; who and in which organization come from the scope. */
 export interface AuditEvent {
-  orgId: string;
-  actorUserId: string | null;
   action: AuditAction;
   targetType: AuditTargetType;
   targetId?: string | null;
   diff?: Record<string, unknown>;
 }
 
-/** Call inside the same transaction as the change it describes, so the log can never disagree with the data. */
-export async function recordAudit(db: DatabaseOrTransaction, event: AuditEvent): Promise<void> {
-  await db.insert(auditLog).values({ ...event, targetId: event.targetId ?? null, diff: event.diff ?? {} });
+/** Call with the scope of the transaction that makes the change, so the log can never disagree with the data. */
+export async function recordAudit(scope: Scope, event: AuditEvent): Promise<void> {
+  await scope.db.insert(auditLog).values({
+    ...event,
+    orgId: scope.orgId,
+    actorUserId: scope.actorUserId,
+    targetId: event.targetId ?? null,
+    diff: event.diff ?? {},
+  });
 }
 
 /** JSON with object keys sorted, so values read back from jsonb (which reorders keys) compare equal. */

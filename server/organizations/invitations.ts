@@ -1,17 +1,19 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "@/db/client";
-import { invitations, memberships, organizations, users, type Invitation, type Membership } from "@/db/schema";
+import { invitations, memberships, organizations, users, type Invitation } from "@/db/schema";
+import { ROLES } from "@/lib/vocabulary";
 import { emailSchema } from "../auth/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
+import { withDb, type BaseScope, type PersonScope, type Scope } from "../scope";
+import { getActorMembership } from "./members";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const createInvitationInput = z.object({
   email: emailSchema,
-  role: z.enum(["owner", "admin", "member"], "Role must be owner, admin or member"),
+  role: z.enum(ROLES, "Role must be owner, admin or member"),
 });
 export type CreateInvitationInput = z.infer<typeof createInvitationInput>;
 
@@ -19,7 +21,7 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
 
-export function invitationStatus(invitation: Invitation, now = new Date()): InvitationStatus {
+export function invitationStatus(invitation: Invitation, now: Date): InvitationStatus {
   if (invitation.acceptedAt) return "accepted";
   if (invitation.isRevoked) return "revoked";
   if (invitation.expiresAt <= now) return "expired";
@@ -30,30 +32,27 @@ export function invitationStatus(invitation: Invitation, now = new Date()): Invi
  * Returns the one-time token exactly once; only its hash is stored. A pending invitation to the same email is
  * revoked, so at most one link per person works at a time.
  */
-export async function createInvitation(
-  db: Database,
-  actor: Membership,
-  input: CreateInvitationInput,
-  now = new Date(),
-) {
+export async function createInvitation(scope: Scope, input: CreateInvitationInput) {
+  const now = scope.deps.now();
+  const actor = await getActorMembership(scope);
   if (input.role === "owner" && actor.role !== "owner") {
     throw new DomainError("FORBIDDEN", "Only owners can invite owners", "role");
   }
-  const [existingMember] = await db
+  const [existingMember] = await scope.db
     .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, actor.orgId), eq(users.email, input.email)));
+    .where(and(eq(memberships.orgId, scope.orgId), eq(users.email, input.email)));
   if (existingMember) throw new DomainError("CONFLICT", `${input.email} is already a member`, "email");
 
   const token = randomBytes(32).toString("base64url");
-  const invitation = await db.transaction(async (tx) => {
+  const invitation = await scope.db.transaction(async (tx) => {
     await tx
       .update(invitations)
       .set({ isRevoked: true })
       .where(
         and(
-          eq(invitations.orgId, actor.orgId),
+          eq(invitations.orgId, scope.orgId),
           eq(invitations.email, input.email),
           isNull(invitations.acceptedAt),
           eq(invitations.isRevoked, false),
@@ -62,18 +61,16 @@ export async function createInvitation(
     const [created] = await tx
       .insert(invitations)
       .values({
-        orgId: actor.orgId,
+        orgId: scope.orgId,
         email: input.email,
         role: input.role,
         tokenHash: hashToken(token),
-        invitedByUserId: actor.userId,
+        invitedByUserId: scope.actorUserId,
         expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
       })
       .returning();
     if (!created) throw new Error("invitation insert returned no row");
-    await recordAudit(tx, {
-      orgId: actor.orgId,
-      actorUserId: actor.userId,
+    await recordAudit(withDb(scope, tx), {
       action: "invitation.created",
       targetType: "invitation",
       targetId: created.id,
@@ -85,7 +82,7 @@ export async function createInvitation(
 }
 
 // Explicit shape: never return token_hash.
-function toPublicInvitation(invitation: Invitation, now = new Date()) {
+function toPublicInvitation(invitation: Invitation, now: Date) {
   return {
     id: invitation.id,
     email: invitation.email,
@@ -96,27 +93,27 @@ function toPublicInvitation(invitation: Invitation, now = new Date()) {
   };
 }
 
-export async function listInvitations(db: Database, orgId: string) {
-  const rows = await db
+export async function listInvitations(scope: Scope) {
+  const rows = await scope.db
     .select()
     .from(invitations)
-    .where(eq(invitations.orgId, orgId))
+    .where(eq(invitations.orgId, scope.orgId))
     .orderBy(desc(invitations.createdAt));
-  const now = new Date();
+  const now = scope.deps.now();
   return rows.map((row) => toPublicInvitation(row, now));
 }
 
-export async function revokeInvitation(db: Database, actor: Membership, invitationId: string) {
-  await db.transaction(async (tx) => {
+export async function revokeInvitation(scope: Scope, input: { invitationId: string }) {
+  await scope.db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(invitations)
       .set({ isRevoked: true })
-      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)))
+      .where(
+        and(eq(invitations.orgId, scope.orgId), eq(invitations.id, input.invitationId), isNull(invitations.acceptedAt)),
+      )
       .returning({ id: invitations.id, email: invitations.email });
     if (!revoked) throw notFound("Pending invitation");
-    await recordAudit(tx, {
-      orgId: actor.orgId,
-      actorUserId: actor.userId,
+    await recordAudit(withDb(scope, tx), {
       action: "invitation.revoked",
       targetType: "invitation",
       targetId: revoked.id,
@@ -125,8 +122,8 @@ export async function revokeInvitation(db: Database, actor: Membership, invitati
   });
 }
 
-async function findByToken(db: Database, token: string) {
-  const [row] = await db
+async function findByToken(scope: BaseScope, token: string) {
+  const [row] = await scope.db
     .select({
       invitation: invitations,
       org: { id: organizations.id, name: organizations.name, slug: organizations.slug },
@@ -139,14 +136,14 @@ async function findByToken(db: Database, token: string) {
 }
 
 /** What the invitation page shows a visitor holding the link (signed in or not). */
-export async function describeInvitation(db: Database, token: string) {
-  const { invitation, org } = await findByToken(db, token);
+export async function describeInvitation(scope: BaseScope, input: { token: string }) {
+  const { invitation, org } = await findByToken(scope, input.token);
   return {
     orgName: org.name,
     orgSlug: org.slug,
     email: invitation.email,
     role: invitation.role,
-    status: invitationStatus(invitation),
+    status: invitationStatus(invitation, scope.deps.now()),
   };
 }
 
@@ -157,24 +154,20 @@ const unusableMessage: Record<Exclude<InvitationStatus, "pending">, string> = {
 };
 
 /** The link alone is not enough: it must be opened by the account it was sent to. */
-export async function acceptInvitation(
-  db: Database,
-  user: { id: string; email: string },
-  token: string,
-  now = new Date(),
-) {
-  return db.transaction(async (tx) => {
+export async function acceptInvitation(scope: PersonScope, input: { token: string; email: string }) {
+  const now = scope.deps.now();
+  return scope.db.transaction(async (tx) => {
     const [row] = await tx
       .select({ invitation: invitations, orgSlug: organizations.slug })
       .from(invitations)
       .innerJoin(organizations, eq(organizations.id, invitations.orgId))
-      .where(eq(invitations.tokenHash, hashToken(token)))
+      .where(eq(invitations.tokenHash, hashToken(input.token)))
       .for("update");
     if (!row) throw notFound("Invitation");
     const { invitation } = row;
     const status = invitationStatus(invitation, now);
     if (status !== "pending") throw new DomainError("PRECONDITION_FAILED", unusableMessage[status]);
-    if (invitation.email !== user.email.toLowerCase()) {
+    if (invitation.email !== input.email.toLowerCase()) {
       throw new DomainError(
         "FORBIDDEN",
         `This invitation is for ${invitation.email}; sign in with that account to accept it`,
@@ -182,22 +175,23 @@ export async function acceptInvitation(
     }
     const [membership] = await tx
       .insert(memberships)
-      .values({ orgId: invitation.orgId, userId: user.id, role: invitation.role })
+      .values({ orgId: invitation.orgId, userId: scope.actorUserId, role: invitation.role })
       .onConflictDoNothing()
       .returning();
     if (!membership) throw new DomainError("CONFLICT", "You are already a member of this organization");
     await tx
       .update(invitations)
-      .set({ acceptedAt: now, acceptedByUserId: user.id })
+      .set({ acceptedAt: now, acceptedByUserId: scope.actorUserId })
       .where(and(eq(invitations.id, invitation.id), gt(invitations.expiresAt, now)));
-    await recordAudit(tx, {
-      orgId: invitation.orgId,
-      actorUserId: user.id,
-      action: "invitation.accepted",
-      targetType: "membership",
-      targetId: membership.id,
-      diff: { email: invitation.email, role: invitation.role },
-    });
+    await recordAudit(
+      { ...withDb(scope, tx), orgId: invitation.orgId },
+      {
+        action: "invitation.accepted",
+        targetType: "membership",
+        targetId: membership.id,
+        diff: { email: invitation.email, role: invitation.role },
+      },
+    );
     return { orgSlug: row.orgSlug };
   });
 }

@@ -1,9 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "@/db/client";
 import { memberships, organizations, type Organization } from "@/db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
-import { DomainError } from "../errors";
+import { DomainError, notFound } from "../errors";
+import { withDb, type PersonScope, type Scope } from "../scope";
 import { slugBase } from "../slug";
 
 // Top-level paths the org slug shares the URL space with.
@@ -31,57 +31,70 @@ export function slugify(name: string): string {
   return slug.length >= 3 ? slug : `org-${slug || "new"}`;
 }
 
-export async function createOrganization(db: Database, userId: string, input: CreateOrganizationInput) {
+export async function createOrganization(scope: PersonScope, input: CreateOrganizationInput) {
   const slug = input.slug ?? slugify(input.name);
   if (RESERVED_SLUGS.has(slug)) throw new DomainError("CONFLICT", "This URL slug is reserved", "slug");
-  return db.transaction(async (tx) => {
+  return scope.db.transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)
       .values({ name: input.name, slug })
       .onConflictDoNothing({ target: organizations.slug })
       .returning();
     if (!org) throw new DomainError("CONFLICT", `The URL slug "${slug}" is taken; choose another`, "slug");
-    await tx.insert(memberships).values({ orgId: org.id, userId, role: "owner" });
-    await recordAudit(tx, {
-      orgId: org.id,
-      actorUserId: userId,
-      action: "organization.created",
-      targetType: "organization",
-      targetId: org.id,
-      diff: { name: org.name, slug: org.slug },
-    });
+    await tx.insert(memberships).values({ orgId: org.id, userId: scope.actorUserId, role: "owner" });
+    await recordAudit(
+      { ...withDb(scope, tx), orgId: org.id },
+      {
+        action: "organization.created",
+        targetType: "organization",
+        targetId: org.id,
+        diff: { name: org.name, slug: org.slug },
+      },
+    );
     return org;
   });
 }
 
-export async function listMyOrganizations(db: Database, userId: string) {
-  return db
+export async function listMyOrganizations(scope: PersonScope) {
+  return scope.db
     .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
+    .where(eq(memberships.userId, scope.actorUserId))
     .orderBy(asc(organizations.name));
 }
 
-export async function renameOrganization(db: Database, org: Organization, actorUserId: string, name: string) {
-  return db.transaction(async (tx) => {
-    const [updated] = await tx.update(organizations).set({ name }).where(eq(organizations.id, org.id)).returning();
-    await recordAudit(tx, {
-      orgId: org.id,
-      actorUserId,
+/** The scope's own organization; the row every org-level verb starts from. */
+async function getOrganization(scope: Scope): Promise<Organization> {
+  const [org] = await scope.db.select().from(organizations).where(eq(organizations.id, scope.orgId));
+  if (!org) throw notFound("Organization");
+  return org;
+}
+
+export async function renameOrganization(scope: Scope, input: { name: string }) {
+  return scope.db.transaction(async (tx) => {
+    const txScope = withDb(scope, tx);
+    const org = await getOrganization(txScope);
+    const [updated] = await tx
+      .update(organizations)
+      .set({ name: input.name })
+      .where(eq(organizations.id, org.id))
+      .returning();
+    await recordAudit(txScope, {
       action: "organization.renamed",
       targetType: "organization",
       targetId: org.id,
-      diff: diffOf({ name: org.name }, { name }),
+      diff: diffOf({ name: org.name }, { name: input.name }),
     });
     return updated ?? org;
   });
 }
 
 /** Cascades to every org-owned row; the audit trail goes with it because it belongs to the org. */
-export async function deleteOrganization(db: Database, org: Organization, confirmSlug: string) {
-  if (confirmSlug !== org.slug) {
+export async function deleteOrganization(scope: Scope, input: { confirmSlug: string }) {
+  const org = await getOrganization(scope);
+  if (input.confirmSlug !== org.slug) {
     throw new DomainError("BAD_REQUEST", `Type "${org.slug}" to confirm deletion`, "confirmSlug");
   }
-  await db.delete(organizations).where(eq(organizations.id, org.id));
+  await scope.db.delete(organizations).where(eq(organizations.id, org.id));
 }

@@ -1,12 +1,11 @@
-import type { Database } from "@/db/client";
 import type { Service } from "@/db/schema";
 import type { AppDependencies } from "../deps";
-import { DomainError } from "../errors";
+import { DomainError, IntegrationError } from "../errors";
+import type { Scope } from "../scope";
 import { testAzureConnection, type SentinelConnection } from "../sentinel";
 import {
   createThreatConnectClient,
   testThreatConnectConnection,
-  ThreatConnectError,
   type Owner,
   type ThreatConnectClient,
   type ThreatConnectCredentials,
@@ -14,8 +13,18 @@ import {
 import type { TestAzureInput, TestThreatConnectInput } from "./service-input";
 import { decryptServiceSecret, getServiceInOrg } from "./services";
 
+export type FailedCheck = { ok: false; code: string; message: string };
 /** What a connection test shows: OK with what was proven, or the precise reason from the client. */
-export type ConnectionCheck = { ok: true; message: string } | { ok: false; code: string; message: string };
+export type ConnectionCheck = { ok: true; message: string } | FailedCheck;
+
+/**
+ * A person asked whether something works, so an integration's refusal is an answer to show, not an error.
+ * Anything else is a bug and stays thrown.
+ */
+export function failedCheckOf(error: unknown): FailedCheck {
+  if (error instanceof IntegrationError) return { ok: false, code: error.code, message: error.message };
+  throw error;
+}
 
 export function threatConnectCredentialsOf(deps: AppDependencies, service: Service): ThreatConnectCredentials {
   return {
@@ -49,12 +58,7 @@ function requireTyped<T>(value: T | undefined, field: string, label: string): T 
 }
 
 /** Typed values win over saved ones; nothing typed here is ever stored. */
-async function resolveThreatConnectCredentials(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  input: TestThreatConnectInput,
-) {
+async function resolveThreatConnectCredentials(scope: Scope, input: TestThreatConnectInput) {
   if (!input.serviceId) {
     return {
       baseUrl: requireTyped(input.threatConnectBaseUrl, "threatConnectBaseUrl", "ThreatConnect base URL"),
@@ -62,7 +66,7 @@ async function resolveThreatConnectCredentials(
       secretKey: requireTyped(input.threatConnectSecretKey, "threatConnectSecretKey", "ThreatConnect secret key"),
     };
   }
-  const service = await getServiceInOrg(db, orgId, input.serviceId);
+  const service = await getServiceInOrg(scope, { serviceId: input.serviceId });
   const baseUrl = input.threatConnectBaseUrl ?? service.threatConnectBaseUrl;
   const accessId = input.threatConnectAccessId ?? service.threatConnectAccessId;
   // The saved secret key only ever goes to the saved host and access ID.
@@ -79,21 +83,17 @@ async function resolveThreatConnectCredentials(
   return {
     baseUrl,
     accessId,
-    secretKey: input.threatConnectSecretKey ?? decryptServiceSecret(deps.cipher, service, "threatConnectSecretKey"),
+    secretKey:
+      input.threatConnectSecretKey ?? decryptServiceSecret(scope.deps.cipher, service, "threatConnectSecretKey"),
   };
 }
 
-export async function checkThreatConnect(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  input: TestThreatConnectInput,
-): Promise<ConnectionCheck> {
-  const credentials = await resolveThreatConnectCredentials(db, deps, orgId, input);
+export async function checkThreatConnect(scope: Scope, input: TestThreatConnectInput): Promise<ConnectionCheck> {
+  const credentials = await resolveThreatConnectCredentials(scope, input);
   const result = await testThreatConnectConnection(credentials, {
-    timeoutMs: deps.threatConnectTimeoutMs,
-    now: deps.now,
-  });
+    timeoutMs: scope.deps.threatConnectTimeoutMs,
+    now: scope.deps.now,
+  }).catch(failedCheckOf);
   if (!result.ok) return result;
   const owners = result.owners.length;
   return {
@@ -102,14 +102,9 @@ export async function checkThreatConnect(
   };
 }
 
-export async function checkAzure(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  input: TestAzureInput,
-): Promise<ConnectionCheck> {
+export async function checkAzure(scope: Scope, input: TestAzureInput): Promise<ConnectionCheck> {
   const saved = input.serviceId
-    ? sentinelConnectionOf(deps, await getServiceInOrg(db, orgId, input.serviceId))
+    ? sentinelConnectionOf(scope.deps, await getServiceInOrg(scope, { serviceId: input.serviceId }))
     : undefined;
   const connection: SentinelConnection = {
     cloud: input.azureCloud ?? saved?.cloud ?? "public",
@@ -119,23 +114,22 @@ export async function checkAzure(
     workspaceId: input.workspaceId ?? requireTyped(saved?.workspaceId, "workspaceId", "Workspace ID"),
     clientSecret: input.clientSecret ?? requireTyped(saved?.clientSecret, "clientSecret", "Client secret"),
   };
-  const result = await testAzureConnection(connection, { endpoints: deps.sentinelEndpoints });
+  const result = await testAzureConnection(connection, { endpoints: scope.deps.sentinelEndpoints }).catch(
+    failedCheckOf,
+  );
   return result.ok ? { ok: true, message: result.detail } : result;
 }
 
 /** The owners the saved ThreatConnect credentials can query, for the queries' owner multi-select. */
-export async function listServiceOwners(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  serviceId: string,
-): Promise<Owner[]> {
-  const service = await getServiceInOrg(db, orgId, serviceId);
+export async function listServiceOwners(scope: Scope, input: { serviceId: string }): Promise<Owner[]> {
+  const service = await getServiceInOrg(scope, input);
+  const { deps } = scope;
   try {
     const owners = await threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service)).listOwners();
     return owners.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    if (error instanceof ThreatConnectError) {
+    // The owners list feeds a form, so the refusal is named as the reason that list is empty.
+    if (error instanceof IntegrationError) {
       throw new DomainError("PRECONDITION_FAILED", `ThreatConnect owners could not be loaded: ${error.message}`);
     }
     throw error;

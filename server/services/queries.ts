@@ -1,15 +1,14 @@
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
 import { serviceQueries, services } from "@/db/schema";
 import type { RunMode } from "@/lib/vocabulary";
 import { recordAudit } from "../audit/record-audit";
-import type { AppDependencies } from "../deps";
 import { DomainError } from "../errors";
+import { withDb, type Scope } from "../scope";
 import { mapIndicator, sourceSystemFor, type MappingError, type StixIndicator } from "../stix";
-import { ThreatConnectError, type ThreatConnectIndicator } from "../threatconnect";
-import { threatConnectClientFor, threatConnectCredentialsOf } from "./connections";
+import type { ThreatConnectIndicator } from "../threatconnect";
+import { failedCheckOf, threatConnectClientFor, threatConnectCredentialsOf, type FailedCheck } from "./connections";
 import type { PreviewQueryInput, QueryDefinition, SaveQueriesInput, ValidateQueryInput } from "./query-input";
-import { getServiceInOrg, type Actor } from "./services";
+import { getServiceInOrg } from "./services";
 
 export const PREVIEW_LIMIT = 20;
 
@@ -40,12 +39,12 @@ export type QueryList = {
   }[];
 };
 
-export async function listQueries(db: Database, orgId: string, serviceId: string): Promise<QueryList> {
-  const service = await getServiceInOrg(db, orgId, serviceId);
-  const queries = await db
+export async function listQueries(scope: Scope, input: { serviceId: string }): Promise<QueryList> {
+  const service = await getServiceInOrg(scope, input);
+  const queries = await scope.db
     .select(queryViewColumns)
     .from(serviceQueries)
-    .where(and(eq(serviceQueries.orgId, orgId), eq(serviceQueries.serviceId, serviceId)))
+    .where(and(eq(serviceQueries.orgId, scope.orgId), eq(serviceQueries.serviceId, service.id)))
     .orderBy(asc(serviceQueries.position));
   return { queriesVersion: service.queriesVersion, nextRunMode: service.nextRunMode, queries };
 }
@@ -62,9 +61,10 @@ const summaryOf = (query: QueryDefinition) => ({
  * Replaces the whole ordered list in one transaction and records the next run's mode: either every change of
  * an edit session lands, or none does. Positions end dense 0..n-1.
  */
-export async function saveQueries(db: Database, actor: Actor, input: SaveQueriesInput): Promise<QueryList> {
-  await db.transaction(async (tx) => {
-    const service = await getServiceInOrg(tx, actor.orgId, input.serviceId, { forUpdate: true });
+export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promise<QueryList> {
+  await scope.db.transaction(async (tx) => {
+    const txScope = withDb(scope, tx);
+    const service = await getServiceInOrg(txScope, { serviceId: input.serviceId, forUpdate: true });
     if (service.queriesVersion !== input.queriesVersion) {
       throw new DomainError(
         "CONFLICT",
@@ -72,8 +72,8 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
         "queriesVersion",
       );
     }
-    const scope = and(eq(serviceQueries.orgId, actor.orgId), eq(serviceQueries.serviceId, service.id));
-    const before = await tx.select().from(serviceQueries).where(scope).orderBy(asc(serviceQueries.position));
+    const ofService = and(eq(serviceQueries.orgId, scope.orgId), eq(serviceQueries.serviceId, service.id));
+    const before = await tx.select().from(serviceQueries).where(ofService).orderBy(asc(serviceQueries.position));
     const existingIds = new Set(before.map((query) => query.id));
     const unknownId = input.queries.find((query) => query.id !== undefined && !existingIds.has(query.id));
     if (unknownId)
@@ -82,13 +82,13 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
     const keptIds = input.queries.flatMap((query) => (query.id ? [query.id] : []));
     await tx
       .delete(serviceQueries)
-      .where(keptIds.length > 0 ? and(scope, notInArray(serviceQueries.id, keptIds)) : scope);
+      .where(keptIds.length > 0 ? and(ofService, notInArray(serviceQueries.id, keptIds)) : ofService);
     // Kept rows move out of 0..n-1 first so the unique (service, position) index never sees two rows on one slot.
     if (keptIds.length > 0) {
       await tx
         .update(serviceQueries)
         .set({ position: sql`-1 - ${serviceQueries.position}` })
-        .where(and(scope, inArray(serviceQueries.id, keptIds)));
+        .where(and(ofService, inArray(serviceQueries.id, keptIds)));
     }
     for (const [position, query] of input.queries.entries()) {
       const values = { ...summaryOf(query), position };
@@ -96,18 +96,16 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
         await tx
           .update(serviceQueries)
           .set(values)
-          .where(and(scope, eq(serviceQueries.id, query.id)));
+          .where(and(ofService, eq(serviceQueries.id, query.id)));
       } else {
-        await tx.insert(serviceQueries).values({ ...values, orgId: actor.orgId, serviceId: service.id });
+        await tx.insert(serviceQueries).values({ ...values, orgId: scope.orgId, serviceId: service.id });
       }
     }
     await tx
       .update(services)
       .set({ queriesVersion: service.queriesVersion + 1, nextRunMode: input.runMode })
-      .where(and(eq(services.orgId, actor.orgId), eq(services.id, service.id)));
-    await recordAudit(tx, {
-      orgId: actor.orgId,
-      actorUserId: actor.userId,
+      .where(and(eq(services.orgId, scope.orgId), eq(services.id, service.id)));
+    await recordAudit(txScope, {
       action: "service.queries_saved",
       targetType: "service",
       targetId: service.id,
@@ -118,28 +116,22 @@ export async function saveQueries(db: Database, actor: Actor, input: SaveQueries
       },
     });
   });
-  return listQueries(db, actor.orgId, input.serviceId);
+  return listQueries(scope, input);
 }
 
-export type ValidationResult = { ok: true; count: number } | { ok: false; code: string; message: string };
+export type ValidationResult = { ok: true; count: number } | FailedCheck;
 
 /** ThreatConnect's own verdict on a TQL: how many indicators it matches, or its error message. */
-export async function validateQuery(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  input: ValidateQueryInput,
-): Promise<ValidationResult> {
-  const service = await getServiceInOrg(db, orgId, input.serviceId);
-  const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
+export async function validateQuery(scope: Scope, input: ValidateQueryInput): Promise<ValidationResult> {
+  const service = await getServiceInOrg(scope, input);
+  const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
   try {
     return {
       ok: true,
       count: await client.countIndicators({ tql: input.tql, owners: input.owners, types: input.types }),
     };
   } catch (error) {
-    if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
-    throw error;
+    return failedCheckOf(error);
   }
 }
 
@@ -147,20 +139,13 @@ export type PreviewRow = {
   indicator: ThreatConnectIndicator;
   mapping: { ok: true; object: StixIndicator } | { ok: false; error: MappingError };
 };
-export type PreviewResult =
-  | { ok: true; total: number | null; sourcesystem: string; rows: PreviewRow[] }
-  | { ok: false; code: string; message: string };
+export type PreviewResult = { ok: true; total: number | null; sourcesystem: string; rows: PreviewRow[] } | FailedCheck;
 
 /** The first indicators a query returns and what each would become in Sentinel; nothing is sent anywhere. */
-export async function previewQuery(
-  db: Database,
-  deps: AppDependencies,
-  orgId: string,
-  input: PreviewQueryInput,
-): Promise<PreviewResult> {
-  const service = await getServiceInOrg(db, orgId, input.serviceId);
-  const client = threatConnectClientFor(deps, threatConnectCredentialsOf(deps, service));
-  const settings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now: deps.now() };
+export async function previewQuery(scope: Scope, input: PreviewQueryInput): Promise<PreviewResult> {
+  const service = await getServiceInOrg(scope, input);
+  const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
+  const settings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now: scope.deps.now() };
   try {
     const pages = client.indicatorPages(
       { ...input.query, fields: ["tags", "attributes", "associatedGroups", "threatAssess"] },
@@ -178,7 +163,6 @@ export async function previewQuery(
     }
     return { ok: true, total: 0, sourcesystem: sourceSystemFor(service.sourceName), rows: [] };
   } catch (error) {
-    if (error instanceof ThreatConnectError) return { ok: false, code: error.code, message: error.message };
-    throw error;
+    return failedCheckOf(error);
   }
 }

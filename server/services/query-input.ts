@@ -23,7 +23,9 @@ export const queryDefinition = z.object({
     .trim()
     .min(1, "TQL is required")
     .max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`),
-  sortField: z.enum(QUERY_SORT_FIELDS, `Sort field must be one of ${QUERY_SORT_FIELDS.join(", ")}`).default("dateAdded"),
+  sortField: z
+    .enum(QUERY_SORT_FIELDS, `Sort field must be one of ${QUERY_SORT_FIELDS.join(", ")}`)
+    .default("dateAdded"),
   sortDirection: z.enum(SORT_DIRECTIONS, "Sort direction must be ASC or DESC").default("ASC"),
 });
 export type QueryDefinition = z.infer<typeof queryDefinition>;

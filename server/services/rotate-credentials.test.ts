@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDatabaseClient, type Database } from "@/db/client";
 import { auditLog, organizations, services } from "@/db/schema";
-import { TEST_KEYS } from "@/test/db";
+import { TEST_KEYS, testDeps } from "@/test/db";
 import { createScratchDatabase, type ScratchDatabase } from "@/test/database-server";
 import { AZURE_SECRET, serviceInput, TC_SECRET } from "@/test/services";
 import { createCredentialCipher, parseKeyring } from "../crypto";
@@ -14,8 +14,11 @@ import { createService, decryptServiceSecret } from "./services";
 let scratch: ScratchDatabase;
 let client: ReturnType<typeof createDatabaseClient>;
 let db: Database;
-const oldKeyFirst = () => createCredentialCipher(parseKeyring(`${TEST_KEYS.a},${TEST_KEYS.b}`));
-const newKeyFirst = () => createCredentialCipher(parseKeyring(`${TEST_KEYS.b},${TEST_KEYS.a}`));
+const oldKeyFirst = () => ({ db, deps: testDeps() });
+const newKeyFirst = () => ({
+  db,
+  deps: testDeps({ cipher: createCredentialCipher(parseKeyring(`${TEST_KEYS.b},${TEST_KEYS.a}`)) }),
+});
 
 beforeAll(async () => {
   scratch = await createScratchDatabase("sb_rotate");
@@ -34,9 +37,7 @@ async function makeService(name: string) {
     .returning();
   if (!org) throw new Error("org insert returned nothing");
   return createService(
-    db,
-    oldKeyFirst(),
-    { orgId: org.id, userId: null },
+    { ...oldKeyFirst(), orgId: org.id, actorUserId: null },
     createServiceInput.parse(serviceInput({ name })),
   );
 }
@@ -54,7 +55,7 @@ describe("credential rotation", () => {
     const before = await rowOf(first.id);
     expect(before.clientSecretEncrypted).toMatch(/^v1\.test-a\./);
 
-    const report = await rotateCredentials(db, newKeyFirst());
+    const report = await rotateCredentials(newKeyFirst());
     expect(report).toEqual({ activeKeyId: "test-b", services: 2, reencrypted: 4, alreadyCurrent: 0 });
 
     const after = await rowOf(first.id);
@@ -69,7 +70,7 @@ describe("credential rotation", () => {
     expect(audit.map((entry) => entry.action).sort()).toEqual(["service.created", "service.credentials_reencrypted"]);
     expect(JSON.stringify(audit)).not.toContain(AZURE_SECRET);
 
-    expect(await rotateCredentials(db, newKeyFirst())).toEqual({
+    expect(await rotateCredentials(newKeyFirst())).toEqual({
       activeKeyId: "test-b",
       services: 2,
       reencrypted: 0,

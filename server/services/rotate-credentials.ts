@@ -1,8 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
 import { services } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
-import type { CredentialCipher } from "../crypto";
+import type { BaseScope } from "../scope";
 import { secretSlot } from "./services";
 
 export type RotationReport = { activeKeyId: string; services: number; reencrypted: number; alreadyCurrent: number };
@@ -11,11 +10,15 @@ export type RotationReport = { activeKeyId: string; services: number; reencrypte
  * Re-encrypts every stored secret that is not under the active key, one service per transaction, so a
  * failure part-way leaves every row readable and a re-run picks up where it stopped. Idempotent.
  */
-export async function rotateCredentials(db: Database, cipher: CredentialCipher): Promise<RotationReport> {
+export async function rotateCredentials(scope: BaseScope): Promise<RotationReport> {
+  const { cipher } = scope.deps;
   const report: RotationReport = { activeKeyId: cipher.activeKeyId, services: 0, reencrypted: 0, alreadyCurrent: 0 };
-  const ids = await db.select({ id: services.id, orgId: services.orgId }).from(services).orderBy(asc(services.id));
+  const ids = await scope.db
+    .select({ id: services.id, orgId: services.orgId })
+    .from(services)
+    .orderBy(asc(services.id));
   for (const { id, orgId } of ids) {
-    await db.transaction(async (tx) => {
+    await scope.db.transaction(async (tx) => {
       const [row] = await tx
         .select({
           clientSecretEncrypted: services.clientSecretEncrypted,
@@ -45,14 +48,16 @@ export async function rotateCredentials(db: Database, cipher: CredentialCipher):
           ...(threatConnectSecretKeyEncrypted ? { threatConnectSecretKeyEncrypted } : {}),
         })
         .where(and(eq(services.orgId, orgId), eq(services.id, id)));
-      await recordAudit(tx, {
-        orgId,
-        actorUserId: null,
-        action: "service.credentials_reencrypted",
-        targetType: "service",
-        targetId: id,
-        diff: { keyId: cipher.activeKeyId },
-      });
+      // Maintenance is the system's doing, recorded in each service's own organization.
+      await recordAudit(
+        { db: tx, deps: scope.deps, orgId, actorUserId: null },
+        {
+          action: "service.credentials_reencrypted",
+          targetType: "service",
+          targetId: id,
+          diff: { keyId: cipher.activeKeyId },
+        },
+      );
     });
   }
   return report;

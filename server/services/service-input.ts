@@ -152,8 +152,6 @@ export const updateServiceInput = z
   .extend({ serviceId });
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
 
-export type ServiceSettingsPatch = Omit<UpdateServiceInput, "serviceId">;
-
 /** Just-typed values for "Test ThreatConnect"; with a serviceId, absent values come from the saved service. */
 export const testThreatConnectInput = z.object({
   serviceId: serviceId.optional(),

@@ -1,16 +1,13 @@
 import { and, asc, eq, like, ne } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import type { Database, DatabaseOrTransaction } from "@/db/client";
 import { services, type Service } from "@/db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import type { CredentialCipher } from "../crypto";
 import { DomainError, notFound } from "../errors";
+import { withDb, type Scope } from "../scope";
 import { slugBase } from "../slug";
 import { sourceSystemFor } from "../stix";
-import type { CreateServiceInput, ServiceSettingsPatch } from "./service-input";
-
-/** Who a change is recorded against; seeds and maintenance commands act with no user. */
-export type Actor = { orgId: string; userId: string | null };
+import type { CreateServiceInput, UpdateServiceInput } from "./service-input";
 
 export const SECRET_FIELDS = ["clientSecret", "threatConnectSecretKey"] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
@@ -63,36 +60,31 @@ function toView(row: ServiceRow): ServiceView {
   };
 }
 
-export async function listServices(db: Database, orgId: string): Promise<ServiceView[]> {
-  const rows = await db
+export async function listServices(scope: Scope): Promise<ServiceView[]> {
+  const rows = await scope.db
     .select(serviceViewColumns)
     .from(services)
-    .where(eq(services.orgId, orgId))
+    .where(eq(services.orgId, scope.orgId))
     .orderBy(asc(services.name));
   return rows.map(toView);
 }
 
-export async function getServiceViewBySlug(db: Database, orgId: string, slug: string): Promise<ServiceView> {
-  const [row] = await db
+export async function getServiceViewBySlug(scope: Scope, input: { serviceSlug: string }): Promise<ServiceView> {
+  const [row] = await scope.db
     .select(serviceViewColumns)
     .from(services)
-    .where(and(eq(services.orgId, orgId), eq(services.slug, slug)));
+    .where(and(eq(services.orgId, scope.orgId), eq(services.slug, input.serviceSlug)));
   if (!row) throw notFound("Service");
   return toView(row);
 }
 
 /** The full row, ciphertext included, for domain code only; never return it from a procedure. */
-export async function getServiceInOrg(
-  db: DatabaseOrTransaction,
-  orgId: string,
-  serviceId: string,
-  options: { forUpdate?: boolean } = {},
-) {
-  const query = db
+export async function getServiceInOrg(scope: Scope, input: { serviceId: string; forUpdate?: boolean }) {
+  const query = scope.db
     .select()
     .from(services)
-    .where(and(eq(services.orgId, orgId), eq(services.id, serviceId)));
-  const [row] = options.forUpdate ? await query.for("update") : await query;
+    .where(and(eq(services.orgId, scope.orgId), eq(services.id, input.serviceId)));
+  const [row] = input.forUpdate ? await query.for("update") : await query;
   if (!row) throw notFound("Service");
   return row;
 }
@@ -111,21 +103,16 @@ export function decryptServiceSecret(
 }
 
 /** Names that differ only in punctuation share a base slug, so later ones get -2, -3…. */
-async function uniqueSlug(
-  db: DatabaseOrTransaction,
-  orgId: string,
-  name: string,
-  exceptServiceId?: string,
-): Promise<string> {
+async function uniqueSlug(scope: Scope, name: string, exceptServiceId?: string): Promise<string> {
   const base = slugBase(name, 60) || "service";
   const taken = new Set(
     (
-      await db
+      await scope.db
         .select({ slug: services.slug })
         .from(services)
         .where(
           and(
-            eq(services.orgId, orgId),
+            eq(services.orgId, scope.orgId),
             like(services.slug, `${base}%`),
             exceptServiceId ? ne(services.id, exceptServiceId) : undefined,
           ),
@@ -139,13 +126,13 @@ async function uniqueSlug(
   }
 }
 
-async function assertNameFree(db: DatabaseOrTransaction, orgId: string, name: string, exceptServiceId?: string) {
-  const [clash] = await db
+async function assertNameFree(scope: Scope, name: string, exceptServiceId?: string) {
+  const [clash] = await scope.db
     .select({ id: services.id })
     .from(services)
     .where(
       and(
-        eq(services.orgId, orgId),
+        eq(services.orgId, scope.orgId),
         eq(services.name, name),
         exceptServiceId ? ne(services.id, exceptServiceId) : undefined,
       ),
@@ -196,24 +183,21 @@ function auditableSettings(service: ServiceView) {
   return settings;
 }
 
-export async function createService(
-  db: Database,
-  cipher: CredentialCipher,
-  actor: Actor,
-  input: CreateServiceInput,
-): Promise<ServiceView> {
+export async function createService(scope: Scope, input: CreateServiceInput): Promise<ServiceView> {
+  const { cipher } = scope.deps;
   const { clientSecret, threatConnectSecretKey, ...settings } = input;
   const id = randomUUID();
   try {
-    return await db.transaction(async (tx) => {
-      await assertNameFree(tx, actor.orgId, settings.name);
+    return await scope.db.transaction(async (tx) => {
+      const txScope = withDb(scope, tx);
+      await assertNameFree(txScope, settings.name);
       const [created] = await tx
         .insert(services)
         .values({
           ...settings,
           id,
-          orgId: actor.orgId,
-          slug: await uniqueSlug(tx, actor.orgId, settings.name),
+          orgId: scope.orgId,
+          slug: await uniqueSlug(txScope, settings.name),
           clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(id, "clientSecret")),
           threatConnectSecretKeyEncrypted: cipher.encrypt(
             threatConnectSecretKey,
@@ -223,9 +207,7 @@ export async function createService(
         .returning();
       if (!created) throw new Error("service insert returned nothing");
       const view = viewOf(created);
-      await recordAudit(tx, {
-        orgId: actor.orgId,
-        actorUserId: actor.userId,
+      await recordAudit(txScope, {
         action: "service.created",
         targetType: "service",
         targetId: id,
@@ -238,17 +220,13 @@ export async function createService(
   }
 }
 
-export async function updateService(
-  db: Database,
-  cipher: CredentialCipher,
-  actor: Actor,
-  serviceId: string,
-  patch: ServiceSettingsPatch,
-): Promise<ServiceView> {
-  const { clientSecret, threatConnectSecretKey, ...settings } = patch;
+export async function updateService(scope: Scope, input: UpdateServiceInput): Promise<ServiceView> {
+  const { cipher } = scope.deps;
+  const { serviceId, clientSecret, threatConnectSecretKey, ...settings } = input;
   try {
-    return await db.transaction(async (tx) => {
-      const before = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
+    return await scope.db.transaction(async (tx) => {
+      const txScope = withDb(scope, tx);
+      const before = await getServiceInOrg(txScope, { serviceId, forUpdate: true });
       const isThreatConnectTargetChanging =
         (settings.threatConnectBaseUrl !== undefined &&
           settings.threatConnectBaseUrl !== before.threatConnectBaseUrl) ||
@@ -264,19 +242,19 @@ export async function updateService(
       }
       const changes = diffOf(auditableSettings(viewOf(before)), settings);
       const isRenamed = settings.name !== undefined && settings.name !== before.name;
-      if (isRenamed && settings.name) await assertNameFree(tx, actor.orgId, settings.name, serviceId);
+      if (isRenamed && settings.name) await assertNameFree(txScope, settings.name, serviceId);
       const secretChanges: Partial<Record<SecretField, "replaced">> = {
         ...(clientSecret !== undefined ? { clientSecret: "replaced" as const } : {}),
         ...(threatConnectSecretKey !== undefined ? { threatConnectSecretKey: "replaced" as const } : {}),
       };
       if (Object.keys(changes).length === 0 && Object.keys(secretChanges).length === 0) return viewOf(before);
 
-      const now = new Date();
+      const now = scope.deps.now();
       const [updated] = await tx
         .update(services)
         .set({
           ...settings,
-          ...(isRenamed && settings.name ? { slug: await uniqueSlug(tx, actor.orgId, settings.name, serviceId) } : {}),
+          ...(isRenamed && settings.name ? { slug: await uniqueSlug(txScope, settings.name, serviceId) } : {}),
           ...(clientSecret !== undefined
             ? {
                 clientSecretEncrypted: cipher.encrypt(clientSecret, secretSlot(serviceId, "clientSecret")),
@@ -293,12 +271,10 @@ export async function updateService(
               }
             : {}),
         })
-        .where(and(eq(services.orgId, actor.orgId), eq(services.id, serviceId)))
+        .where(and(eq(services.orgId, scope.orgId), eq(services.id, serviceId)))
         .returning();
       if (!updated) throw notFound("Service");
-      await recordAudit(tx, {
-        orgId: actor.orgId,
-        actorUserId: actor.userId,
+      await recordAudit(txScope, {
         action: "service.updated",
         targetType: "service",
         targetId: serviceId,
@@ -311,16 +287,15 @@ export async function updateService(
   }
 }
 
-export async function deleteService(db: Database, actor: Actor, serviceId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const service = await getServiceInOrg(tx, actor.orgId, serviceId, { forUpdate: true });
-    await tx.delete(services).where(and(eq(services.orgId, actor.orgId), eq(services.id, serviceId)));
-    await recordAudit(tx, {
-      orgId: actor.orgId,
-      actorUserId: actor.userId,
+export async function deleteService(scope: Scope, input: { serviceId: string }): Promise<void> {
+  await scope.db.transaction(async (tx) => {
+    const txScope = withDb(scope, tx);
+    const service = await getServiceInOrg(txScope, { serviceId: input.serviceId, forUpdate: true });
+    await tx.delete(services).where(and(eq(services.orgId, scope.orgId), eq(services.id, service.id)));
+    await recordAudit(txScope, {
       action: "service.deleted",
       targetType: "service",
-      targetId: serviceId,
+      targetId: service.id,
       diff: { name: service.name, slug: service.slug },
     });
   });

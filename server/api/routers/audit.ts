@@ -17,5 +17,5 @@ export const auditRouter = createTRPCRouter({
         targetId: z.string("Target id must be text").min(1, "Target id must not be empty").optional(),
       }),
     )
-    .query(({ ctx, input }) => listAuditEntries(ctx.db, ctx.org.id, input)),
+    .query(({ ctx, input }) => listAuditEntries(ctx.scope, input)),
 });

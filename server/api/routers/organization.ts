@@ -12,9 +12,9 @@ import { adminProcedure, createTRPCRouter, orgProcedure, ownerProcedure, protect
 export const organizationRouter = createTRPCRouter({
   create: protectedProcedure
     .input(createOrganizationInput)
-    .mutation(({ ctx, input }) => createOrganization(ctx.db, ctx.session.user.id, input)),
+    .mutation(({ ctx, input }) => createOrganization(ctx.userScope, input)),
 
-  listMine: protectedProcedure.query(({ ctx }) => listMyOrganizations(ctx.db, ctx.session.user.id)),
+  listMine: protectedProcedure.query(({ ctx }) => listMyOrganizations(ctx.userScope)),
 
   bySlug: orgProcedure.query(({ ctx }) => ({
     id: ctx.org.id,
@@ -25,9 +25,9 @@ export const organizationRouter = createTRPCRouter({
 
   rename: adminProcedure
     .input(z.object({ name: orgNameSchema }))
-    .mutation(({ ctx, input }) => renameOrganization(ctx.db, ctx.org, ctx.session.user.id, input.name)),
+    .mutation(({ ctx, input }) => renameOrganization(ctx.scope, input)),
 
   delete: ownerProcedure
     .input(z.object({ confirmSlug: z.string() }))
-    .mutation(({ ctx, input }) => deleteOrganization(ctx.db, ctx.org, input.confirmSlug)),
+    .mutation(({ ctx, input }) => deleteOrganization(ctx.scope, input)),
 });

@@ -6,17 +6,11 @@ import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Validate and preview only read from ThreatConnect and send nothing, so members may use them too. */
 export const queryRouter = createTRPCRouter({
-  list: orgProcedure
-    .input(z.object({ serviceId }))
-    .query(({ ctx, input }) => listQueries(ctx.db, ctx.org.id, input.serviceId)),
+  list: orgProcedure.input(z.object({ serviceId })).query(({ ctx, input }) => listQueries(ctx.scope, input)),
 
-  save: adminProcedure.input(saveQueriesInput).mutation(({ ctx, input }) => saveQueries(ctx.db, ctx.membership, input)),
+  save: adminProcedure.input(saveQueriesInput).mutation(({ ctx, input }) => saveQueries(ctx.scope, input)),
 
-  validate: orgProcedure
-    .input(validateQueryInput)
-    .mutation(({ ctx, input }) => validateQuery(ctx.db, ctx.deps, ctx.org.id, input)),
+  validate: orgProcedure.input(validateQueryInput).mutation(({ ctx, input }) => validateQuery(ctx.scope, input)),
 
-  preview: orgProcedure
-    .input(previewQueryInput)
-    .mutation(({ ctx, input }) => previewQuery(ctx.db, ctx.deps, ctx.org.id, input)),
+  preview: orgProcedure.input(previewQueryInput).mutation(({ ctx, input }) => previewQuery(ctx.scope, input)),
 });
