@@ -168,7 +168,7 @@ describe("against a small, hand-made dataset", () => {
       ],
     ],
     ["indicatorActive = false", ["Счёт №5 ‘urgent’"]],
-    ['summary = "Счёт №5 ‘urgent’" AND active = false', ["Счёт №5 ‘urgent’"]],
+    ['summary = "Счёт №5 ‘urgent’" AND indicatorActive = false', ["Счёт №5 ‘urgent’"]],
     ["id = 9007199254740993", ["203.0.113.10"]],
   ])("TQL %s", async (tql, expected) => {
     expect(await summaries({ tql })).toEqual([...expected].sort());
@@ -242,6 +242,7 @@ describe("against a small, hand-made dataset", () => {
     emulator.control.deleteIndicator(added.id);
     expect(
       await client.deletedIndicators({
+        owner: "Demo Organization",
         since: new Date("2026-03-10T00:00:00Z"),
         type: "ASN",
       }),
@@ -255,6 +256,7 @@ describe("against a small, hand-made dataset", () => {
     ]);
     expect(
       await client.deletedIndicators({
+        owner: "Demo Organization",
         since: new Date("2026-03-11T00:00:00Z"),
       }),
     ).toEqual([]);
@@ -460,7 +462,10 @@ describe("error paths", () => {
     );
     await expect(collect(client, { fields: ["whoIs" as never] })).rejects.toThrow('fields: "whoIs" is not one of');
     await expect(collect(client, { owners: [" "] })).rejects.toThrow("owners: owner names must not be empty");
-    await expect(client.deletedIndicators({ since: new Date("x") })).rejects.toThrow("since: not a valid date");
+    await expect(client.deletedIndicators({ owner: "Demo Organization", since: new Date("x") })).rejects.toThrow(
+      "since: not a valid date",
+    );
+    await expect(client.deletedIndicators({ owner: " ", since: new Date() })).rejects.toThrow("owner: the owner");
     expect(() =>
       createThreatConnectClient({
         credentials: credentials({ accessId: " " }),
@@ -571,7 +576,7 @@ describe("testThreatConnectConnection", () => {
   });
   afterAll(() => emulator.close());
 
-  it("reports the organization and owners, or the precise failure", async () => {
+  it("reports the organization and owners, or throws the precise failure", async () => {
     const good = {
       baseUrl: emulator.baseUrl,
       accessId: emulator.accessId,
@@ -581,13 +586,12 @@ describe("testThreatConnectConnection", () => {
       ok: true,
       organization: "Demo Organization",
     });
-    expect(await testThreatConnectConnection({ ...good, secretKey: "nope" })).toMatchObject({
-      ok: false,
+    expect(await failure(testThreatConnectConnection({ ...good, secretKey: "nope" }))).toMatchObject({
       code: "auth",
     });
-    expect(await testThreatConnectConnection({ ...good, baseUrl: "nope" })).toEqual({
-      ok: false,
+    expect(await failure(testThreatConnectConnection({ ...good, baseUrl: "nope" }))).toMatchObject({
       code: "bad_request",
+      field: "threatConnectBaseUrl",
       message: 'Base URL "nope" is not a valid URL',
     });
     emulator.control.addApiUser({
@@ -596,14 +600,13 @@ describe("testThreatConnectConnection", () => {
       owners: ["Demo Source"],
     });
     expect(
-      await testThreatConnectConnection({
-        ...good,
-        accessId: "30000000000000000003",
-        secretKey: "k",
-      }),
-    ).toMatchObject({
-      ok: false,
-      code: "bad_response",
-    });
+      await failure(
+        testThreatConnectConnection({
+          ...good,
+          accessId: "30000000000000000003",
+          secretKey: "k",
+        }),
+      ),
+    ).toMatchObject({ code: "bad_response" });
   });
 });

@@ -1,12 +1,19 @@
 import { ThreatConnectError } from "./errors";
-import { deletedPageSchema, indicatorPageSchema, ownerPageSchema } from "./schemas";
+import {
+  deletedPageSchema,
+  indicatorPageSchema,
+  ownerPageSchema,
+  parseIndicators,
+  type RejectedIndicator,
+} from "./schemas";
 import { encodeQueryComponent } from "./sign-request";
-import { composeTql, formatTqlDate } from "./tql";
-import { createTransport, type RetryPolicy } from "./transport";
+import { composeQueryTql, formatTqlDate } from "./tql";
+import { createTransport, type OutboundAgents, type RetryPolicy } from "./transport";
 import {
   INDICATOR_FIELDS,
   SORT_FIELDS,
   type DeletedIndicator,
+  type IndicatorField,
   type IndicatorQuery,
   type IndicatorType,
   type Owner,
@@ -17,52 +24,80 @@ import type { z } from "zod";
 
 export type ThreatConnectClientOptions = {
   credentials: ThreatConnectCredentials;
+  /** No progress for this long fails one attempt (which may be retried). */
   timeoutMs?: number;
+  /** Everything one call does (every attempt, retry wait and page) must finish within this. */
+  deadlineMs?: number;
+  /** One response larger than this is refused rather than buffered. */
+  maxResponseBytes?: number;
+  /** `next` links one call follows at most. */
+  maxPages?: number;
   retry?: RetryPolicy;
   now?: () => Date;
+  agents?: OutboundAgents;
 };
 
+/**
+ * One page of indicators: those the client could read, and those it could not (each with its reason), so one
+ * malformed indicator costs only itself. `next` is the cursor of the following page, absent on the last.
+ */
 export type IndicatorPage = {
   indicators: ThreatConnectIndicator[];
+  rejected: RejectedIndicator[];
   resultStart: number;
   total?: number;
+  next?: string;
 };
 
+export type DeletedIndicatorsQuery = { owner: string; since: Date; type?: IndicatorType };
+export type DeletedIndicatorPage = { deleted: DeletedIndicator[]; next?: string };
+type CallOptions = { signal?: AbortSignal };
+
 export type ThreatConnectClient = {
-  indicatorPages(
+  /** The first page of a query, or the page a previous page's `next` cursor points at. */
+  indicatorPage(
     query: IndicatorQuery,
-    opts?: { pageSize?: number; signal?: AbortSignal },
-  ): AsyncIterable<IndicatorPage>;
-  countIndicators(query: IndicatorQuery, opts?: { signal?: AbortSignal }): Promise<number>;
-  listOwners(opts?: { signal?: AbortSignal }): Promise<Owner[]>;
-  deletedIndicators(
-    query: { since: Date; type?: IndicatorType; owner?: string },
-    opts?: { signal?: AbortSignal },
-  ): Promise<DeletedIndicator[]>;
+    opts?: CallOptions & { pageSize?: number; cursor?: string },
+  ): Promise<IndicatorPage>;
+  /** Every page of a query; each page is one call for the deadline. */
+  indicatorPages(query: IndicatorQuery, opts?: CallOptions & { pageSize?: number }): AsyncIterable<IndicatorPage>;
+  countIndicators(query: IndicatorQuery, opts?: CallOptions): Promise<number>;
+  listOwners(opts?: CallOptions): Promise<Owner[]>;
+  /** `/indicators/deleted` covers only the API user's Organization unless told the owner, so one owner per call. */
+  deletedIndicatorPage(
+    query: DeletedIndicatorsQuery,
+    opts?: CallOptions & { cursor?: string },
+  ): Promise<DeletedIndicatorPage>;
+  deletedIndicators(query: DeletedIndicatorsQuery, opts?: CallOptions): Promise<DeletedIndicator[]>;
 };
 
 export const MAX_PAGE_SIZE = 10_000;
+/** What the STIX mapping reads beyond the default fields: tags, attributes, groups and the ThreatAssess score. */
+export const MAPPING_FIELDS: readonly IndicatorField[] = ["tags", "attributes", "associatedGroups", "threatAssess"];
 const DEFAULT_PAGE_SIZE = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 8000,
-};
+const DEFAULT_DEADLINE_MS = 10 * 60_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_PAGES = 1000;
+const MAX_OWNER_PAGES = 20;
+const MAX_OWNERS = 10_000;
+const OWNER_PAGE_SIZE = 500;
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000 };
 
 /** Accepts `https://host`, `https://host/` and the `https://host/api` form ThreatConnect's own docs use. */
 export function normalizeBaseUrl(baseUrl: string): URL {
+  const refuse = (message: string) => new ThreatConnectError("bad_request", message, { field: "threatConnectBaseUrl" });
   let url: URL;
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new ThreatConnectError("bad_request", `Base URL "${baseUrl}" is not a valid URL`);
+    throw refuse(`Base URL "${baseUrl}" is not a valid URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ThreatConnectError("bad_request", `Base URL must start with https:// (got ${url.protocol}//)`);
+    throw refuse(`Base URL must start with https:// (got ${url.protocol}//)`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ThreatConnectError("bad_request", "Base URL must not contain credentials, a query string or a fragment");
+    throw refuse("Base URL must not contain credentials, a query string or a fragment");
   }
   const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
   return new URL(`${url.origin}${path}`);
@@ -70,23 +105,47 @@ export function normalizeBaseUrl(baseUrl: string): URL {
 
 export function createThreatConnectClient(options: ThreatConnectClientOptions): ThreatConnectClient {
   const { credentials } = options;
-  if (!credentials.accessId.trim()) throw new ThreatConnectError("auth", "The ThreatConnect Access ID is empty");
-  if (!credentials.secretKey) throw new ThreatConnectError("auth", "The ThreatConnect Secret Key is empty");
+  if (!credentials.accessId.trim()) {
+    throw new ThreatConnectError("auth", "The ThreatConnect Access ID is empty", { field: "threatConnectAccessId" });
+  }
+  if (!credentials.secretKey) {
+    throw new ThreatConnectError("auth", "The ThreatConnect Secret Key is empty", { field: "threatConnectSecretKey" });
+  }
   const base = normalizeBaseUrl(credentials.baseUrl);
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const transport = createTransport({
     accessId: credentials.accessId.trim(),
     secretKey: credentials.secretKey,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? DEFAULT_RETRY,
     now: options.now ?? (() => new Date()),
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    agents: options.agents,
   });
+
+  /** Runs one call under the deadline; the caller's own abort still surfaces as the caller's reason. */
+  async function bounded<T>(callerSignal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>) {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    try {
+      return await run(signal);
+    } catch (error) {
+      if (deadline.aborted && !callerSignal?.aborted) {
+        throw new ThreatConnectError("timeout", `ThreatConnect did not finish within the ${deadlineMs} ms allowed`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
 
   function apiUrl(path: string, params: [string, string][]): URL {
     const query = params.map(([key, value]) => `${key}=${encodeQueryComponent(value)}`).join("&");
     return new URL(`${base.href.replace(/\/$/, "")}${path}${query ? `?${query}` : ""}`);
   }
 
-  /** `next` links are followed only on the configured host, so signed requests never go anywhere else. */
+  /** Cursors and `next` links are followed only on the configured host, so signed requests never go anywhere else. */
   function followNext(next: string, expectedPathname: string): URL {
     let nextUrl: URL;
     try {
@@ -103,12 +162,8 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
     return new URL(`${base.origin}${nextUrl.pathname}${nextUrl.search}`);
   }
 
-  async function getPage<T extends z.ZodType>(
-    url: URL,
-    schema: T,
-    context: { hadTql: boolean; signal?: AbortSignal },
-  ): Promise<z.infer<T>> {
-    const body = await transport.getJson(url, context);
+  async function getPage<T extends z.ZodType>(url: URL, schema: T, signal: AbortSignal): Promise<z.infer<T>> {
+    const body = await transport.getJson(url, signal);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       throw new ThreatConnectError(
@@ -119,30 +174,39 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
     return parsed.data;
   }
 
-  /** Follows `next` links. An empty page ends the walk even with a next link, which would otherwise loop forever. */
+  /** Follows `next` links, at most `maxPages` pages. An empty page ends the walk, which would otherwise loop. */
   async function* walkPages<T extends z.ZodType<{ data: unknown[]; next?: string }>>(
     firstUrl: URL,
     schema: T,
-    context: { hadTql: boolean; signal?: AbortSignal },
-  ): AsyncGenerator<{ url: URL; page: z.infer<T> }> {
+    signal: AbortSignal,
+    pageLimit: number,
+  ): AsyncGenerator<z.infer<T>> {
     let url: URL | undefined = firstUrl;
-    while (url) {
-      const page: z.infer<T> = await getPage(url, schema, context);
-      yield { url, page };
+    for (let pages = 0; url; pages++) {
+      if (pages >= pageLimit) {
+        throw new ThreatConnectError(
+          "too_many_pages",
+          `ThreatConnect kept returning next links after ${pageLimit} pages of ${firstUrl.pathname}; stopped there`,
+        );
+      }
+      const page: z.infer<T> = await getPage(url, schema, signal);
+      yield page;
       url = page.next && page.data.length > 0 ? followNext(page.next, firstUrl.pathname) : undefined;
     }
   }
 
-  async function listOwners(opts: { signal?: AbortSignal } = {}): Promise<Owner[]> {
-    const owners: Owner[] = [];
-    const firstUrl = apiUrl("/api/v3/security/owners", [["resultLimit", "500"]]);
-    for await (const { page } of walkPages(firstUrl, ownerPageSchema, {
-      hadTql: false,
-      signal: opts.signal,
-    })) {
-      owners.push(...page.data.map(({ id, name, type }) => ({ id, name, type })));
-    }
-    return owners;
+  function listOwners(opts: CallOptions = {}): Promise<Owner[]> {
+    return bounded(opts.signal, async (signal) => {
+      const owners: Owner[] = [];
+      const firstUrl = apiUrl("/api/v3/security/owners", [["resultLimit", String(OWNER_PAGE_SIZE)]]);
+      for await (const page of walkPages(firstUrl, ownerPageSchema, signal, MAX_OWNER_PAGES)) {
+        owners.push(...page.data.map(({ id, name, type }) => ({ id, name, type })));
+        if (owners.length > MAX_OWNERS) {
+          throw new ThreatConnectError("bad_response", `ThreatConnect listed more than ${MAX_OWNERS} owners`);
+        }
+      }
+      return owners;
+    });
   }
 
   /**
@@ -151,7 +215,7 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
    */
   async function resolveOwnerSelection(
     owners: readonly string[] | undefined,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
   ): Promise<{ ownerParam?: string; ownersInTql: string[] }> {
     const requested = [...new Set((owners ?? []).map((owner) => owner.trim()))];
     if (requested.some((owner) => owner === "")) throw new TypeError("owners: owner names must not be empty");
@@ -169,97 +233,149 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
     return { ownersInTql: requested };
   }
 
-  async function indicatorParams(query: IndicatorQuery, signal: AbortSignal | undefined) {
+  async function indicatorParams(
+    query: IndicatorQuery,
+    signal: AbortSignal,
+    fields: readonly IndicatorField[],
+  ): Promise<[string, string][]> {
     if (query.sortField !== undefined && !SORT_FIELDS.includes(query.sortField)) {
       throw new TypeError(`sortField: "${String(query.sortField)}" is not one of ${SORT_FIELDS.join(", ")}`);
     }
     if (query.sortDirection !== undefined && query.sortDirection !== "ASC" && query.sortDirection !== "DESC") {
       throw new TypeError(`sortDirection: must be "ASC" or "DESC" (got "${String(query.sortDirection)}")`);
     }
-    for (const field of query.fields ?? []) {
+    for (const field of fields) {
       if (!INDICATOR_FIELDS.includes(field)) {
         throw new TypeError(`fields: "${String(field)}" is not one of ${INDICATOR_FIELDS.join(", ")}`);
       }
     }
+    const tqlFilters = { tql: query.tql, types: query.types, modifiedSince: query.modifiedSince };
+    // Checked before any request, so a TQL that would escape its filters never reaches ThreatConnect.
+    composeQueryTql(tqlFilters);
     const { ownerParam, ownersInTql } = await resolveOwnerSelection(query.owners, signal);
-    const tql = composeTql(query, ownersInTql);
+    const tql = composeQueryTql({ ...tqlFilters, owners: ownersInTql });
     const params: [string, string][] = [];
     if (tql) params.push(["tql", tql]);
-    for (const field of new Set(query.fields ?? [])) params.push(["fields", field]);
+    for (const field of new Set(fields)) params.push(["fields", field]);
     if (ownerParam) params.push(["owner", ownerParam]);
     if (query.sortField) params.push(["sorting", `${query.sortField} ${query.sortDirection ?? "ASC"}`]);
-    return { params, hadTql: tql !== undefined };
+    return params;
   }
 
-  async function* indicatorPages(
-    query: IndicatorQuery,
-    opts: { pageSize?: number; signal?: AbortSignal } = {},
-  ): AsyncGenerator<IndicatorPage> {
-    const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+  function checkPageSize(pageSize: number): void {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${pageSize})`);
     }
-    const { params, hadTql } = await indicatorParams(query, opts.signal);
-    const firstUrl = apiUrl("/api/v3/indicators", [
+  }
+
+  async function firstIndicatorUrl(query: IndicatorQuery, pageSize: number, signal: AbortSignal): Promise<URL> {
+    checkPageSize(pageSize);
+    const params = await indicatorParams(query, signal, query.fields ?? MAPPING_FIELDS);
+    return apiUrl("/api/v3/indicators", [
       ...params,
       ["resultStart", "0"],
       ["resultLimit", String(pageSize)],
       ["count", "true"],
     ]);
-    for await (const { url, page } of walkPages(firstUrl, indicatorPageSchema, {
-      hadTql,
-      signal: opts.signal,
-    })) {
-      const resultStart = Number(url.searchParams.get("resultStart") ?? "0");
-      yield { indicators: page.data, resultStart, total: page.count };
-    }
   }
 
-  async function countIndicators(query: IndicatorQuery, opts: { signal?: AbortSignal } = {}): Promise<number> {
-    const { params, hadTql } = await indicatorParams(query, opts.signal);
-    const url = apiUrl("/api/v3/indicators", [
-      ...params,
-      ["resultStart", "0"],
-      ["resultLimit", "1"],
-      ["count", "true"],
-    ]);
-    const page = await getPage(url, indicatorPageSchema, {
-      hadTql,
-      signal: opts.signal,
+  async function readIndicatorPage(url: URL, signal: AbortSignal): Promise<IndicatorPage> {
+    const page = await getPage(url, indicatorPageSchema, signal);
+    const { indicators, rejected } = parseIndicators(page.data);
+    return {
+      indicators,
+      rejected,
+      resultStart: Number(url.searchParams.get("resultStart") ?? "0"),
+      total: page.count,
+      next: page.next && page.data.length > 0 ? followNext(page.next, url.pathname).href : undefined,
+    };
+  }
+
+  function indicatorPage(
+    query: IndicatorQuery,
+    opts: CallOptions & { pageSize?: number; cursor?: string } = {},
+  ): Promise<IndicatorPage> {
+    return bounded(opts.signal, async (signal) => {
+      const url =
+        opts.cursor === undefined
+          ? await firstIndicatorUrl(query, opts.pageSize ?? DEFAULT_PAGE_SIZE, signal)
+          : followNext(opts.cursor, "/api/v3/indicators");
+      return readIndicatorPage(url, signal);
     });
-    if (page.count === undefined) {
-      throw new ThreatConnectError("bad_response", "ThreatConnect did not return a count for the query");
-    }
-    return page.count;
   }
 
-  async function deletedIndicators(
-    query: { since: Date; type?: IndicatorType; owner?: string },
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<DeletedIndicator[]> {
+  async function* indicatorPages(
+    query: IndicatorQuery,
+    opts: CallOptions & { pageSize?: number } = {},
+  ): AsyncGenerator<IndicatorPage> {
+    let page = await indicatorPage(query, opts);
+    yield page;
+    for (let pages = 1; page.next; pages++) {
+      if (pages >= maxPages) {
+        throw new ThreatConnectError(
+          "too_many_pages",
+          `ThreatConnect kept returning next links after ${maxPages} pages of indicators; stopped there`,
+        );
+      }
+      page = await indicatorPage(query, { signal: opts.signal, cursor: page.next });
+      yield page;
+    }
+  }
+
+  function countIndicators(query: IndicatorQuery, opts: CallOptions = {}): Promise<number> {
+    return bounded(opts.signal, async (signal) => {
+      const params = await indicatorParams(query, signal, []);
+      const url = apiUrl("/api/v3/indicators", [
+        ...params,
+        ["resultStart", "0"],
+        ["resultLimit", "1"],
+        ["count", "true"],
+      ]);
+      const page = await getPage(url, indicatorPageSchema, signal);
+      if (page.count === undefined) {
+        throw new ThreatConnectError("bad_response", "ThreatConnect did not return a count for the query");
+      }
+      return page.count;
+    });
+  }
+
+  function deletedUrl(query: DeletedIndicatorsQuery): URL {
     if (Number.isNaN(query.since.getTime())) throw new TypeError("since: not a valid date");
-    const params: [string, string][] = [["deletedSince", formatTqlDate(query.since)]];
+    if (!query.owner.trim()) throw new TypeError("owner: the owner whose deletions to list is required");
+    const params: [string, string][] = [
+      ["deletedSince", formatTqlDate(query.since)],
+      ["owner", query.owner.trim()],
+    ];
     if (query.type) params.push(["type", query.type]);
-    if (query.owner) params.push(["owner", query.owner]);
-    const deleted: DeletedIndicator[] = [];
-    const firstUrl = apiUrl("/api/v3/indicators/deleted", params);
-    for await (const { page } of walkPages(firstUrl, deletedPageSchema, {
-      hadTql: false,
-      signal: opts.signal,
-    })) {
-      deleted.push(
-        ...page.data.map(({ ownerName, type, summary, dateAdded }) => ({
-          ownerName,
-          type,
-          summary,
-          dateAdded,
-        })),
-      );
-    }
-    return deleted;
+    return apiUrl("/api/v3/indicators/deleted", params);
   }
 
-  return { indicatorPages, countIndicators, listOwners, deletedIndicators };
+  const deletedOf = (page: z.infer<typeof deletedPageSchema>): DeletedIndicator[] =>
+    page.data.map(({ ownerName, type, summary, dateAdded }) => ({ ownerName, type, summary, dateAdded }));
+
+  function deletedIndicatorPage(
+    query: DeletedIndicatorsQuery,
+    opts: CallOptions & { cursor?: string } = {},
+  ): Promise<DeletedIndicatorPage> {
+    return bounded(opts.signal, async (signal) => {
+      const url = opts.cursor === undefined ? deletedUrl(query) : followNext(opts.cursor, "/api/v3/indicators/deleted");
+      const page = await getPage(url, deletedPageSchema, signal);
+      const next = page.next && page.data.length > 0 ? followNext(page.next, url.pathname).href : undefined;
+      return { deleted: deletedOf(page), next };
+    });
+  }
+
+  function deletedIndicators(query: DeletedIndicatorsQuery, opts: CallOptions = {}): Promise<DeletedIndicator[]> {
+    return bounded(opts.signal, async (signal) => {
+      const deleted: DeletedIndicator[] = [];
+      for await (const page of walkPages(deletedUrl(query), deletedPageSchema, signal, maxPages)) {
+        deleted.push(...deletedOf(page));
+      }
+      return deleted;
+    });
+  }
+
+  return { indicatorPage, indicatorPages, countIndicators, listOwners, deletedIndicatorPage, deletedIndicators };
 }
 
 function describeIssue(error: z.ZodError): string {

@@ -1,14 +1,23 @@
-export { createThreatConnectClient, MAX_PAGE_SIZE, normalizeBaseUrl } from "./client";
-export type { IndicatorPage, ThreatConnectClient, ThreatConnectClientOptions } from "./client";
+export { createThreatConnectClient, MAPPING_FIELDS, MAX_PAGE_SIZE, normalizeBaseUrl } from "./client";
+export type {
+  DeletedIndicatorPage,
+  DeletedIndicatorsQuery,
+  IndicatorPage,
+  ThreatConnectClient,
+  ThreatConnectClientOptions,
+} from "./client";
 export { testThreatConnectConnection } from "./connection-test";
 export type { ConnectionTestResult } from "./connection-test";
 export { ThreatConnectError, THREATCONNECT_ERROR_CODES } from "./errors";
 export type { ThreatConnectErrorCode } from "./errors";
 export { parseThreatConnectJson } from "./json";
+export type { RejectedIndicator } from "./schemas";
 export { computeSignature, encodeQueryComponent, signRequest } from "./sign-request";
 export type { SignedHeaders } from "./sign-request";
-export { composeTql, formatTqlDate, quoteTql } from "./tql";
-export type { RetryPolicy } from "./transport";
+export { composeQueryTql, formatTqlDate, quoteTql, tqlExpressionProblem } from "./tql";
+export type { QueryTqlInput } from "./tql";
+export { LONG_QUERY_CHARACTERS } from "./transport";
+export type { OutboundAgents, RetryPolicy } from "./transport";
 export { INDICATOR_FIELDS, INDICATOR_TYPES, isIndicatorType, OWNER_TYPES, SORT_FIELDS } from "./types";
 export type {
   DeletedIndicator,

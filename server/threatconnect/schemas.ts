@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { OWNER_TYPES } from "./types";
+import { OWNER_TYPES, type ThreatConnectIndicator } from "./types";
 
 const idSchema = z.string().regex(/^-?\d+$/, "expected a numeric id");
 
-const userSchema = z.looseObject({ id: idSchema, userName: z.string() });
+/** System-created groups and attributes carry a `createdBy` without `id` (ThreatConnect's additional-fields docs). */
+const userSchema = z.looseObject({ id: idSchema.optional(), userName: z.string().optional() });
 
+/** An empty expanded collection may arrive as `{}` or `{ "count": 0 }` instead of `{ "data": [] }`. */
 function collection<T extends z.ZodType>(item: T) {
   return z.looseObject({
     data: z.array(item).optional(),
@@ -12,9 +14,9 @@ function collection<T extends z.ZodType>(item: T) {
   });
 }
 
-const tagSchema = z.looseObject({ id: idSchema, name: z.string() });
+const tagSchema = z.looseObject({ id: idSchema.optional(), name: z.string() });
 const attributeSchema = z.looseObject({
-  id: idSchema,
+  id: idSchema.optional(),
   type: z.string(),
   value: z.string(),
   createdBy: userSchema.optional(),
@@ -26,7 +28,7 @@ const groupSchema = z.looseObject({
   name: z.string(),
   createdBy: userSchema.optional(),
 });
-const securityLabelSchema = z.looseObject({ id: idSchema, name: z.string() });
+const securityLabelSchema = z.looseObject({ id: idSchema.optional(), name: z.string() });
 
 export const indicatorSchema = z.looseObject({
   id: idSchema,
@@ -48,12 +50,55 @@ export const indicatorSchema = z.looseObject({
 
 const successStatus = z.literal("Success");
 
+/** Items stay unparsed here: one bad indicator must cost only itself, so each is parsed on its own. */
 export const indicatorPageSchema = z.object({
   status: successStatus,
-  data: z.array(indicatorSchema),
+  data: z.array(z.unknown()),
   next: z.string().optional(),
   count: z.number().int().nonnegative().optional(),
 });
+
+/** An indicator the page held but the client could not read, with whatever identifies it. */
+export type RejectedIndicator = {
+  id?: string;
+  type?: string;
+  summary?: string;
+  ownerName?: string;
+  /** Where in the indicator the problem is, e.g. "attributes.data.0.value". */
+  field: string;
+  reason: string;
+};
+
+function readableString(item: Record<string, unknown>, key: string): string | undefined {
+  const value = item[key];
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+export function parseIndicators(items: readonly unknown[]): {
+  indicators: ThreatConnectIndicator[];
+  rejected: RejectedIndicator[];
+} {
+  const indicators: ThreatConnectIndicator[] = [];
+  const rejected: RejectedIndicator[] = [];
+  for (const item of items) {
+    const parsed = indicatorSchema.safeParse(item);
+    if (parsed.success) {
+      indicators.push(parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    const record = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    rejected.push({
+      id: readableString(record, "id"),
+      type: readableString(record, "type"),
+      summary: readableString(record, "summary"),
+      ownerName: readableString(record, "ownerName"),
+      field: issue && issue.path.length > 0 ? issue.path.join(".") : "indicator",
+      reason: issue?.message ?? "not a ThreatConnect indicator",
+    });
+  }
+  return { indicators, rejected };
+}
 
 export const ownerSchema = z.object({
   id: idSchema,
@@ -67,6 +112,7 @@ export const ownerPageSchema = z.object({
   next: z.string().optional(),
 });
 
+/** ThreatConnect documents these items' fields but not what `dateAdded` means for a deleted indicator. */
 export const deletedPageSchema = z.object({
   status: successStatus,
   data: z.array(
@@ -74,10 +120,11 @@ export const deletedPageSchema = z.object({
       ownerName: z.string(),
       type: z.string(),
       summary: z.string(),
-      dateAdded: z.string(),
+      dateAdded: z.string().optional(),
     }),
   ),
   next: z.string().optional(),
+  count: z.number().int().nonnegative().optional(),
 });
 
 export const errorBodySchema = z.object({ message: z.string() });

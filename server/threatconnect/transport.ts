@@ -1,8 +1,8 @@
 import http from "node:http";
 import https from "node:https";
-import { errorBodySchema } from "./schemas";
-import { errorFromResponse, ThreatConnectError } from "./errors";
+import { errorFromResponse, parseRetryAfter, ThreatConnectError } from "./errors";
 import { parseThreatConnectJson } from "./json";
+import { errorBodySchema } from "./schemas";
 import { signRequest } from "./sign-request";
 
 export type RetryPolicy = {
@@ -11,22 +11,37 @@ export type RetryPolicy = {
   maxDelayMs: number;
 };
 
+/** Agents the requests go through, e.g. one that refuses private addresses at connect time. */
+export type OutboundAgents = { http?: http.Agent; https?: https.Agent };
+
 export type TransportOptions = {
   accessId: string;
   secretKey: string;
+  /** No progress (connect or data) for this long fails the attempt. */
   timeoutMs: number;
   retry: RetryPolicy;
   now: () => Date;
+  maxResponseBytes: number;
+  agents?: OutboundAgents;
   random?: () => number;
 };
 
-type RawResponse = { status: number; body: string };
+/**
+ * From this many characters of encoded query, parameters travel as a JSON body `{"data": {...}}` and only the path is
+ * signed, as tcex does (object_collection_abc `_request`), so long TQL never meets a URL length limit.
+ */
+export const LONG_QUERY_CHARACTERS = 2000;
+
+type RawResponse = { status: number; body: string; retryAfter?: string };
+type OutgoingRequest = { url: URL; requestTarget: string; body?: string };
 
 class SocketTimeout extends Error {
   constructor(readonly phase: "connect" | "read") {
     super(`timed out while ${phase === "connect" ? "connecting" : "waiting for data"}`);
   }
 }
+
+class ResponseTooLarge extends Error {}
 
 const NETWORK_ERROR_CODES = new Set([
   "ECONNRESET",
@@ -41,49 +56,73 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 export type Transport = {
-  getJson(url: URL, context: { hadTql: boolean; signal?: AbortSignal }): Promise<unknown>;
+  getJson(url: URL, signal?: AbortSignal): Promise<unknown>;
 };
 
+/** The query as the JSON body ThreatConnect accepts for GET; a repeated key (`fields`) becomes a list. */
+export function queryAsBody(params: URLSearchParams): string {
+  const data: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    data[key] = values.length > 1 || key === "fields" ? values : (values[0] ?? "");
+  }
+  return JSON.stringify({ data });
+}
+
+function outgoing(url: URL): OutgoingRequest {
+  if (url.search.length - 1 < LONG_QUERY_CHARACTERS) return { url, requestTarget: `${url.pathname}${url.search}` };
+  return {
+    url: new URL(`${url.origin}${url.pathname}`),
+    requestTarget: url.pathname,
+    body: queryAsBody(url.searchParams),
+  };
+}
+
 export function createTransport(options: TransportOptions): Transport {
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true });
+  const httpAgent = options.agents?.http ?? new http.Agent({ keepAlive: true });
+  const httpsAgent = options.agents?.https ?? new https.Agent({ keepAlive: true });
   const random = options.random ?? Math.random;
 
-  async function attempt(url: URL, context: { hadTql: boolean; signal?: AbortSignal }): Promise<unknown> {
-    const requestTarget = `${url.pathname}${url.search}`;
-    const headers = {
+  async function attempt(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
+    const request = outgoing(url);
+    const headers: Record<string, string> = {
       ...signRequest({
         accessId: options.accessId,
         secretKey: options.secretKey,
         method: "GET",
-        requestTarget,
+        requestTarget: request.requestTarget,
         timestamp: options.now().getTime() / 1000,
       }),
       Accept: "application/json",
     };
+    if (request.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      headers["Content-Length"] = String(Buffer.byteLength(request.body));
+    }
     const agent = url.protocol === "https:" ? httpsAgent : httpAgent;
     let response: RawResponse;
     try {
-      response = await send(url, headers, agent, options.timeoutMs, context.signal);
+      response = await send(request, headers, agent, options, signal);
     } catch (error) {
-      throw toTransportError(error, url, options.timeoutMs, context.signal);
+      throw toTransportError(error, url, options, signal);
     }
-    return interpret(response, context);
+    return interpret(response, { hadTql: url.searchParams.has("tql"), now: options.now() });
   }
 
   return {
-    async getJson(url, context) {
+    async getJson(url, signal) {
       for (let attemptNumber = 1; ; attemptNumber++) {
         try {
-          return await attempt(url, context);
+          return await attempt(url, signal);
         } catch (error) {
           const isFinal =
             !(error instanceof ThreatConnectError) ||
             !error.retryable ||
             attemptNumber >= options.retry.maxAttempts ||
-            context.signal?.aborted === true;
+            signal?.aborted === true;
           if (isFinal) throw error;
-          await delay(backoffDelay(options.retry, attemptNumber, random), context.signal);
+          const wait = Math.max(backoffDelay(options.retry, attemptNumber, random), error.retryAfterMs ?? 0);
+          await delay(wait, signal);
         }
       }
     },
@@ -112,57 +151,75 @@ async function delay(ms: number, signal: AbortSignal | undefined): Promise<void>
 }
 
 function send(
-  url: URL,
+  outgoingRequest: OutgoingRequest,
   headers: Record<string, string>,
   agent: http.Agent,
-  timeoutMs: number,
+  options: Pick<TransportOptions, "timeoutMs" | "maxResponseBytes">,
   signal: AbortSignal | undefined,
 ): Promise<RawResponse> {
+  const { url } = outgoingRequest;
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(url, {
-      method: "GET",
-      headers,
-      agent,
-      signal,
-    });
+    const request = client.request(url, { method: "GET", headers, agent, signal });
     // Node's request timeout only starts once connected, so the connect phase needs its own timer.
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
-      const connectTimer = setTimeout(() => request.destroy(new SocketTimeout("connect")), timeoutMs);
+      const connectTimer = setTimeout(() => request.destroy(new SocketTimeout("connect")), options.timeoutMs);
       socket.once("connect", () => clearTimeout(connectTimer));
       socket.once("close", () => clearTimeout(connectTimer));
     });
-    request.setTimeout(timeoutMs, () => request.destroy(new SocketTimeout("read")));
+    request.setTimeout(options.timeoutMs, () => request.destroy(new SocketTimeout("read")));
     request.on("error", reject);
     request.on("response", (response) => {
-      response.setEncoding("utf8");
-      let body = "";
-      response.on("data", (chunk: string) => {
-        body += chunk;
+      const declared = Number(response.headers["content-length"]);
+      // Rejecting before destroying wins over the "closed mid-response" that the destroy also causes.
+      const refuseOversized = () => {
+        reject(new ResponseTooLarge());
+        request.destroy();
+      };
+      if (declared > options.maxResponseBytes) return refuseOversized();
+      const chunks: Buffer[] = [];
+      let received = 0;
+      response.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxResponseBytes) refuseOversized();
+        else chunks.push(chunk);
       });
       response.on("error", reject);
       // A connection cut mid-body ends the stream without "end"; without this the promise would never settle.
       response.on("close", () => {
         if (!response.complete)
-          reject(
-            Object.assign(new Error("connection closed mid-response"), {
-              code: "ECONNRESET",
-            }),
-          );
+          reject(Object.assign(new Error("connection closed mid-response"), { code: "ECONNRESET" }));
       });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on("end", () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          retryAfter: response.headers["retry-after"],
+        });
+      });
     });
-    request.end();
+    request.end(outgoingRequest.body);
   });
 }
 
-function toTransportError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined): unknown {
+function toTransportError(
+  error: unknown,
+  url: URL,
+  options: Pick<TransportOptions, "timeoutMs" | "maxResponseBytes">,
+  signal: AbortSignal | undefined,
+): unknown {
   if (signal?.aborted) return signal.reason;
+  if (error instanceof ResponseTooLarge) {
+    return new ThreatConnectError(
+      "response_too_large",
+      `ThreatConnect at ${url.host} sent more than ${options.maxResponseBytes} bytes in one response; ask for smaller pages or fewer fields`,
+    );
+  }
   if (error instanceof SocketTimeout) {
     return new ThreatConnectError(
       "timeout",
-      `ThreatConnect at ${url.host} ${error.message} (no progress for ${timeoutMs} ms)`,
+      `ThreatConnect at ${url.host} ${error.message} (no progress for ${options.timeoutMs} ms)`,
       { cause: error },
     );
   }
@@ -179,7 +236,7 @@ function toTransportError(error: unknown, url: URL, timeoutMs: number, signal: A
   );
 }
 
-function interpret(response: RawResponse, context: { hadTql: boolean }): unknown {
+function interpret(response: RawResponse, context: { hadTql: boolean; now: Date }): unknown {
   let parsed: unknown;
   let isJson = true;
   try {
@@ -189,7 +246,10 @@ function interpret(response: RawResponse, context: { hadTql: boolean }): unknown
   }
   if (response.status < 200 || response.status >= 300) {
     const errorBody = isJson ? errorBodySchema.safeParse(parsed) : undefined;
-    throw errorFromResponse(response.status, errorBody?.success ? errorBody.data.message : undefined, context);
+    throw errorFromResponse(response.status, errorBody?.success ? errorBody.data.message : undefined, {
+      hadTql: context.hadTql,
+      retryAfterMs: parseRetryAfter(response.retryAfter, context.now),
+    });
   }
   if (!isJson) {
     throw new ThreatConnectError(

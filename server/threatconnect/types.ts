@@ -16,7 +16,11 @@ export const INDICATOR_FIELDS = ["tags", "attributes", "associatedGroups", "thre
 export type IndicatorField = (typeof INDICATOR_FIELDS)[number];
 
 /** A query's sort is passed to ThreatConnect's API unchanged, so its fields are ThreatConnect's sortable ones. */
-export { QUERY_SORT_FIELDS as SORT_FIELDS, type QuerySortField as SortField, type SortDirection } from "@/lib/vocabulary";
+export {
+  QUERY_SORT_FIELDS as SORT_FIELDS,
+  type QuerySortField as SortField,
+  type SortDirection,
+} from "@/lib/vocabulary";
 
 export type IndicatorQuery = {
   tql?: string;
@@ -28,9 +32,10 @@ export type IndicatorQuery = {
   fields?: IndicatorField[];
 };
 
+/** System-created objects name their creator without an `id` (and sometimes without a `userName`). */
 export type ThreatConnectUser = {
-  id: string;
-  userName: string;
+  id?: string;
+  userName?: string;
   firstName?: string;
   lastName?: string;
   pseudonym?: string;
@@ -38,7 +43,7 @@ export type ThreatConnectUser = {
 };
 
 export type ThreatConnectTag = {
-  id: string;
+  id?: string;
   name: string;
   description?: string;
   lastUsed?: string;
@@ -46,7 +51,7 @@ export type ThreatConnectTag = {
 };
 
 export type ThreatConnectAttribute = {
-  id: string;
+  id?: string;
   type: string;
   value: string;
   dateAdded?: string;
@@ -73,7 +78,7 @@ export type ThreatConnectGroup = {
 };
 
 export type ThreatConnectSecurityLabel = {
-  id: string;
+  id?: string;
   name: string;
   description?: string;
   color?: string;
@@ -133,9 +138,13 @@ export type ThreatConnectIndicator = {
   securityLabels?: Collection<ThreatConnectSecurityLabel>;
 };
 
+/**
+ * An entry of `/v3/indicators/deleted`. ThreatConnect does not document whether an entry's `dateAdded` is when the
+ * indicator was added or deleted, so it is passed on under its own name and never used as a deletion time.
+ */
 export type DeletedIndicator = {
   ownerName: string;
   type: string;
   summary: string;
-  dateAdded: string;
+  dateAdded?: string;
 };
