@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSentinelClient } from "@/server/sentinel";
 import { DEFAULT_IDENTITIES } from "./directory";
 
 let cli: ChildProcess;
@@ -41,31 +40,44 @@ it("prints the authority, the Sentinel base URL, the CA file and the default ide
   expect(printed("workspace id")).toBe(DEFAULT_IDENTITIES.workspaceId);
 });
 
-it("takes an upload from the product client through msal-node over HTTPS", async () => {
-  const client = createSentinelClient(
+// The product's client (msal-node) against this CLI is covered in server/sentinel; local/ never imports it.
+it("issues a token and takes an upload over HTTPS with the printed identities", async () => {
+  const authority = printed("authority host");
+  const tokenResponse = await fetch(`${authority}/${printed("tenant id")}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: printed("client id"),
+      client_secret: printed("client secret"),
+      scope: "https://management.azure.com/.default",
+    }),
+  });
+  const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+  const upload = await fetch(
+    `${printed("Sentinel base URL")}/workspaces/${printed("workspace id")}/threat-intelligence-stix-objects:upload?api-version=2024-02-01-preview`,
     {
-      cloud: "public",
-      tenantId: printed("tenant id"),
-      clientId: printed("client id"),
-      clientSecret: printed("client secret"),
-      workspaceId: printed("workspace id"),
-      api: "stix-objects",
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        sourcesystem: "ThreatConnect-Cli",
+        stixobjects: [
+          {
+            type: "indicator",
+            spec_version: "2.1",
+            id: "indicator--6f0e1d2c-3b4a-4958-8677-8695a4b3c2d1",
+            created: "2026-01-01T00:00:00.000Z",
+            modified: "2026-01-01T00:00:00.000Z",
+            pattern: "[domain-name:value = 'evil.example']",
+            pattern_type: "stix",
+            valid_from: "2026-01-01T00:00:00.000Z",
+          },
+        ],
+      }),
     },
-    { endpoints: { authorityHost: printed("authority host"), sentinelBaseUrl: printed("Sentinel base URL") } },
   );
-  const outcome = await client.upload("ThreatConnect-Cli", [
-    {
-      type: "indicator",
-      spec_version: "2.1",
-      id: "indicator--6f0e1d2c-3b4a-4958-8677-8695a4b3c2d1",
-      created: "2026-01-01T00:00:00.000Z",
-      modified: "2026-01-01T00:00:00.000Z",
-      pattern: "[domain-name:value = 'evil.example']",
-      pattern_type: "stix",
-      valid_from: "2026-01-01T00:00:00.000Z",
-    },
-  ]);
-  expect(outcome).toEqual({ accepted: 1, rejected: [] });
+  expect(upload.status).toBe(200);
+  expect(await upload.text()).toBe("");
   const counts = (await (await fetch(`${printed("authority host")}/_emulator/counts`)).json()) as { counts: unknown[] };
   expect(counts.counts).toEqual([
     { workspaceId: DEFAULT_IDENTITIES.workspaceId, sourcesystem: "ThreatConnect-Cli", objects: 1, revoked: 0 },

@@ -80,6 +80,12 @@ export const faultSettingsSchema = z.object({
   latencyMs: z.number().int().min(0).max(120_000),
   /** Sentinel does not document a Retry-After header on 429; turning this on checks clients that prefer it. */
   sendRetryAfterHeader: z.boolean(),
+  /** Share of uploads refused as if the role were missing: real Sentinel does that for a while after assignment. */
+  missingRoleRate: z.number().min(0).max(1),
+  /** Sentinel's status for "UnauthorizedAccess" (no Sentinel Contributor role) is undocumented; peers saw both. */
+  missingRoleStatus: z.union([z.literal(401), z.literal(403)]),
+  /** Whether a batch whose every record is invalid gets 200 or 400 is undocumented; 400 still lists errors[]. */
+  allInvalidStatus: z.union([z.literal(200), z.literal(400)]),
 });
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -91,4 +97,7 @@ export const NO_FAULTS: FaultSettings = {
   unauthorizedRate: 0,
   latencyMs: 0,
   sendRetryAfterHeader: false,
+  missingRoleRate: 0,
+  missingRoleStatus: 403,
+  allInvalidStatus: 200,
 };

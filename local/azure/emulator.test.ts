@@ -313,7 +313,9 @@ describe("Sentinel upload", () => {
     );
     const forbidden = await upload({ sourcesystem: "s", stixobjects: [indicator()] }, { accessToken: unprivileged });
     expect(forbidden.status).toBe(403);
-    expect(JSON.stringify(forbidden.json)).toContain("AuthorizationFailed");
+    expect(forbidden.json).toEqual({
+      error: { code: "UnauthorizedAccess", message: expect.stringContaining("does not have required permission") },
+    });
     const missing = await upload(
       { sourcesystem: "s", stixobjects: [indicator()] },
       { workspaceId: "00000000-0000-4000-8000-0000000000ff" },

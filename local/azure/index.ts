@@ -25,6 +25,7 @@ import {
   DEFAULT_ACCEPTED_AUDIENCES,
   handleUpload,
   internalServerError,
+  missingRoleResponse,
   PrincipalThrottle,
   ThreatIntelligenceStore,
   throttledResponse,
@@ -199,6 +200,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     if (faults.serverErrorRate > 0 && random() < faults.serverErrorRate) return "serverErrorRate";
     if (faults.throttleRate > 0 && random() < faults.throttleRate) return "throttleRate";
     if (faults.unauthorizedRate > 0 && random() < faults.unauthorizedRate) return "unauthorizedRate";
+    if (faults.missingRoleRate > 0 && random() < faults.missingRoleRate) return "missingRoleRate";
     return undefined;
   }
 
@@ -263,7 +265,9 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
             ? throttledResponse(30, faults.sendRetryAfterHeader)
             : fault === "unauthorizedRate"
               ? UNAUTHORIZED
-              : undefined;
+              : fault === "missingRoleRate"
+                ? missingRoleResponse(faults.missingRoleStatus, { objectId: "unknown", workspaceId })
+                : undefined;
       if (injected) {
         record({ method, path, status: injected.status, workspaceId, fault });
         send(response, injected);
@@ -277,6 +281,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           throttle,
           acceptedAudiences,
           sendRetryAfterHeader: faults.sendRetryAfterHeader,
+          missingRoleStatus: faults.missingRoleStatus,
+          allInvalidStatus: faults.allInvalidStatus,
           now: now(),
         },
         {

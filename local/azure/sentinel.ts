@@ -123,6 +123,22 @@ export const UNAUTHORIZED: EmulatorResponse = {
   body: { statusCode: 401, message: "Unauthorized. Access token is missing or invalid." },
 };
 
+/** The body peers report for a caller without Microsoft Sentinel Contributor (misp2sentinel issue 154). */
+export function missingRoleResponse(
+  status: 401 | 403,
+  caller: { objectId: string; workspaceId: string },
+): EmulatorResponse {
+  return {
+    status,
+    body: {
+      error: {
+        code: "UnauthorizedAccess",
+        message: `The Object ID '${caller.objectId}' does not have required permission to perform 'Microsoft.SecurityInsights/threatintelligence/write' on workspace '${caller.workspaceId}'.`,
+      },
+    },
+  };
+}
+
 export function internalServerError(): EmulatorResponse {
   return { status: 500, body: { statusCode: 500, message: "Internal server error", activityId: randomUUID() } };
 }
@@ -138,6 +154,8 @@ export type UploadContext = {
   throttle: PrincipalThrottle;
   acceptedAudiences: readonly string[];
   sendRetryAfterHeader: boolean;
+  missingRoleStatus: 401 | 403;
+  allInvalidStatus: 200 | 400;
   now: Date;
 };
 
@@ -214,15 +232,10 @@ export async function handleUpload(context: UploadContext, request: UploadReques
   if (workspace.tenantId !== claims.tid || !workspace.sentinelContributors.includes(claims.appid)) {
     return {
       principal,
-      response: {
-        status: 403,
-        body: {
-          error: {
-            code: "AuthorizationFailed",
-            message: `The client '${claims.appid}' with object id '${claims.oid}' does not have authorization to perform action 'Microsoft.SecurityInsights/threatintelligence/write' over scope 'workspaces/${request.workspaceId}' or the scope is invalid.`,
-          },
-        },
-      },
+      response: missingRoleResponse(context.missingRoleStatus, {
+        objectId: claims.oid,
+        workspaceId: request.workspaceId,
+      }),
     };
   }
 
@@ -290,6 +303,9 @@ export async function handleUpload(context: UploadContext, request: UploadReques
     sourcesystem,
     objectCount: records.length,
     rejectedCount: errors.length,
-    response: errors.length === 0 ? { status: 200 } : { status: 200, body: { errors } },
+    response:
+      errors.length === 0
+        ? { status: 200 }
+        : { status: errors.length === records.length ? context.allInvalidStatus : 200, body: { errors } },
   };
 }

@@ -12,7 +12,7 @@ import {
   type SentinelConnection,
   type StixObject,
 } from "./index";
-import { retryAfterSeconds } from "./client";
+import { retryAfterMs } from "./upload-response";
 
 let emulator: AzureEmulator;
 let connection: SentinelConnection;
@@ -165,16 +165,16 @@ describe("uploads", () => {
     const error = await client.upload("ThreatConnect-Test", [indicator(1)]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SentinelThrottledError);
     expect(error).toMatchObject({ code: "throttled", retryable: true });
-    const seconds = (error as SentinelThrottledError).retryAfterSeconds;
-    expect(seconds).toBeGreaterThanOrEqual(55);
-    expect(seconds).toBeLessThanOrEqual(60);
+    const waitMs = (error as SentinelThrottledError).retryAfterMs;
+    expect(waitMs).toBeGreaterThanOrEqual(55_000);
+    expect(waitMs).toBeLessThanOrEqual(60_000);
   });
 
   it("prefers a Retry-After header when Sentinel sends one", async () => {
     emulator.control.setFaults({ throttleRate: 1, sendRetryAfterHeader: true });
     await expect(
       createSentinelClient(connection, { endpoints }).upload("ThreatConnect-Test", [indicator(1)]),
-    ).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    ).rejects.toMatchObject({ retryAfterMs: 30_000 });
   });
 
   it("refreshes the token once on 401 and succeeds when the new token is accepted", async () => {
@@ -205,7 +205,7 @@ describe("uploads", () => {
       clientId: emulator.unprivilegedClientId,
       clientSecret: emulator.unprivilegedClientSecret,
     };
-    const forbidden = await createSentinelClient(unprivileged, { endpoints })
+    const forbidden = await createSentinelClient(unprivileged, { endpoints, roleRetryDelayMs: 10 })
       .upload("ThreatConnect-Test", [indicator(1)])
       .catch((caught: unknown) => caught);
     expect(forbidden).toBeInstanceOf(SentinelConfigError);
@@ -312,22 +312,22 @@ describe("endpointsForCloud", () => {
   });
 });
 
-describe("retryAfterSeconds", () => {
+describe("retryAfterMs", () => {
   const now = new Date("2026-03-01T12:00:00.000Z");
   it("reads a Retry-After header in seconds or as a date", () => {
-    expect(retryAfterSeconds(new Headers({ "retry-after": "12" }), "", now)).toBe(12);
-    expect(retryAfterSeconds(new Headers({ "retry-after": "Sun, 01 Mar 2026 12:00:30 GMT" }), "", now)).toBe(30);
+    expect(retryAfterMs(new Headers({ "retry-after": "12" }), "", now)).toBe(12_000);
+    expect(retryAfterMs(new Headers({ "retry-after": "Sun, 01 Mar 2026 12:00:30 GMT" }), "", now)).toBe(30_000);
   });
   it("falls back to the message, then to 60 seconds", () => {
     expect(
-      retryAfterSeconds(
+      retryAfterMs(
         new Headers(),
         JSON.stringify({ statusCode: 429, message: "Rate limit is exceeded. Try again in 45 seconds." }),
         now,
       ),
-    ).toBe(45);
-    expect(retryAfterSeconds(new Headers(), "", now)).toBe(60);
-    expect(retryAfterSeconds(new Headers(), '{"statusCode":429}', now)).toBe(60);
+    ).toBe(45_000);
+    expect(retryAfterMs(new Headers(), "", now)).toBe(60_000);
+    expect(retryAfterMs(new Headers(), '{"statusCode":429}', now)).toBe(60_000);
   });
 });
 
@@ -347,7 +347,7 @@ describe("testAzureConnection", () => {
     ],
     ["an unknown workspace", () => ({ workspaceId: "00000000-0000-4000-8000-0000000000ff" }), "workspace_not_found"],
   ])("reports %s with its code", async (_name, change, code) => {
-    const result = await testAzureConnection({ ...connection, ...change() }, { endpoints });
+    const result = await testAzureConnection({ ...connection, ...change() }, { endpoints, roleRetryDelayMs: 10 });
     expect(result).toMatchObject({ ok: false, code });
   });
 

@@ -7,10 +7,12 @@ import type { SentinelConnection } from "./types";
 export type ConnectionTestResult = { ok: true; detail: string } | { ok: false; code: string; message: string };
 
 const PROBE_SOURCESYSTEM = "SentinelBridge-ConnectionTest";
+/** Someone is waiting on the test, so a role refusal is retried after a short pause rather than the pipeline's. */
+const INTERACTIVE_ROLE_RETRY_DELAY_MS = 2_000;
 
 /**
- * Gets a token, then uploads an empty batch: that passes through authentication, the workspace lookup and the
- * role check without writing anything to the customer's workspace.
+ * Gets a token, then uploads an empty batch: only an accepted upload proves token, workspace and Sentinel
+ * Contributor role together, without writing anything to the customer's workspace.
  */
 export async function testAzureConnection(
   connection: SentinelConnection,
@@ -18,22 +20,26 @@ export async function testAzureConnection(
 ): Promise<ConnectionTestResult> {
   const endpoints = endpointsForCloud(connection.cloud, options.endpoints);
   try {
-    await acquireSentinelToken(connection, endpoints);
+    await acquireSentinelToken(connection, endpoints, { tokenClients: options.tokenClients });
   } catch (error) {
     return failure(error);
   }
   try {
-    await createSentinelClient(connection, options).upload(PROBE_SOURCESYSTEM, []);
+    await createSentinelClient(connection, {
+      roleRetryDelayMs: INTERACTIVE_ROLE_RETRY_DELAY_MS,
+      ...options,
+    }).upload(PROBE_SOURCESYSTEM, []);
     return {
       ok: true,
-      detail: `Token issued for app ${connection.clientId} and workspace ${connection.workspaceId} accepted an authorized upload call.`,
+      detail: `Token issued for app ${connection.clientId}, and workspace ${connection.workspaceId} accepted an upload call: the app holds the Microsoft Sentinel Contributor role.`,
     };
   } catch (error) {
-    // A 400 can only come after the token, workspace and role were accepted; the service merely disliked the empty probe.
+    // Sentinel may refuse the empty probe before it checks the role, so a 400 proves the token but not the role.
     if (error instanceof SentinelRequestError && error.status === 400) {
       return {
-        ok: true,
-        detail: `Token issued and workspace ${connection.workspaceId} authorized the call; the empty probe body was refused (${error.message}).`,
+        ok: false,
+        code: "role_not_verified",
+        message: `Token OK, role not verified: Sentinel refused the empty probe upload (${error.message}) before the Microsoft Sentinel Contributor role on workspace ${connection.workspaceId} could be confirmed.`,
       };
     }
     return failure(error);

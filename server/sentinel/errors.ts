@@ -1,23 +1,33 @@
-export abstract class SentinelError extends Error {
-  abstract readonly retryable: boolean;
+import { IntegrationError } from "@/server/errors";
+
+/** The service settings a Sentinel failure can be about, named as the service form names them. */
+export type SentinelSettingField =
+  "tenantId" | "clientId" | "clientSecret" | "workspaceId" | "azureCloud" | "sentinelApi" | "sourceName";
+
+type SentinelErrorOptions = { cause?: unknown; retryAfterMs?: number; field?: SentinelSettingField };
+
+/**
+ * Every failure of the Sentinel client. Callers read the IntegrationError fields (code, retryable, retryAfterMs,
+ * field); the subclasses only group the codes for readers of this folder.
+ */
+export abstract class SentinelError extends IntegrationError {
+  readonly integration = "sentinel" as const;
+  declare readonly field?: SentinelSettingField;
   constructor(
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options: SentinelErrorOptions = {},
   ) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
-/** HTTP 429: wait `retryAfterSeconds`, then send the same batch again. */
+/** HTTP 429: wait `retryAfterMs`, then send the same batch again. */
 export class SentinelThrottledError extends SentinelError {
   readonly retryable = true;
-  constructor(
-    readonly retryAfterSeconds: number,
-    message: string,
-  ) {
-    super("throttled", message);
+  declare readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, message: string) {
+    super("throttled", message, { retryAfterMs });
   }
 }
 
@@ -26,7 +36,7 @@ export class SentinelAuthError extends SentinelError {
   readonly retryable = false;
 }
 
-/** The connection settings are wrong; the message says what to change. */
+/** The connection settings (or the role assignment) are wrong; the message says what to change. */
 export class SentinelConfigError extends SentinelError {
   readonly retryable = false;
 }
@@ -38,7 +48,7 @@ export class SentinelTransientError extends SentinelError {
     code: string,
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options: SentinelErrorOptions = {},
   ) {
     super(code, message, options);
   }
@@ -51,7 +61,8 @@ export class SentinelRequestError extends SentinelError {
     code: string,
     message: string,
     readonly status?: number,
+    options: SentinelErrorOptions = {},
   ) {
-    super(code, message);
+    super(code, message, options);
   }
 }

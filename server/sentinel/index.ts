@@ -2,11 +2,13 @@ export type { AzureCloud, RejectedObject, SentinelApi, SentinelConnection, StixO
 export { endpointsForCloud, type SentinelEndpoints } from "./endpoints";
 export {
   createSentinelClient,
+  DEFAULT_ROLE_RETRY_DELAY_MS,
   MAX_OBJECTS_PER_REQUEST,
   type SentinelClient,
   type SentinelClientOptions,
 } from "./client";
 export { testAzureConnection, type ConnectionTestResult } from "./connection-test";
+export { createTokenClientCache, DEFAULT_MAX_TOKEN_CLIENTS, type TokenClientCache } from "./token-provider";
 export {
   SentinelAuthError,
   SentinelConfigError,
@@ -14,4 +16,5 @@ export {
   SentinelRequestError,
   SentinelThrottledError,
   SentinelTransientError,
+  type SentinelSettingField,
 } from "./errors";

@@ -1,45 +1,73 @@
 import { createHash } from "node:crypto";
-import { AuthError, ConfidentialClientApplication } from "@azure/msal-node";
+import { AuthError, ConfidentialClientApplication, type INetworkModule } from "@azure/msal-node";
+import { LRUCache } from "lru-cache";
 import type { SentinelEndpoints } from "./endpoints";
 import { SentinelAuthError, SentinelConfigError, SentinelTransientError } from "./errors";
 import { classifyNetworkFailure } from "./network-failure";
 import type { SentinelConnection } from "./types";
 
-/**
- * One msal application per (authority, tenant, client, secret version): msal's token cache lives inside the
- * application object, so reusing it is what makes tokens last until near expiry instead of one per call.
- */
-const applications = new Map<string, ConfidentialClientApplication>();
-
 type TokenCredentials = Pick<SentinelConnection, "tenantId" | "clientId" | "clientSecret" | "secretVersion">;
 
-function applicationFor(credentials: TokenCredentials, endpoints: SentinelEndpoints): ConfidentialClientApplication {
-  // Without an explicit version the secret's fingerprint stands in, so a rotated secret never reuses a stale client.
-  const secretVersion =
-    credentials.secretVersion ?? createHash("sha256").update(credentials.clientSecret).digest("hex").slice(0, 16);
-  const key = [endpoints.authorityHost, credentials.tenantId, credentials.clientId, secretVersion].join("|");
-  const existing = applications.get(key);
-  if (existing) return existing;
-  const application = new ConfidentialClientApplication({
-    auth: {
-      clientId: credentials.clientId,
-      clientSecret: credentials.clientSecret,
-      authority: `${endpoints.authorityHost}/${credentials.tenantId}`,
-      // Declaring the host trusted skips instance discovery, which msal always sends to the public cloud's
-      // login.microsoftonline.com; with it the configured authority host (US Gov, emulator) is the only one contacted.
-      knownAuthorities: [new URL(endpoints.authorityHost).host],
-    },
+/**
+ * msal's token cache lives inside its application object, so reusing one application per app registration is what
+ * makes a token last until near expiry instead of one token per call.
+ */
+export type TokenClientCache = {
+  applicationFor: (credentials: TokenCredentials, endpoints: SentinelEndpoints) => ConfidentialClientApplication;
+  readonly size: number;
+};
+
+/** A few hundred tenants is where msal's in-memory cache stops scaling anyway (msal-node caching docs). */
+export const DEFAULT_MAX_TOKEN_CLIENTS = 500;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Bounded (least recently used goes first) and keyed by a hash of authority, tenant and client id, so a map key
+ * never holds a secret. One entry per app registration: a new secret replaces the application holding the old one
+ * instead of keeping it alive next to it.
+ */
+export function createTokenClientCache(
+  options: { maxClients?: number; networkClient?: INetworkModule } = {},
+): TokenClientCache {
+  const clients = new LRUCache<string, { secretTag: string; application: ConfidentialClientApplication }>({
+    max: options.maxClients ?? DEFAULT_MAX_TOKEN_CLIENTS,
   });
-  applications.set(key, application);
-  return application;
+  return {
+    get size() {
+      return clients.size;
+    },
+    applicationFor(credentials, endpoints) {
+      const identity = sha256([endpoints.authorityHost, credentials.tenantId, credentials.clientId].join("\n"));
+      const secretTag = `${credentials.secretVersion ?? ""}:${sha256(`${identity}\n${credentials.clientSecret}`)}`;
+      const cached = clients.get(identity);
+      if (cached?.secretTag === secretTag) return cached.application;
+      const application = new ConfidentialClientApplication({
+        auth: {
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          authority: `${endpoints.authorityHost}/${credentials.tenantId}`,
+          // Declaring the host trusted skips instance discovery, which msal always sends to the public cloud's
+          // login.microsoftonline.com; with it the configured authority host (US Gov, emulator) is the only one
+          // contacted. The public and US Gov hosts resolve from msal's built-in metadata without any request.
+          knownAuthorities: [new URL(endpoints.authorityHost).host],
+        },
+        ...(options.networkClient && { system: { networkClient: options.networkClient } }),
+      });
+      clients.set(identity, { secretTag, application });
+      return application;
+    },
+  };
 }
+
+const defaultTokenClients = createTokenClientCache();
 
 export async function acquireSentinelToken(
   credentials: TokenCredentials,
   endpoints: SentinelEndpoints,
-  options: { forceRefresh?: boolean } = {},
+  options: { forceRefresh?: boolean; tokenClients?: TokenClientCache } = {},
 ): Promise<string> {
-  const application = applicationFor(credentials, endpoints);
+  const application = (options.tokenClients ?? defaultTokenClients).applicationFor(credentials, endpoints);
   try {
     const result = await application.acquireTokenByClientCredential({
       scopes: [endpoints.scope],
@@ -81,32 +109,32 @@ async function toSentinelTokenError(
       return new SentinelAuthError(
         "invalid_client_secret",
         `Entra ID rejected the client secret for app ${client} (AADSTS${aadsts}). Paste the secret's Value (not its Secret ID) from Certificates & secrets, or create a new secret.`,
-        { cause: error },
+        { cause: error, field: "clientSecret" },
       );
     case "7000222":
       return new SentinelAuthError(
         "client_secret_expired",
         `The client secret for app ${client} has expired (AADSTS7000222). Create a new secret and update the connection.`,
-        { cause: error },
+        { cause: error, field: "clientSecret" },
       );
     case "700016":
       return new SentinelAuthError(
         "client_not_found",
         `App ${client} was not found in tenant ${tenant} (AADSTS700016). Check the Application (client) ID and that the app is registered or consented in that tenant.`,
-        { cause: error },
+        { cause: error, field: "clientId" },
       );
     case "90002":
     case "900023":
       return new SentinelAuthError(
         "tenant_not_found",
         `Tenant ${tenant} was not found at ${endpoints.authorityHost} (AADSTS${aadsts}). Check the Directory (tenant) ID and the cloud.`,
-        { cause: error },
+        { cause: error, field: "tenantId" },
       );
     case "500011":
       return new SentinelConfigError(
         "invalid_scope",
         `Tenant ${tenant} does not know the resource of scope ${endpoints.scope} (AADSTS500011). Check the cloud setting.`,
-        { cause: error },
+        { cause: error, field: "azureCloud" },
       );
     default:
       break;
@@ -152,7 +180,7 @@ async function diagnoseDiscoveryFailure(
     return new SentinelAuthError(
       "tenant_not_found",
       `Tenant ${tenant} was not found at ${endpoints.authorityHost}${aadsts ? ` (AADSTS${aadsts})` : ""}. Check the Directory (tenant) ID and the cloud.`,
-      { cause },
+      { cause, field: "tenantId" },
     );
   }
   if (response.status >= 500) {
