@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, organizations, type Organization } from "@/db/schema";
+import { memberships, organizationDeletions, organizations, users, type Organization } from "@/db/schema";
 import { diffOf, recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
 import { withDb, type PersonScope, type Scope } from "../scope";
@@ -90,11 +90,27 @@ export async function renameOrganization(scope: Scope, input: { name: string }) 
   });
 }
 
-/** Cascades to every org-owned row; the audit trail goes with it because it belongs to the org. */
+/**
+ * Cascades to every org-owned row, the org's audit trail included; the platform-level deletion record (who,
+ * when, slug, id) is written in the same transaction, so no organization disappears without a trace.
+ */
 export async function deleteOrganization(scope: Scope, input: { confirmSlug: string }) {
   const org = await getOrganization(scope);
   if (input.confirmSlug !== org.slug) {
     throw new DomainError("BAD_REQUEST", `Type "${org.slug}" to confirm deletion`, "confirmSlug");
   }
-  await scope.db.delete(organizations).where(eq(organizations.id, org.id));
+  await scope.db.transaction(async (tx) => {
+    const [actor] = scope.actorUserId
+      ? await tx.select({ email: users.email }).from(users).where(eq(users.id, scope.actorUserId))
+      : [];
+    await tx.insert(organizationDeletions).values({
+      orgId: org.id,
+      orgSlug: org.slug,
+      orgName: org.name,
+      deletedByUserId: scope.actorUserId,
+      deletedByEmail: actor?.email ?? null,
+      deletedAt: scope.deps.now(),
+    });
+    await tx.delete(organizations).where(eq(organizations.id, org.id));
+  });
 }
