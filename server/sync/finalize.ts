@@ -38,7 +38,7 @@ export async function finalizeJob(scope: Scope, input: { jobId: string }): Promi
     const job = await getJobInOrg(tx, scope.orgId, { jobId: input.jobId }, { forUpdate: true });
     if (isFinalStatus(job.status)) {
       await clearWorkingData(tx, job.id);
-      return { status: job.status as FinalJobStatus, serviceId: job.serviceId };
+      return { status: job.status, serviceId: job.serviceId };
     }
     if (job.status !== "running" || job.batchesRemaining > 0) {
       throw new DomainError("CONFLICT", `Job ${job.requestId} still has ${job.batchesRemaining} batches to upload`);

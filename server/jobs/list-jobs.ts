@@ -1,0 +1,130 @@
+import { and, asc, count, desc, eq, inArray, like, sql } from "drizzle-orm";
+import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
+import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
+import { DomainError } from "../errors";
+import type { Scope } from "../scope";
+import type { ListJobsInput } from "./job-input";
+import { countsOf, getJobInOrg, type JobCounts } from "./job-rows";
+
+export type JobListItem = {
+  requestId: string;
+  serviceId: string;
+  mode: RunMode;
+  trigger: JobTrigger;
+  status: JobStatus;
+  phase: JobPhase;
+  counts: JobCounts;
+  /** Progress of the upload phase. */
+  batches: { total: number; done: number };
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
+
+export type JobPage = { items: JobListItem[]; nextCursor: string | null };
+
+function toListItem(job: Job): JobListItem {
+  return {
+    requestId: job.requestId,
+    serviceId: job.serviceId,
+    mode: job.mode,
+    trigger: job.trigger,
+    status: job.status,
+    phase: job.phase,
+    counts: countsOf(job),
+    batches: { total: job.batchCount, done: job.batchCount - job.batchesRemaining },
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+// (createdAt, id) of the last item: stable while new jobs arrive, unlike an offset. createdAt keeps milliseconds.
+function encodeCursor(job: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${job.createdAt.toISOString()}|${job.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
+  }
+  return { createdAt, id };
+}
+
+/** The org's jobs, newest first, filtered by service, statuses and request id prefix. */
+export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobPage> {
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const rows = await scope.db
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.orgId, scope.orgId),
+        input.serviceId ? eq(jobs.serviceId, input.serviceId) : undefined,
+        input.status && input.status.length > 0 ? inArray(jobs.status, input.status) : undefined,
+        input.requestId ? like(jobs.requestId, `${input.requestId.toUpperCase()}%`) : undefined,
+        after
+          ? sql`(${jobs.createdAt}, ${jobs.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toListItem),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+/** How much of a job's detail one answer carries; the task and error reports page through the rest. */
+export const JOB_DETAIL_LIMIT = 500;
+
+export type JobDetail = JobListItem & {
+  error: string | null;
+  attempt: number;
+  restartOfRequestId: string | null;
+  tasks: Omit<Task, "orgId">[];
+  taskCount: number;
+  errors: Omit<JobError, "orgId" | "fingerprint">[];
+  errorCount: number;
+};
+
+export async function getJob(scope: Scope, input: { requestId: string }): Promise<JobDetail> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { requestId: input.requestId });
+  const [jobTasks, [taskTotal], errors, [errorTotal], restartOf] = await Promise.all([
+    scope.db
+      .select()
+      .from(tasks)
+      .where(eq(tasks.jobId, job.id))
+      .orderBy(asc(tasks.startedAt), asc(tasks.id))
+      .limit(JOB_DETAIL_LIMIT),
+    scope.db.select({ total: count() }).from(tasks).where(eq(tasks.jobId, job.id)),
+    scope.db
+      .select()
+      .from(jobErrors)
+      .where(and(eq(jobErrors.orgId, scope.orgId), eq(jobErrors.jobId, job.id)))
+      .orderBy(asc(jobErrors.firstSeenAt), asc(jobErrors.id))
+      .limit(JOB_DETAIL_LIMIT),
+    scope.db.select({ total: count() }).from(jobErrors).where(eq(jobErrors.jobId, job.id)),
+    job.restartOf
+      ? scope.db
+          .select({ requestId: jobs.requestId })
+          .from(jobs)
+          .where(and(eq(jobs.orgId, scope.orgId), eq(jobs.id, job.restartOf)))
+      : Promise.resolve([]),
+  ]);
+  return {
+    ...toListItem(job),
+    error: job.error,
+    attempt: job.attempt,
+    restartOfRequestId: restartOf[0]?.requestId ?? null,
+    tasks: jobTasks.map(({ orgId: _orgId, ...task }) => task),
+    taskCount: taskTotal?.total ?? 0,
+    errors: errors.map(({ orgId: _orgId, fingerprint: _fingerprint, ...error }) => error),
+    errorCount: errorTotal?.total ?? 0,
+  };
+}
