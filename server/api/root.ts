@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { invitationRouter } from "./routers/invitation";
+import { jobRouter } from "./routers/job";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
 import { queryRouter } from "./routers/query";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   service: serviceRouter,
   query: queryRouter,
   audit: auditRouter,
+  job: jobRouter,
 });
 
 export type AppRouter = typeof appRouter;
