@@ -17,7 +17,7 @@ test("[TENANCY]: sign up, create an org, invite a member who accepts, roles and 
   await ownerPage.getByRole("button", { name: "Create invitation" }).click();
   const inviteLink = await ownerPage.getByTestId("invitation-link").inputValue();
   expect(inviteLink).toContain("/invite/");
-  await expect(ownerPage.getByRole("list", { name: "Invitations" })).toContainText(member.email);
+  await expect(ownerPage.getByRole("table", { name: "Invitations" })).toContainText(member.email);
 
   const memberPage = await (await browser.newContext()).newPage();
   await memberPage.goto(inviteLink);

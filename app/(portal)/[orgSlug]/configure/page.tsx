@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { buttonClassName, PageHeader } from "@/app/_components/ui";
 import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { ReadOnlyNote } from "./_components/read-only-note";
-import { ServiceList } from "./_components/service-list";
+import { ServiceList, ServiceListLoading } from "./_components/service-list";
 
 export const metadata: Metadata = { title: "Configure" };
 
@@ -27,9 +28,11 @@ export default async function ConfigurePage({ params }: PageProps<"/[orgSlug]/co
         }
       />
       {canEdit ? null : <ReadOnlyNote />}
-      <Suspense fallback={<p className="text-sm text-slate-500">Loading services…</p>}>
-        <ServiceList orgSlug={orgSlug} canEdit={canEdit} />
-      </Suspense>
+      <QueryErrorBoundary>
+        <Suspense fallback={<ServiceListLoading orgSlug={orgSlug} />}>
+          <ServiceList orgSlug={orgSlug} canEdit={canEdit} />
+        </Suspense>
+      </QueryErrorBoundary>
     </HydrateClient>
   );
 }

@@ -6,6 +6,7 @@ type RouterOutputs = inferRouterOutputs<AppRouter>;
 type RouterInputs = inferRouterInputs<AppRouter>;
 
 export type ServiceView = RouterOutputs["service"]["bySlug"];
+export type ServiceSummary = RouterOutputs["service"]["list"][number];
 export type QueryList = RouterOutputs["query"]["list"];
 export type SavedQuery = QueryList["queries"][number];
 /** One query of an edit session; `id` is absent for queries added since the last save. */

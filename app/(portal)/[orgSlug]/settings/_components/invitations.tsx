@@ -1,12 +1,60 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { createDataColumnHelper, DataTable, type DataColumns } from "@/app/_components/data-table";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
-import { Alert, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
+import { HiddenHeader, TableEmpty } from "@/app/_components/table-parts";
+import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import type { Role } from "@/lib/vocabulary";
+import { rolesAssignableBy, type Invitation } from "./settings-types";
 
-type Role = "owner" | "admin" | "member";
+const column = createDataColumnHelper<Invitation>();
+const getInvitationId = (invitation: Invitation) => invitation.id;
+
+function invitationColumns({
+  isRevoking,
+  revoke,
+}: {
+  isRevoking: boolean;
+  revoke: (invitation: Invitation) => void;
+}): DataColumns<Invitation> {
+  return column.columns([
+    column.accessor("email", { header: "Email", meta: { cellClassName: "font-medium text-slate-900" } }),
+    column.accessor("role", { header: "Role", meta: { cellClassName: "text-slate-700" } }),
+    column.accessor("status", {
+      header: "Status",
+      cell: ({ row: { original: invitation } }) => (
+        <Badge tone={invitation.status === "pending" ? "info" : "neutral"}>{invitation.status}</Badge>
+      ),
+    }),
+    column.accessor("expiresAt", {
+      header: "Expires",
+      meta: { cellClassName: "whitespace-nowrap text-slate-600" },
+      cell: ({ row: { original: invitation } }) =>
+        invitation.status === "pending" ? (
+          <time dateTime={invitation.expiresAt.toISOString()}>{invitation.expiresAt.toLocaleDateString()}</time>
+        ) : null,
+    }),
+    column.display({
+      id: "actions",
+      header: () => <HiddenHeader>Actions</HiddenHeader>,
+      meta: { cellClassName: "text-right" },
+      cell: ({ row: { original: invitation } }) =>
+        invitation.status === "pending" ? (
+          <Button
+            variant="ghost"
+            disabled={isRevoking}
+            aria-label={`Revoke the invitation of ${invitation.email}`}
+            onClick={() => revoke(invitation)}
+          >
+            Revoke
+          </Button>
+        ) : null,
+    }),
+  ]);
+}
 
 export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) {
   const trpc = useTRPC();
@@ -30,6 +78,15 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
   const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSettled: invalidate }));
   const errors = fieldErrorsOf(create.error);
   const formError = formErrorOf(create.error) ?? revoke.error?.message;
+  const { mutate: mutateRevoke } = revoke;
+  const columns = useMemo(
+    () =>
+      invitationColumns({
+        isRevoking: revoke.isPending,
+        revoke: (invitation) => mutateRevoke({ orgSlug, invitationId: invitation.id }),
+      }),
+    [orgSlug, revoke.isPending, mutateRevoke],
+  );
 
   return (
     <Card title="Invitations" description="Invite by email. The link works once, for that email only, for 7 days.">
@@ -52,13 +109,13 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
         </Field>
         <Field label="Role" htmlFor="invite-role" error={errors.role}>
           <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {(myRole === "owner" ? (["member", "admin", "owner"] as const) : (["member", "admin"] as const)).map(
-              (r) => (
-                <option key={r} value={r}>
-                  {r}
+            {rolesAssignableBy(myRole)
+              .toReversed()
+              .map((assignable) => (
+                <option key={assignable} value={assignable}>
+                  {assignable}
                 </option>
-              ),
-            )}
+              ))}
           </Select>
         </Field>
         <Button type="submit" disabled={create.isPending}>
@@ -93,32 +150,15 @@ export function Invitations({ orgSlug, myRole }: { orgSlug: string; myRole: Role
         </div>
       ) : null}
       <div className="mt-5">
-        {invitations.length === 0 ? (
-          <EmptyState title="No invitations yet" />
-        ) : (
-          <ul className="divide-y divide-slate-100 text-sm" aria-label="Invitations">
-            {invitations.map((invitation) => (
-              <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-                <span>
-                  <span className="font-medium">{invitation.email}</span>{" "}
-                  <span className="text-slate-500">
-                    as {invitation.role} · {invitation.status}
-                    {invitation.status === "pending" ? ` · expires ${invitation.expiresAt.toLocaleDateString()}` : ""}
-                  </span>
-                </span>
-                {invitation.status === "pending" ? (
-                  <Button
-                    variant="ghost"
-                    disabled={revoke.isPending}
-                    onClick={() => revoke.mutate({ orgSlug, invitationId: invitation.id })}
-                  >
-                    Revoke
-                  </Button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        <DataTable
+          label="Invitations"
+          columns={columns}
+          rows={invitations}
+          getRowId={getInvitationId}
+          rowTestId="invitation-row"
+          isFramed={false}
+          empty={<TableEmpty title="No invitations yet" />}
+        />
       </div>
     </Card>
   );

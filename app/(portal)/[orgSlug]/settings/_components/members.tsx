@@ -1,10 +1,73 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { createDataColumnHelper, DataTable, type DataColumns } from "@/app/_components/data-table";
+import { HiddenHeader, TableEmpty } from "@/app/_components/table-parts";
 import { Alert, Button, Card, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import type { Role } from "@/lib/vocabulary";
+import { rolesAssignableBy, type Member } from "./settings-types";
 
-type Role = "owner" | "admin" | "member";
+const column = createDataColumnHelper<Member>();
+const getMemberId = (member: Member) => member.id;
+
+type MemberActions = {
+  myRole: Role;
+  isPending: boolean;
+  changeRole: (member: Member, role: Role) => void;
+  remove: (member: Member) => void;
+};
+
+function memberColumns({ myRole, isPending, changeRole, remove }: MemberActions): DataColumns<Member> {
+  const assignable = rolesAssignableBy(myRole);
+  const canChange = (member: Member) => assignable.includes(member.role);
+  return column.columns([
+    column.accessor("email", {
+      header: "Member",
+      cell: ({ row }) => (
+        <>
+          <div className="font-medium text-slate-900">{row.original.name ?? row.original.email}</div>
+          <div className="text-slate-500">{row.original.email}</div>
+        </>
+      ),
+    }),
+    column.accessor("role", {
+      header: "Role",
+      cell: ({ row: { original: member } }) => (
+        <>
+          <label className="sr-only" htmlFor={`role-${member.id}`}>
+            Role of {member.email}
+          </label>
+          <Select
+            id={`role-${member.id}`}
+            className="w-32"
+            value={member.role}
+            disabled={!canChange(member) || isPending}
+            onChange={(event) => changeRole(member, event.target.value as Role)}
+          >
+            {(canChange(member) ? assignable : [member.role]).map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </Select>
+        </>
+      ),
+    }),
+    column.display({
+      id: "actions",
+      header: () => <HiddenHeader>Actions</HiddenHeader>,
+      meta: { cellClassName: "text-right" },
+      cell: ({ row: { original: member } }) =>
+        canChange(member) ? (
+          <Button variant="ghost" disabled={isPending} onClick={() => remove(member)}>
+            Remove
+          </Button>
+        ) : null,
+    }),
+  ]);
+}
 
 export function Members({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) {
   const trpc = useTRPC();
@@ -14,7 +77,23 @@ export function Members({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) 
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSettled: invalidate }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSettled: invalidate }));
   const error = changeRole.error ?? remove.error;
-  const assignableRoles: Role[] = myRole === "owner" ? ["owner", "admin", "member"] : ["admin", "member"];
+  const isPending = changeRole.isPending || remove.isPending;
+  const { mutate: mutateRole } = changeRole;
+  const { mutate: mutateRemove } = remove;
+  const columns = useMemo(
+    () =>
+      memberColumns({
+        myRole,
+        isPending,
+        changeRole: (member, role) => mutateRole({ orgSlug, membershipId: member.id, role }),
+        remove: (member) => {
+          if (confirm(`Remove ${member.email} from this organization?`)) {
+            mutateRemove({ orgSlug, membershipId: member.id });
+          }
+        },
+      }),
+    [orgSlug, myRole, isPending, mutateRole, mutateRemove],
+  );
 
   return (
     <Card
@@ -26,67 +105,15 @@ export function Members({ orgSlug, myRole }: { orgSlug: string; myRole: Role }) 
           <Alert>{error.message}</Alert>
         </div>
       ) : null}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2 pr-4 font-medium">Member</th>
-              <th className="py-2 pr-4 font-medium">Role</th>
-              <th className="py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {members.map((member) => {
-              const canEdit = myRole === "owner" || member.role !== "owner";
-              return (
-                <tr key={member.id} data-testid="member-row">
-                  <td className="py-2 pr-4">
-                    <div className="font-medium text-slate-900">{member.name ?? member.email}</div>
-                    <div className="text-slate-500">{member.email}</div>
-                  </td>
-                  <td className="py-2 pr-4">
-                    <label className="sr-only" htmlFor={`role-${member.id}`}>
-                      Role of {member.email}
-                    </label>
-                    <Select
-                      id={`role-${member.id}`}
-                      className="w-32"
-                      value={member.role}
-                      disabled={!canEdit || changeRole.isPending}
-                      onChange={(e) =>
-                        changeRole.mutate({ orgSlug, membershipId: member.id, role: e.target.value as Role })
-                      }
-                    >
-                      {(canEdit ? assignableRoles : [member.role]).map((role) => (
-                        <option key={role} value={role}>
-                          {role}
-                        </option>
-                      ))}
-                    </Select>
-                  </td>
-                  <td className="py-2 text-right">
-                    {canEdit ? (
-                      <Button
-                        variant="ghost"
-                        disabled={remove.isPending}
-                        onClick={() => {
-                          if (confirm(`Remove ${member.email} from this organization?`)) {
-                            remove.mutate({ orgSlug, membershipId: member.id });
-                          }
-                        }}
-                      >
-                        Remove
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Members"
+        columns={columns}
+        rows={members}
+        getRowId={getMemberId}
+        rowTestId="member-row"
+        isFramed={false}
+        empty={<TableEmpty title="No members" />}
+      />
     </Card>
   );
 }
