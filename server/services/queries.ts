@@ -135,8 +135,10 @@ export async function validateQuery(scope: Scope, input: ValidateQueryInput): Pr
   }
 }
 
+/** What the preview shows of an indicator: enough to recognise it, whether or not ThreatConnect sent it readably. */
+export type PreviewIndicator = Pick<ThreatConnectIndicator, "id" | "type" | "summary" | "ownerName">;
 export type PreviewRow = {
-  indicator: ThreatConnectIndicator;
+  indicator: PreviewIndicator;
   mapping: { ok: true; object: StixIndicator } | { ok: false; error: MappingError };
 };
 export type PreviewResult = { ok: true; total: number | null; sourcesystem: string; rows: PreviewRow[] } | FailedCheck;
@@ -147,21 +149,31 @@ export async function previewQuery(scope: Scope, input: PreviewQueryInput): Prom
   const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
   const settings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now: scope.deps.now() };
   try {
-    const pages = client.indicatorPages(
-      { ...input.query, fields: ["tags", "attributes", "associatedGroups", "threatAssess"] },
-      { pageSize: PREVIEW_LIMIT },
-    );
-    for await (const page of pages) {
-      const rows = page.indicators.slice(0, PREVIEW_LIMIT).map((indicator): PreviewRow => {
-        const result = mapIndicator(indicator, settings);
-        return {
-          indicator,
-          mapping: result.ok ? { ok: true, object: result.object } : { ok: false, error: result.error },
-        };
-      });
-      return { ok: true, total: page.total ?? null, sourcesystem: sourceSystemFor(service.sourceName), rows };
-    }
-    return { ok: true, total: 0, sourcesystem: sourceSystemFor(service.sourceName), rows: [] };
+    const page = await client.indicatorPage(input.query, { pageSize: PREVIEW_LIMIT });
+    const rows = page.indicators.map((indicator): PreviewRow => {
+      const result = mapIndicator(indicator, settings);
+      const { id, type, summary, ownerName } = indicator;
+      return {
+        indicator: { id, type, summary, ownerName },
+        mapping: result.ok ? { ok: true, object: result.object } : { ok: false, error: result.error },
+      };
+    });
+    // An indicator the client could not read shows as a mapping error on its own row, never a failed preview.
+    const unreadable = page.rejected.map((rejected, index): PreviewRow => ({
+      indicator: {
+        id: rejected.id ?? `unreadable-${index}`,
+        type: rejected.type ?? "unknown type",
+        summary: rejected.summary ?? "",
+        ownerName: rejected.ownerName ?? "",
+      },
+      mapping: { ok: false, error: { field: rejected.field, message: rejected.reason } },
+    }));
+    return {
+      ok: true,
+      total: page.total ?? null,
+      sourcesystem: sourceSystemFor(service.sourceName),
+      rows: [...rows, ...unreadable],
+    };
   } catch (error) {
     return failedCheckOf(error);
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INDICATOR_TYPES, QUERY_SORT_FIELDS, SORT_DIRECTIONS } from "@/lib/vocabulary";
+import { tqlExpressionProblem } from "../threatconnect";
 import { runMode, serviceId } from "./service-input";
 
 export const MAX_QUERIES_PER_SERVICE = 50;
@@ -22,7 +23,12 @@ export const queryDefinition = z.object({
     .string("TQL is required")
     .trim()
     .min(1, "TQL is required")
-    .max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`),
+    .max(MAX_TQL_LENGTH, `TQL must be at most ${MAX_TQL_LENGTH} characters`)
+    // The pipeline wraps this TQL in parentheses next to the owner and type filters, so it must be one expression.
+    .superRefine((tql, context) => {
+      const problem = tqlExpressionProblem(tql);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    }),
   sortField: z
     .enum(QUERY_SORT_FIELDS, `Sort field must be one of ${QUERY_SORT_FIELDS.join(", ")}`)
     .default("dateAdded"),
