@@ -1,6 +1,7 @@
 import { DrizzleQueryError } from "drizzle-orm";
 
-export type DomainErrorCode = "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_REQUEST" | "PRECONDITION_FAILED";
+export type DomainErrorCode =
+  "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_REQUEST" | "PRECONDITION_FAILED" | "TOO_MANY_REQUESTS";
 
 /**
  * An expected failure with a message fit for the user. `field` names the input the message is about, so forms

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { users, type User } from "@/db/schema";
+import { DomainError } from "../errors";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
 import { clearAccountFailures, releaseAttempts, reserveAttempt, signInRules, signUpRules } from "./throttle";
@@ -25,18 +26,6 @@ export const signUpInput = z.object({
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
-export class EmailTakenError extends Error {
-  constructor() {
-    super("An account with this email already exists. Sign in instead.");
-  }
-}
-
-export class SignUpThrottledError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many sign-ups from your network. Try again in ${retryAfterSeconds} s.`);
-  }
-}
-
 /** Every sign-up counts against the client's budget before the password is hashed, successful or not. */
 export async function signUpWithPassword(
   db: Database,
@@ -44,14 +33,19 @@ export async function signUpWithPassword(
   now: Date,
 ): Promise<Pick<User, "id" | "email">> {
   const reservation = await reserveAttempt(db, signUpRules(input.ip), now);
-  if (!reservation.allowed) throw new SignUpThrottledError(reservation.retryAfterSeconds);
+  if (!reservation.allowed) {
+    throw new DomainError(
+      "TOO_MANY_REQUESTS",
+      `Too many sign-ups from your network. Try again in ${reservation.retryAfterSeconds} s.`,
+    );
+  }
   const passwordHash = await hashPassword(input.password);
   const [user] = await db
     .insert(users)
     .values({ name: input.name, email: input.email, passwordHash })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email });
-  if (!user) throw new EmailTakenError();
+  if (!user) throw new DomainError("CONFLICT", "An account with this email already exists. Sign in instead.", "email");
   return user;
 }
 

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { users } from "@/db/schema";
-import { callerFor, testDb } from "@/test/db";
+import { callerFor, errorOf, testDb } from "@/test/db";
 import { signInWithPassword } from "@/server/auth/credentials";
 
 const unique = () => `${crypto.randomUUID()}@example.test`;
@@ -14,10 +14,9 @@ describe("password accounts", () => {
     const [user] = await testDb.select().from(users).where(eq(users.email, email));
     expect(user?.passwordHash).toMatch(/^scrypt\$/);
     expect(user?.passwordHash).not.toContain("correct horse");
-    const error = await api.account
-      .signUp({ name: "Ada", email, password: "correct horse battery" })
-      .catch((e: unknown) => e);
+    const error = await errorOf(api.account.signUp({ name: "Ada", email, password: "correct horse battery" }));
     expect(error).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already exists/) });
+    expect(error.fieldErrors.email).toEqual([expect.stringMatching(/already exists/)]);
   });
 
   test("sign-up rejects short passwords and bad emails with specific reasons", async () => {
