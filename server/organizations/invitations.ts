@@ -7,6 +7,7 @@ import { emailSchema } from "../auth/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
 import { withDb, type BaseScope, type PersonScope, type Scope } from "../scope";
+import { canGrant } from "./inviter-grants";
 import { getActorMembership } from "./members";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -35,8 +36,9 @@ export function invitationStatus(invitation: Invitation, now: Date): InvitationS
 export async function createInvitation(scope: Scope, input: CreateInvitationInput) {
   const now = scope.deps.now();
   const actor = await getActorMembership(scope);
-  if (input.role === "owner" && actor.role !== "owner") {
-    throw new DomainError("FORBIDDEN", "Only owners can invite owners", "role");
+  if (!canGrant(actor.role, input.role)) {
+    const message = input.role === "owner" ? "Only owners can invite owners" : "Only admins can invite people";
+    throw new DomainError("FORBIDDEN", message, "role");
   }
   const [existingMember] = await scope.db
     .select({ id: memberships.id })
@@ -173,6 +175,7 @@ export async function acceptInvitation(scope: PersonScope, input: { token: strin
         `This invitation is for ${invitation.email}; sign in with that account to accept it`,
       );
     }
+    await requireInviterStanding(tx, invitation);
     const [membership] = await tx
       .insert(memberships)
       .values({ orgId: invitation.orgId, userId: scope.actorUserId, role: invitation.role })
@@ -194,4 +197,23 @@ export async function acceptInvitation(scope: PersonScope, input: { token: strin
     );
     return { orgSlug: row.orgSlug };
   });
+}
+
+/**
+ * Checked at acceptance too, not only when the sender's role changes: the sender must still belong to the org
+ * with a role that may grant the invited one.
+ */
+async function requireInviterStanding(db: BaseScope["db"], invitation: Invitation) {
+  const [inviter] = invitation.invitedByUserId
+    ? await db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, invitation.orgId), eq(memberships.userId, invitation.invitedByUserId)))
+    : [];
+  if (!canGrant(inviter?.role ?? null, invitation.role)) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `This invitation is no longer valid: its sender can no longer grant the ${invitation.role} role; ask an admin for a new one`,
+    );
+  }
 }

@@ -4,6 +4,7 @@ import type { Role } from "@/lib/vocabulary";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
 import { withDb, type Scope } from "../scope";
+import { revokeInvitationsBeyondGrant } from "./inviter-grants";
 
 export async function listMembers(scope: Scope) {
   return scope.db
@@ -90,6 +91,7 @@ export async function changeMemberRole(scope: Scope, input: { membershipId: stri
       targetId: target.id,
       diff: { role: { before: target.role, after: input.role }, userId: target.userId },
     });
+    await revokeInvitationsBeyondGrant(txScope, { inviterUserId: target.userId, role: input.role });
     return updated ?? target;
   });
 }
@@ -119,5 +121,6 @@ export async function removeMember(scope: Scope, input: { membershipId: string }
       targetId: target.id,
       diff: { userId: target.userId, role: target.role },
     });
+    await revokeInvitationsBeyondGrant(txScope, { inviterUserId: target.userId, role: null });
   });
 }
