@@ -4,14 +4,8 @@ import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Button, EmptyState } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { AUDIT_ACTION_LABELS } from "@/lib/vocabulary";
 import { auditPageOf, formatDateTime, nextAuditCursor, SORT_FIELD_LABELS, type AuditEntry } from "./configure-types";
-
-const ACTION_LABELS: Record<string, string> = {
-  "service.created": "created the service",
-  "service.updated": "changed settings",
-  "service.queries_saved": "saved the queries",
-  "service.deleted": "deleted the service",
-};
 
 const FIELD_LABELS: Record<string, string> = {
   name: "Name",
@@ -115,7 +109,7 @@ function ChangeValue({ field, value }: { field: string; value: unknown }): React
   return <span>{formatValue(value)}</span>;
 }
 
-function EntryView({ entry }: { entry: AuditEntry }) {
+export function AuditEntryView({ entry }: { entry: AuditEntry }) {
   const actor = entry.actor ? (entry.actor.name ?? entry.actor.email) : "System";
   // jsonb keeps its own key order; show fields in the form's order instead.
   const changes = Object.entries(entry.diff).sort(([a], [b]) => fieldRank(a) - fieldRank(b));
@@ -123,7 +117,7 @@ function EntryView({ entry }: { entry: AuditEntry }) {
     <li data-testid="audit-entry" className="px-5 py-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-sm text-slate-900">
-          <span className="font-medium">{actor}</span> {ACTION_LABELS[entry.action] ?? entry.action}
+          <span className="font-medium">{actor}</span> {AUDIT_ACTION_LABELS[entry.action]}
           {entry.actor?.name ? <span className="text-slate-500"> ({entry.actor.email})</span> : null}
         </p>
         <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500">
@@ -158,7 +152,7 @@ export function AuditLog({ orgSlug, serviceId }: { orgSlug: string; serviceId: s
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <ol aria-label="Audit log" className="divide-y divide-slate-100">
         {entries.map((entry) => (
-          <EntryView key={entry.id} entry={entry} />
+          <AuditEntryView key={entry.id} entry={entry} />
         ))}
       </ol>
       {error ? <p className="px-5 py-3 text-sm text-red-700">{error.message}</p> : null}
