@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { validate as validateUuid } from "uuid";
 import { auditLog, users } from "@/db/schema";
 import type { AuditAction, AuditTargetType } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -26,11 +27,17 @@ function encodeCursor(entry: { at: Date; id: string }): string {
   return Buffer.from(`${entry.at.toISOString()}|${entry.id}`, "utf8").toString("base64url");
 }
 
+/**
+ * Only exactly what encodeCursor writes is accepted, so nothing malformed reaches the `::uuid` and
+ * `::timestamptz` casts, where it would fail as a server error instead of the caller's bad input.
+ */
 function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime()))
+  const [at = "", id = "", ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at);
+  const isCanonicalDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) && date.toISOString() === at;
+  if (rest.length > 0 || !isCanonicalDate || !validateUuid(id)) {
     throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
+  }
   return { at: date, id };
 }
 
