@@ -9,6 +9,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     "access-id": { type: "string", default: DEFAULT_ACCESS_ID },
     "secret-key": { type: "string", default: DEFAULT_SECRET_KEY },
+    "bad-signature-status": { type: "string", default: "401" },
   },
   strict: true,
 });
@@ -19,6 +20,12 @@ function integerOption(name: string, text: string): number {
     process.exit(2);
   }
   return Number(text);
+}
+
+const badSignatureStatus = values["bad-signature-status"];
+if (badSignatureStatus !== "400" && badSignatureStatus !== "401") {
+  console.error(`--bad-signature-status must be 400 or 401 (got "${badSignatureStatus}")`);
+  process.exit(2);
 }
 
 const startedAt = performance.now();
@@ -38,6 +45,7 @@ const emulator = await startThreatConnectEmulator({
   );
   process.exit(1);
 });
+emulator.control.setFaults({ badSignatureStatus: badSignatureStatus === "400" ? 400 : 401 });
 // A local stand-in with a published default key: printing it is what makes the demo usable.
 console.log(`ThreatConnect emulator ready in ${Math.round(performance.now() - startedAt)} ms`);
 console.log(`  base URL     ${emulator.baseUrl}`);
