@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { Alert, PageHeader } from "@/app/_components/ui";
 import { fetchQueryOrNotFound, prefetch, trpc } from "@/app/_trpc/server";
 import { DangerZone } from "./_components/danger-zone";
@@ -30,12 +31,16 @@ export default async function SettingsPage({ params }: PageProps<"/[orgSlug]/set
       <PageHeader title="Settings" description="Name, members and invitations of this organization." />
       <div className="space-y-6">
         <RenameOrganization orgSlug={orgSlug} currentName={org.name} />
-        <Suspense fallback={loading}>
-          <Members orgSlug={orgSlug} myRole={org.myRole} />
-        </Suspense>
-        <Suspense fallback={loading}>
-          <Invitations orgSlug={orgSlug} myRole={org.myRole} />
-        </Suspense>
+        <QueryErrorBoundary>
+          <Suspense fallback={loading}>
+            <Members orgSlug={orgSlug} myRole={org.myRole} />
+          </Suspense>
+        </QueryErrorBoundary>
+        <QueryErrorBoundary>
+          <Suspense fallback={loading}>
+            <Invitations orgSlug={orgSlug} myRole={org.myRole} />
+          </Suspense>
+        </QueryErrorBoundary>
         {org.myRole === "owner" ? <DangerZone orgSlug={orgSlug} /> : null}
       </div>
     </>

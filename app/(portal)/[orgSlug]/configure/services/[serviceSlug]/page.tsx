@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { QueriesEditor } from "@/app/(portal)/[orgSlug]/configure/_components/queries-editor";
 
@@ -12,9 +13,11 @@ export default async function ServiceQueriesPage({ params }: PageProps<"/[orgSlu
   prefetch(trpc.query.list.queryOptions({ orgSlug, serviceId: service.id }));
   return (
     <HydrateClient>
-      <Suspense fallback={<p className="text-sm text-slate-500">Loading queries…</p>}>
-        <QueriesEditor orgSlug={orgSlug} serviceId={service.id} canEdit={org.myRole !== "member"} />
-      </Suspense>
+      <QueryErrorBoundary>
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading queries…</p>}>
+          <QueriesEditor orgSlug={orgSlug} serviceId={service.id} canEdit={org.myRole !== "member"} />
+        </Suspense>
+      </QueryErrorBoundary>
     </HydrateClient>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
 import { AuditLog } from "@/app/(portal)/[orgSlug]/configure/_components/audit-log";
 import { auditPageOf, nextAuditCursor } from "@/app/(portal)/[orgSlug]/configure/_components/configure-types";
@@ -16,9 +17,11 @@ export default async function ServiceAuditPage({
   );
   return (
     <HydrateClient>
-      <Suspense fallback={<p className="text-sm text-slate-500">Loading history…</p>}>
-        <AuditLog orgSlug={orgSlug} serviceId={service.id} />
-      </Suspense>
+      <QueryErrorBoundary>
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading history…</p>}>
+          <AuditLog orgSlug={orgSlug} serviceId={service.id} />
+        </Suspense>
+      </QueryErrorBoundary>
     </HydrateClient>
   );
 }
