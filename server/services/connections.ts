@@ -106,6 +106,17 @@ export async function checkAzure(scope: Scope, input: TestAzureInput): Promise<C
   const saved = input.serviceId
     ? sentinelConnectionOf(scope.deps, await getServiceInOrg(scope, { serviceId: input.serviceId }))
     : undefined;
+  const isIdentityChanging =
+    saved !== undefined &&
+    ((input.tenantId !== undefined && input.tenantId !== saved.tenantId) ||
+      (input.clientId !== undefined && input.clientId !== saved.clientId));
+  if (isIdentityChanging && input.clientSecret === undefined) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Enter the client secret to test a different tenant ID or client ID",
+      "clientSecret",
+    );
+  }
   const connection: SentinelConnection = {
     cloud: input.azureCloud ?? saved?.cloud ?? "public",
     api: input.sentinelApi ?? saved?.api ?? "stix-objects",

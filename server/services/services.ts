@@ -240,6 +240,17 @@ export async function updateService(scope: Scope, input: UpdateServiceInput): Pr
           "threatConnectSecretKey",
         );
       }
+      const isAzureIdentityChanging =
+        (settings.tenantId !== undefined && settings.tenantId !== before.tenantId) ||
+        (settings.clientId !== undefined && settings.clientId !== before.clientId);
+      // The saved client secret belongs to one app registration in one tenant; it is never sent to another.
+      if (isAzureIdentityChanging && clientSecret === undefined) {
+        throw new DomainError(
+          "BAD_REQUEST",
+          "Re-enter the client secret when changing the tenant ID or client ID",
+          "clientSecret",
+        );
+      }
       const changes = diffOf(auditableSettings(viewOf(before)), settings);
       const isRenamed = settings.name !== undefined && settings.name !== before.name;
       if (isRenamed && settings.name) await assertNameFree(txScope, settings.name, serviceId);
