@@ -609,4 +609,14 @@ describe("testThreatConnectConnection", () => {
       ),
     ).toMatchObject({ code: "bad_response" });
   });
+
+  it("gives up on a server that answers too slowly as a whole, not only per attempt", async () => {
+    emulator.control.setFaults({ latencyMs: 2000 });
+    const credentials = { baseUrl: emulator.baseUrl, accessId: emulator.accessId, secretKey: emulator.secretKey };
+    const error = await failure(testThreatConnectConnection(credentials, { deadlineMs: 300 })).finally(() =>
+      emulator.control.setFaults({ latencyMs: 0 }),
+    );
+    expect(error).toMatchObject({ code: "timeout" });
+    expect(error.message).toContain("300 ms");
+  });
 });

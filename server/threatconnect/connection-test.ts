@@ -4,12 +4,13 @@ import type { Owner, ThreatConnectCredentials } from "./types";
 
 export type ConnectionTestResult = { ok: true; organization: string; owners: Owner[] };
 
-/** A person is waiting on this answer, so it retries less than a sync does. */
+/** A person is waiting on this answer, so it retries less than a sync does and gives up as a whole sooner. */
 const CONNECTION_TEST_RETRY = {
   maxAttempts: 2,
   baseDelayMs: 250,
   maxDelayMs: 1000,
 };
+export const CONNECTION_TEST_DEADLINE_MS = 30_000;
 
 /** Proves the credentials by listing owners; any refusal is thrown as the ThreatConnectError that says why. */
 export async function testThreatConnectConnection(
@@ -21,6 +22,7 @@ export async function testThreatConnectConnection(
     credentials,
     timeoutMs: opts.timeoutMs ?? 15_000,
     retry: opts.retry ?? CONNECTION_TEST_RETRY,
+    deadlineMs: opts.deadlineMs ?? CONNECTION_TEST_DEADLINE_MS,
   });
   const owners = await client.listOwners();
   const organization = owners.find((owner) => owner.type === "Organization");

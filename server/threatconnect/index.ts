@@ -6,7 +6,7 @@ export type {
   ThreatConnectClient,
   ThreatConnectClientOptions,
 } from "./client";
-export { testThreatConnectConnection } from "./connection-test";
+export { CONNECTION_TEST_DEADLINE_MS, testThreatConnectConnection } from "./connection-test";
 export type { ConnectionTestResult } from "./connection-test";
 export { ThreatConnectError, THREATCONNECT_ERROR_CODES } from "./errors";
 export type { ThreatConnectErrorCode } from "./errors";
