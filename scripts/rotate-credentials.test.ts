@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDatabaseClient } from "@/db/client";
-import { organizations } from "@/db/schema";
+import { organizations, services } from "@/db/schema";
 import { createAppDependencies } from "@/server/deps";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
@@ -57,5 +58,30 @@ describe("npm run credentials:rotate", () => {
     const unconfigured = await rotate("");
     expect(unconfigured.code).toBe(2);
     expect(unconfigured.stderr).toContain("needs DATABASE_URL and CREDENTIALS_ENCRYPTION_KEYS");
+  });
+
+  test("a failed database write is reported without the ciphertexts its query carried", async () => {
+    const client = createDatabaseClient(scratch.url, { max: 1 });
+    const stored = await client.db
+      .select({ a: services.clientSecretEncrypted, b: services.threatConnectSecretKeyEncrypted })
+      .from(services);
+    await client.db.execute(sql`
+      create function refuse_writes() returns trigger language plpgsql as $$
+      begin raise exception 'disk quota exceeded'; end $$;
+      create trigger refuse_writes before update on services for each row execute function refuse_writes();
+    `);
+    await client.close();
+    const fresh = `fresh:${Buffer.alloc(32, 0x5a).toString("base64")}`;
+    const orphan = `orphan:${Buffer.alloc(32, 0x0f).toString("base64")}`;
+    const failed = await rotate(`${fresh},${orphan},${TEST_KEYS.a}`);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("disk quota exceeded");
+    expect(failed.stderr).toMatch(/Failed query: update "services"/);
+    for (const { a, b } of stored) {
+      expect(failed.stderr).not.toContain(a.slice(-40));
+      expect(failed.stderr).not.toContain(b.slice(-40));
+    }
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(failed.stderr).not.toMatch(/[A-Za-z0-9+/_-]{40,}/);
   });
 });

@@ -1,5 +1,6 @@
 import { createDatabaseClient } from "@/db/client";
 import { createAppDependencies } from "@/server/deps";
+import { describeErrorForLog } from "@/server/errors";
 import { rotateCredentials } from "@/server/services/rotate-credentials";
 
 /**
@@ -25,7 +26,12 @@ try {
     `credentials:rotate: active key "${report.activeKeyId}"; ${report.services} services, ${report.reencrypted} secrets re-encrypted, ${report.alreadyCurrent} already current`,
   );
 } catch (error) {
-  console.error(`credentials:rotate failed: ${error instanceof Error ? error.message : String(error)}`);
+  // A failed query's message lists its parameters, here the ciphertexts being rewritten; only the SQL is kept.
+  const withoutStackFrames = describeErrorForLog(error)
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line))
+    .join("\n");
+  console.error(`credentials:rotate failed: ${withoutStackFrames}`);
   process.exitCode = 1;
 } finally {
   await database.close();
