@@ -2,7 +2,9 @@
 
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Button, EmptyState } from "@/app/_components/ui";
+import { createDataColumnHelper, DataTable } from "@/app/_components/data-table";
+import { LoadMoreFooter, useKeysetRows } from "@/app/_components/load-more";
+import { TableEmpty } from "@/app/_components/table-parts";
 import { useTRPC } from "@/app/_trpc/client";
 import { AUDIT_ACTION_LABELS } from "@/lib/vocabulary";
 import { auditPageOf, formatDateTime, nextAuditCursor, SORT_FIELD_LABELS, type AuditEntry } from "./configure-types";
@@ -114,16 +116,11 @@ export function AuditEntryView({ entry }: { entry: AuditEntry }) {
   // jsonb keeps its own key order; show fields in the form's order instead.
   const changes = Object.entries(entry.diff).sort(([a], [b]) => fieldRank(a) - fieldRank(b));
   return (
-    <li data-testid="audit-entry" className="px-5 py-4">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <p className="text-sm text-slate-900">
-          <span className="font-medium">{actor}</span> {AUDIT_ACTION_LABELS[entry.action]}
-          {entry.actor?.name ? <span className="text-slate-500"> ({entry.actor.email})</span> : null}
-        </p>
-        <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500">
-          {formatDateTime(entry.at)}
-        </time>
-      </div>
+    <div>
+      <p className="text-sm text-slate-900">
+        <span className="font-medium">{actor}</span> {AUDIT_ACTION_LABELS[entry.action]}
+        {entry.actor?.name ? <span className="text-slate-500"> ({entry.actor.email})</span> : null}
+      </p>
       {changes.length > 0 ? (
         <dl className="mt-2 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
           {changes.map(([field, value]) => (
@@ -136,33 +133,44 @@ export function AuditEntryView({ entry }: { entry: AuditEntry }) {
           ))}
         </dl>
       ) : null}
-    </li>
+    </div>
   );
 }
 
+const column = createDataColumnHelper<AuditEntry>();
+const AUDIT_COLUMNS = column.columns([
+  column.accessor("at", {
+    header: "When",
+    meta: { cellClassName: "whitespace-nowrap text-xs text-slate-500" },
+    cell: ({ row: { original: entry } }) => <time dateTime={entry.at.toISOString()}>{formatDateTime(entry.at)}</time>,
+  }),
+  column.display({
+    id: "change",
+    header: "Change",
+    meta: { cellClassName: "w-full" },
+    cell: ({ row: { original: entry } }) => <AuditEntryView entry={entry} />,
+  }),
+]);
+const entriesOf = (page: { entries: AuditEntry[] }) => page.entries;
+const getEntryId = (entry: AuditEntry) => entry.id;
+
 export function AuditLog({ orgSlug, serviceId }: { orgSlug: string; serviceId: string }) {
   const trpc = useTRPC();
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, error } = useSuspenseInfiniteQuery(
+  const history = useSuspenseInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions(auditPageOf(orgSlug, serviceId), { getNextPageParam: nextAuditCursor }),
   );
-  const entries = data.pages.flatMap((page) => page.entries);
-  if (entries.length === 0)
-    return <EmptyState title="No history yet">Changes to this service and its queries are recorded here.</EmptyState>;
+  const entries = useKeysetRows(history.data.pages, entriesOf);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
-      <ol aria-label="Audit log" className="divide-y divide-slate-100">
-        {entries.map((entry) => (
-          <AuditEntryView key={entry.id} entry={entry} />
-        ))}
-      </ol>
-      {error ? <p className="px-5 py-3 text-sm text-red-700">{error.message}</p> : null}
-      {hasNextPage ? (
-        <div className="border-t border-slate-200 px-5 py-3">
-          <Button variant="secondary" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-            {isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        </div>
-      ) : null}
-    </div>
+    <DataTable
+      label="Audit log"
+      columns={AUDIT_COLUMNS}
+      rows={entries}
+      getRowId={getEntryId}
+      rowTestId="audit-entry"
+      error={history.isRefetchError ? history.error : undefined}
+      onRetry={() => void history.refetch()}
+      empty={<TableEmpty title="No history yet">Changes to this service and its queries are recorded here.</TableEmpty>}
+      footer={<LoadMoreFooter paging={history} shownCount={entries.length} />}
+    />
   );
 }
