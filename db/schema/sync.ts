@@ -205,6 +205,8 @@ export const uploadBatchItems = pgTable(
     indicatorType: text().notNull(),
     indicatorValue: text().notNull(),
     ownerName: text().notNull(),
+    /** The query the object came from, so a later delta can tell a lower query's copy from the winner. */
+    queryPosition: integer().notNull(),
     stixId: text().notNull(),
     revocationGeneration: integer().notNull(),
     contentHash: text().notNull(),
@@ -231,6 +233,7 @@ export const sentState = pgTable(
     lastModifiedSent: at().notNull(),
     lastSentAt: at().notNull(),
     tcId: text(),
+    queryPosition: integer().notNull(),
     indicatorType: text().notNull(),
     indicatorValue: text().notNull(),
     ownerName: text().notNull(),
@@ -239,7 +242,9 @@ export const sentState = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.serviceId, table.workspaceId, table.indicatorKey] }),
-    index("sent_state_org_type_idx").on(table.orgId, table.indicatorType).where(sql`not ${table.revoked}`),
+    index("sent_state_org_type_idx")
+      .on(table.orgId, table.indicatorType)
+      .where(sql`not ${table.revoked}`),
   ],
 );
 

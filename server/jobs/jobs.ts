@@ -67,13 +67,13 @@ export async function cancelJob(scope: Scope, input: { requestId: string }): Pro
     const job = await getJobInOrg(tx, scope.orgId, { requestId: input.requestId }, { forUpdate: true });
     if (job.status === "cancelled") return null;
     if (isFinalStatus(job.status)) {
-      throw new DomainError("CONFLICT", `Job ${job.requestId} already finished (${job.status}); there is nothing to cancel`);
+      throw new DomainError(
+        "CONFLICT",
+        `Job ${job.requestId} already finished (${job.status}); there is nothing to cancel`,
+      );
     }
     const now = scope.deps.now();
-    await tx
-      .update(jobs)
-      .set({ status: "cancelled", phase: "done", finishedAt: now })
-      .where(eq(jobs.id, job.id));
+    await tx.update(jobs).set({ status: "cancelled", phase: "done", finishedAt: now }).where(eq(jobs.id, job.id));
     const pending = tx
       .select({ id: uploadBatches.id })
       .from(uploadBatches)
@@ -87,9 +87,7 @@ export async function cancelJob(scope: Scope, input: { requestId: string }): Pro
     return job;
   });
   if (cancelled) {
-    await scope.deps.events.send([
-      { name: "sync/job.cancelled", data: { orgId: scope.orgId, jobId: cancelled.id } },
-    ]);
+    await scope.deps.events.send([{ name: "sync/job.cancelled", data: { orgId: scope.orgId, jobId: cancelled.id } }]);
   }
   return { status: "cancelled" };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, like, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, like, lt, sql } from "drizzle-orm";
 import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
 import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -65,6 +65,8 @@ export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobP
         input.serviceId ? eq(jobs.serviceId, input.serviceId) : undefined,
         input.status && input.status.length > 0 ? inArray(jobs.status, input.status) : undefined,
         input.requestId ? like(jobs.requestId, `${input.requestId.toUpperCase()}%`) : undefined,
+        input.createdFrom ? gte(jobs.createdAt, input.createdFrom) : undefined,
+        input.createdTo ? lt(jobs.createdAt, input.createdTo) : undefined,
         after
           ? sql`(${jobs.createdAt}, ${jobs.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
           : undefined,

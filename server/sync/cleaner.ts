@@ -16,7 +16,10 @@ export async function cleanOldRecords(system: SystemScope, input: { olderThan: D
     .select({ id: jobs.id })
     .from(jobs)
     .where(and(lt(jobs.createdAt, input.olderThan), notInArray(jobs.status, UNFINISHED)));
-  const errors = await system.db.delete(jobErrors).where(inArray(jobErrors.jobId, oldJobs)).returning({ id: jobErrors.id });
+  const errors = await system.db
+    .delete(jobErrors)
+    .where(inArray(jobErrors.jobId, oldJobs))
+    .returning({ id: jobErrors.id });
   const oldTasks = await system.db
     .delete(tasks)
     .where(lt(tasks.startedAt, input.olderThan))

@@ -99,7 +99,12 @@ function stageable(job: Job, position: number, indicators: readonly ThreatConnec
         source: "mapping",
         field: key.error.field,
         message: `${key.error.field}: ${key.error.message}`,
-        indicator: { id: indicator.id, type: indicator.type, value: valueOf(indicator), ownerName: indicator.ownerName },
+        indicator: {
+          id: indicator.id,
+          type: indicator.type,
+          value: valueOf(indicator),
+          ownerName: indicator.ownerName,
+        },
       });
       continue;
     }

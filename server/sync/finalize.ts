@@ -102,7 +102,9 @@ async function recordFailure(tx: DatabaseOrTransaction, job: Job, now: Date, opt
       target: serviceSyncState.serviceId,
       set: {
         consecutiveFailures: sql`${serviceSyncState.consecutiveFailures} + 1`,
-        ...(options.exhausted ? { failingSince: sql`coalesce(${serviceSyncState.failingSince}, ${now})` } : {}),
+        ...(options.exhausted
+          ? { failingSince: sql`coalesce(${serviceSyncState.failingSince}, ${now.toISOString()}::timestamptz)` }
+          : {}),
       },
     });
 }

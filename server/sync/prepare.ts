@@ -1,8 +1,23 @@
 import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
-import { jobErrors, jobs, sentState, syncStaging, uploadBatches, type Job, type SentState } from "@/db/schema";
+import {
+  jobErrors,
+  jobs,
+  sentState,
+  syncDeletions,
+  syncStaging,
+  uploadBatches,
+  type Job,
+  type SentState,
+} from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
 import { getServiceInOrg } from "../services/services";
-import { mapIndicator, stixContentHash, type MappingSettings, type StixIndicator } from "../stix";
+import {
+  compareCandidatePriority,
+  mapIndicator,
+  stixContentHash,
+  type MappingSettings,
+  type StixIndicator,
+} from "../stix";
 import type { ThreatConnectIndicator } from "../threatconnect";
 import { createBatchWriter, type BatchItem } from "./batch-writer";
 import { decide, generationFor, keepAliveHorizon, nextModified } from "./decide";
@@ -24,7 +39,7 @@ export type PreparedJob = {
 };
 
 type Service = Awaited<ReturnType<typeof getServiceInOrg>>;
-type Tally = { toSend: number; unchanged: number; revoked: number; keepAlive: number };
+type Tally = { toSend: number; unchanged: number; revoked: number; keepAlive: number; duplicates: number };
 
 /**
  * Turns the staged download into upload batches: dedupe in the database (highest query wins, one copy across
@@ -44,7 +59,7 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
   const now = scope.deps.now();
   const horizon = keepAliveHorizon(now, service.scheduleIntervalHours);
   const writer = createBatchWriter(scope.db, job);
-  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0 };
+  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0, duplicates: 0 };
   await prepareWinners(scope, { job, service, now, horizon, writer, tally });
   if (!job.indicatorIds) {
     const kinds: RemovalKind[] = job.mode === "full" ? ["no_longer_matching"] : ["deleted", "lapsing"];
@@ -67,7 +82,7 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
     .groupBy(jobErrors.phase);
   const unreadable = errorCounts.find((row) => row.phase === "download")?.errors ?? 0;
   const mappingErrors = errorCounts.reduce((sum, row) => sum + row.errors, 0);
-  const duplicates = staged - winners;
+  const duplicates = staged - winners + tally.duplicates;
   await scope.db
     .update(jobs)
     .set({
@@ -114,9 +129,14 @@ type WinnerContext = {
 async function prepareWinners(scope: Scope, context: WinnerContext): Promise<void> {
   const { job, service, now, horizon, writer, tally } = context;
   const settings: MappingSettings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now };
-  for (let lastId = 0; ; ) {
+  for (let lastId = 0; ;) {
     const rows = await scope.db
-      .select({ id: syncStaging.id, indicatorKey: syncStaging.indicatorKey, raw: syncStaging.raw })
+      .select({
+        id: syncStaging.id,
+        indicatorKey: syncStaging.indicatorKey,
+        queryPosition: syncStaging.queryPosition,
+        raw: syncStaging.raw,
+      })
       .from(syncStaging)
       .where(and(eq(syncStaging.jobId, job.id), eq(syncStaging.isWinner, true), gt(syncStaging.id, lastId)))
       .orderBy(asc(syncStaging.id))
@@ -124,11 +144,17 @@ async function prepareWinners(scope: Scope, context: WinnerContext): Promise<voi
     const last = rows.at(-1);
     if (!last) return;
     lastId = last.id;
-    const lastSentByKey = await lastSentFor(scope, service, rows.map((row) => row.indicatorKey));
+    const keys = rows.map((row) => row.indicatorKey);
+    const lastSentByKey = await lastSentFor(scope, service, keys);
+    const outranks = job.mode === "delta" ? await sentCopyOutranks(scope, job.id, keys, lastSentByKey) : () => false;
     const errors: JobErrorInput[] = [];
     for (const row of rows) {
       const indicator = row.raw as ThreatConnectIndicator;
       const lastSent = lastSentByKey.get(row.indicatorKey);
+      if (outranks({ ...row, ownerName: indicator.ownerName, tcId: indicator.id })) {
+        tally.duplicates += 1;
+        continue;
+      }
       const revocationGeneration = generationFor(lastSent);
       const mapped = mapIndicator(indicator, settings, { revocationGeneration });
       if (!mapped.ok) {
@@ -137,7 +163,12 @@ async function prepareWinners(scope: Scope, context: WinnerContext): Promise<voi
           source: "mapping",
           field: mapped.error.field,
           message: `${mapped.error.field}: ${mapped.error.message}`,
-          indicator: { id: indicator.id, type: indicator.type, value: indicator.summary, ownerName: indicator.ownerName },
+          indicator: {
+            id: indicator.id,
+            type: indicator.type,
+            value: indicator.summary,
+            ownerName: indicator.ownerName,
+          },
         });
         continue;
       }
@@ -152,6 +183,7 @@ async function prepareWinners(scope: Scope, context: WinnerContext): Promise<voi
         reason: decision.reason,
         indicatorKey: row.indicatorKey,
         tcId: indicator.id,
+        queryPosition: row.queryPosition,
         indicatorType: indicator.type,
         indicatorValue: indicator.summary,
         ownerName: indicator.ownerName,
@@ -178,6 +210,9 @@ async function lastSentFor(scope: Scope, service: Service, keys: string[]) {
       contentHash: sentState.contentHash,
       validUntil: sentState.validUntil,
       lastModifiedSent: sentState.lastModifiedSent,
+      tcId: sentState.tcId,
+      ownerName: sentState.ownerName,
+      queryPosition: sentState.queryPosition,
     })
     .from(sentState)
     .where(
@@ -188,6 +223,37 @@ async function lastSentFor(scope: Scope, service: Service, keys: string[]) {
       ),
     );
   return new Map(rows.map((row) => [row.indicatorKey, row]));
+}
+
+type LastSentRow = Awaited<ReturnType<typeof lastSentFor>> extends Map<string, infer Row> ? Row : never;
+
+/**
+ * A delta downloads only what changed, so a lower-ranked copy of an observable (another owner, a later query) can
+ * arrive without the copy that won the last full run. The live copy keeps its place unless it was deleted now.
+ */
+async function sentCopyOutranks(
+  scope: Scope,
+  jobId: string,
+  keys: string[],
+  lastSentByKey: Map<string, LastSentRow>,
+): Promise<(candidate: { indicatorKey: string; queryPosition: number; ownerName: string; tcId: string }) => boolean> {
+  const deletions = await scope.db
+    .select({ indicatorKey: syncDeletions.indicatorKey, ownerName: syncDeletions.ownerName })
+    .from(syncDeletions)
+    .where(and(eq(syncDeletions.jobId, jobId), inArray(syncDeletions.indicatorKey, keys)));
+  const deleted = new Set(deletions.map((row) => `${row.indicatorKey}\u0000${row.ownerName}`));
+  return (candidate) => {
+    const live = lastSentByKey.get(candidate.indicatorKey);
+    if (!live || live.revoked || live.tcId === null || live.tcId === candidate.tcId) return false;
+    if (deleted.has(`${live.indicatorKey}\u0000${live.ownerName}`)) return false;
+    const asCandidate = (row: { queryPosition: number; ownerName: string; tcId: string }) => ({
+      dedupeKey: candidate.indicatorKey,
+      queryPosition: row.queryPosition,
+      ownerName: row.ownerName,
+      indicatorId: row.tcId,
+    });
+    return compareCandidatePriority(asCandidate({ ...live, tcId: live.tcId }), asCandidate(candidate)) < 0;
+  };
 }
 
 /** The last accepted object again, revoked: Sentinel keeps it, listed as inactive. */
@@ -210,13 +276,21 @@ function keepAliveItem(lastSent: SentState, service: Service, now: Date): BatchI
   const ttlHours = service.ttlHours[lastSent.indicatorType as keyof Service["ttlHours"]];
   const validUntil = new Date(now.getTime() + ttlHours * 3_600_000);
   const object = { ...lastSent.object, modified: modified.toISOString(), valid_until: validUntil.toISOString() };
-  return { ...itemIdentity(lastSent), reason: "keep_alive", contentHash: lastSent.contentHash, modified, validUntil, object };
+  return {
+    ...itemIdentity(lastSent),
+    reason: "keep_alive",
+    contentHash: lastSent.contentHash,
+    modified,
+    validUntil,
+    object,
+  };
 }
 
 function itemIdentity(lastSent: SentState) {
   return {
     indicatorKey: lastSent.indicatorKey,
     tcId: lastSent.tcId,
+    queryPosition: lastSent.queryPosition,
     indicatorType: lastSent.indicatorType,
     indicatorValue: lastSent.indicatorValue,
     ownerName: lastSent.ownerName,

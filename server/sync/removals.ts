@@ -36,7 +36,7 @@ export async function* removalCandidates(
     deleted: exists(deletedFromItsOwner),
     lapsing: and(lte(sentState.validUntil, input.horizon), not(exists(deletedFromItsOwner))),
   }[kind];
-  for (let lastKey: string | null = null; ; ) {
+  for (let lastKey: string | null = null; ;) {
     const rows: SentState[] = await db
       .select()
       .from(sentState)

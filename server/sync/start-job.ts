@@ -103,7 +103,9 @@ async function ownersWithLiveObjects(db: DatabaseOrTransaction, serviceId: strin
   const rows = await db
     .selectDistinct({ ownerName: sentState.ownerName })
     .from(sentState)
-    .where(and(eq(sentState.serviceId, serviceId), eq(sentState.workspaceId, workspaceId), eq(sentState.revoked, false)));
+    .where(
+      and(eq(sentState.serviceId, serviceId), eq(sentState.workspaceId, workspaceId), eq(sentState.revoked, false)),
+    );
   return rows.map((row) => row.ownerName).sort();
 }
 

@@ -108,6 +108,7 @@ async function recordOutcome(
           lastModifiedSent: item.modified,
           lastSentAt: now,
           tcId: item.tcId,
+          queryPosition: item.queryPosition,
           indicatorType: item.indicatorType,
           indicatorValue: item.indicatorValue,
           ownerName: item.ownerName,
@@ -125,6 +126,7 @@ async function recordOutcome(
           lastModifiedSent: sql`excluded.last_modified_sent`,
           lastSentAt: sql`excluded.last_sent_at`,
           tcId: sql`excluded.tc_id`,
+          queryPosition: sql`excluded.query_position`,
           indicatorType: sql`excluded.indicator_type`,
           indicatorValue: sql`excluded.indicator_value`,
           ownerName: sql`excluded.owner_name`,
@@ -136,7 +138,12 @@ async function recordOutcome(
     phase: "upload",
     source: "sentinel",
     message: (messagesByIndex.get(item.ordinal) ?? []).join("; ") || "Sentinel rejected the object without a reason",
-    indicator: { id: item.tcId ?? undefined, type: item.indicatorType, value: item.indicatorValue, ownerName: item.ownerName },
+    indicator: {
+      id: item.tcId ?? undefined,
+      type: item.indicatorType,
+      value: item.indicatorValue,
+      ownerName: item.ownerName,
+    },
   }));
   await recordJobErrors(tx, job, errors, now);
   await tx
