@@ -9,7 +9,7 @@ import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { clientIp } from "./client-ip";
 import { MAX_EMAIL_LENGTH, signInWithPassword } from "./credentials";
 import { describeAuthErrorForLog } from "./log-redaction";
-import { MAX_PASSWORD_LENGTH } from "./password-policy";
+import { MAX_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 declare module "next-auth" {
   interface Session {

@@ -4,7 +4,7 @@ import type { Database } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "../errors";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 import { clearAccountFailures, releaseAttempts, reserveAttempt, signInRules, signUpRules } from "./throttle";
 
 /** RFC 5321's limit; checked before the email pattern runs, so no oversized input reaches the parser. */

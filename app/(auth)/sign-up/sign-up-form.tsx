@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { startTransition, useActionState, useState } from "react";
-import { MIN_PASSWORD_LENGTH } from "@/server/auth/password-policy";
+import { MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
 import { Alert, Button, Field, Input } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
