@@ -1,5 +1,54 @@
+"use client";
+
+import { createDataColumnHelper, DataTable } from "@/app/_components/data-table";
+import { TableEmpty } from "@/app/_components/table-parts";
 import { Alert, Button } from "@/app/_components/ui";
 import type { PreviewResult } from "./configure-types";
+
+type PreviewRow = Extract<PreviewResult, { ok: true }>["rows"][number];
+
+const column = createDataColumnHelper<PreviewRow>();
+const PREVIEW_COLUMNS = column.columns([
+  column.display({
+    id: "indicator",
+    header: "ThreatConnect indicator",
+    meta: { cellClassName: "w-1/3 text-xs" },
+    cell: ({ row: { original: row } }) => (
+      <>
+        <div className="font-medium text-slate-900">{row.indicator.type}</div>
+        <div className="break-all font-mono text-slate-700">{row.indicator.summary}</div>
+        <div className="text-slate-500">{row.indicator.ownerName}</div>
+      </>
+    ),
+  }),
+  column.display({
+    id: "stix",
+    header: "STIX indicator in Sentinel",
+    meta: { cellClassName: "text-xs" },
+    cell: ({ row: { original: row } }) =>
+      row.mapping.ok ? (
+        <div className="space-y-1">
+          <div className="break-all font-mono text-slate-800" data-testid="stix-pattern">
+            {row.mapping.object.pattern}
+          </div>
+          <div className="text-slate-600">
+            {row.mapping.object.name} · valid until {row.mapping.object.valid_until}
+          </div>
+          <details>
+            <summary className="cursor-pointer text-brand-700">STIX JSON</summary>
+            <pre className="mt-1 max-h-72 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-snug text-slate-100">
+              {JSON.stringify(row.mapping.object, null, 2)}
+            </pre>
+          </details>
+        </div>
+      ) : (
+        <p role="alert" className="font-medium text-red-700">
+          Cannot be mapped: {row.mapping.error.field}: {row.mapping.error.message}
+        </p>
+      ),
+  }),
+]);
+const getPreviewRowId = (row: PreviewRow) => String(row.indicator.id);
 
 /** What the first indicators of a query would become in Sentinel; nothing is sent. */
 export function QueryPreview({ result, onClose }: { result: PreviewResult; onClose: () => void }) {
@@ -27,53 +76,16 @@ export function QueryPreview({ result, onClose }: { result: PreviewResult; onClo
           Close preview
         </Button>
       </header>
-      {result.rows.length === 0 ? (
-        <p className="px-4 py-3 text-sm text-slate-600">The query matches no indicators.</p>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-xs">
-            <thead className="bg-slate-50 uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-3 py-2 font-medium">ThreatConnect indicator</th>
-                <th className="px-3 py-2 font-medium">STIX indicator in Sentinel</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 align-top">
-              {result.rows.map(({ indicator, mapping }) => (
-                <tr key={indicator.id} data-testid="preview-row" className={mapping.ok ? undefined : "bg-red-50"}>
-                  <td className="w-1/3 px-3 py-2">
-                    <div className="font-medium text-slate-900">{indicator.type}</div>
-                    <div className="break-all font-mono text-slate-700">{indicator.summary}</div>
-                    <div className="text-slate-500">{indicator.ownerName}</div>
-                  </td>
-                  <td className="px-3 py-2">
-                    {mapping.ok ? (
-                      <div className="space-y-1">
-                        <div className="break-all font-mono text-slate-800" data-testid="stix-pattern">
-                          {mapping.object.pattern}
-                        </div>
-                        <div className="text-slate-600">
-                          {mapping.object.name} · valid until {mapping.object.valid_until}
-                        </div>
-                        <details>
-                          <summary className="cursor-pointer text-brand-700">STIX JSON</summary>
-                          <pre className="mt-1 max-h-72 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-snug text-slate-100">
-                            {JSON.stringify(mapping.object, null, 2)}
-                          </pre>
-                        </details>
-                      </div>
-                    ) : (
-                      <p role="alert" className="font-medium text-red-700">
-                        Cannot be mapped: {mapping.error.field}: {mapping.error.message}
-                      </p>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Indicators and the STIX objects they would become"
+        columns={PREVIEW_COLUMNS}
+        rows={result.rows}
+        getRowId={getPreviewRowId}
+        rowTestId="preview-row"
+        rowClassName={(row) => (row.mapping.ok ? undefined : "bg-red-50")}
+        isFramed={false}
+        empty={<TableEmpty title="The query matches no indicators." />}
+      />
     </section>
   );
 }
