@@ -5,7 +5,9 @@ import { jobRouter } from "./routers/job";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
 import { queryRouter } from "./routers/query";
+import { reportRouter } from "./routers/report";
 import { serviceRouter } from "./routers/service";
+import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   query: queryRouter,
   audit: auditRouter,
   job: jobRouter,
+  task: taskRouter,
+  report: reportRouter,
 });
 
 export type AppRouter = typeof appRouter;

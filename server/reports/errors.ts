@@ -1,0 +1,135 @@
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { jobErrors, jobs, services } from "@/db/schema";
+import type { JobErrorSource, JobPhase } from "@/lib/vocabulary";
+import { DomainError } from "../errors";
+import { getJobInOrg } from "../jobs/job-rows";
+import { requestJob } from "../jobs/jobs";
+import type { Scope } from "../scope";
+import { getServiceInOrg } from "../services/services";
+import { decodeKeysetCursor, keysetPage } from "./cursor";
+import type { ErrorFilter, ListErrorsInput } from "./report-input";
+
+export type ErrorReportItem = {
+  id: string;
+  requestId: string;
+  serviceId: string;
+  serviceName: string;
+  phase: JobPhase;
+  source: JobErrorSource;
+  indicatorId: string | null;
+  indicatorType: string | null;
+  indicatorValue: string | null;
+  ownerName: string | null;
+  field: string | null;
+  message: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  occurrences: number;
+};
+
+const reportColumns = {
+  id: jobErrors.id,
+  requestId: jobs.requestId,
+  serviceId: jobErrors.serviceId,
+  serviceName: services.name,
+  phase: jobErrors.phase,
+  source: jobErrors.source,
+  indicatorId: jobErrors.indicatorId,
+  indicatorType: jobErrors.indicatorType,
+  indicatorValue: jobErrors.indicatorValue,
+  ownerName: jobErrors.ownerName,
+  field: jobErrors.field,
+  message: jobErrors.message,
+  firstSeenAt: jobErrors.firstSeenAt,
+  lastSeenAt: jobErrors.lastSeenAt,
+  occurrences: jobErrors.occurrences,
+};
+
+/** The filter as SQL; a service or job of another org is NOT_FOUND, exactly like one that does not exist. */
+async function errorConditions(scope: Scope, filter: ErrorFilter): Promise<SQL[]> {
+  if (filter.serviceId) await getServiceInOrg(scope, { serviceId: filter.serviceId });
+  const job = filter.requestId ? await getJobInOrg(scope.db, scope.orgId, { requestId: filter.requestId }) : null;
+  return [
+    eq(jobErrors.orgId, scope.orgId),
+    filter.serviceId ? eq(jobErrors.serviceId, filter.serviceId) : undefined,
+    job ? eq(jobErrors.jobId, job.id) : undefined,
+    filter.phase && filter.phase.length > 0 ? inArray(jobErrors.phase, filter.phase) : undefined,
+    filter.source && filter.source.length > 0 ? inArray(jobErrors.source, filter.source) : undefined,
+  ].filter((condition): condition is SQL => condition !== undefined);
+}
+
+function reportQuery(scope: Scope, conditions: SQL[]) {
+  return scope.db
+    .select(reportColumns)
+    .from(jobErrors)
+    .innerJoin(jobs, and(eq(jobs.id, jobErrors.jobId), eq(jobs.orgId, scope.orgId)))
+    .innerJoin(services, and(eq(services.id, jobErrors.serviceId), eq(services.orgId, scope.orgId)))
+    .where(and(...conditions))
+    .orderBy(desc(jobErrors.firstSeenAt), desc(jobErrors.id));
+}
+
+/** REPORTS → ERRORS: every error of the org's jobs, newest first, keyset-paged. */
+export async function listErrors(scope: Scope, input: ListErrorsInput) {
+  const conditions = await errorConditions(scope, input);
+  if (input.cursor) {
+    const after = decodeKeysetCursor(input.cursor);
+    conditions.push(
+      sql`(${jobErrors.firstSeenAt}, ${jobErrors.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
+    );
+  }
+  const rows = await reportQuery(scope, conditions).limit(input.limit + 1);
+  return keysetPage<ErrorReportItem>(rows, input.limit, (row) => ({ at: row.firstSeenAt, id: row.id }));
+}
+
+/** A CSV is for a spreadsheet, not a backup: past this many rows the export says to narrow the filters. */
+export const MAX_EXPORTED_ERRORS = 50_000;
+
+export async function exportErrors(scope: Scope, input: ErrorFilter): Promise<ErrorReportItem[]> {
+  const rows = await reportQuery(scope, await errorConditions(scope, input)).limit(MAX_EXPORTED_ERRORS + 1);
+  if (rows.length > MAX_EXPORTED_ERRORS) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `More than ${MAX_EXPORTED_ERRORS} errors match; narrow the filters (service, phase or job) to export them`,
+    );
+  }
+  return rows;
+}
+
+/** ThreatConnect ids go into one TQL `id IN (…)` clause, so a retry job carries a bounded list. */
+export const MAX_RETRIED_RECORDS = 1_000;
+
+/**
+ * "Retry failed records": a delta job per service, restricted to the ThreatConnect indicators that have errors
+ * under the filter. Errors that name no indicator (a failed page, a refused batch) have nothing to retry alone.
+ */
+export async function retryFailedRecords(scope: Scope, input: ErrorFilter) {
+  const conditions = await errorConditions(scope, input);
+  const rows = await scope.db
+    .selectDistinct({ serviceId: jobErrors.serviceId, indicatorId: jobErrors.indicatorId })
+    .from(jobErrors)
+    .where(and(...conditions, isNotNull(jobErrors.indicatorId)))
+    .orderBy(jobErrors.serviceId, jobErrors.indicatorId);
+  const idsByService = new Map<string, string[]>();
+  for (const row of rows) {
+    if (!row.indicatorId || !/^\d+$/.test(row.indicatorId)) continue;
+    idsByService.set(row.serviceId, [...(idsByService.get(row.serviceId) ?? []), row.indicatorId]);
+  }
+  if (idsByService.size === 0) {
+    throw new DomainError("BAD_REQUEST", "No error under these filters names a ThreatConnect indicator to retry");
+  }
+  for (const [serviceId, ids] of idsByService) {
+    if (ids.length > MAX_RETRIED_RECORDS) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `${ids.length} failed records match for one service; retry at most ${MAX_RETRIED_RECORDS} at a time (filter by job or phase)`,
+        serviceId === input.serviceId ? "serviceId" : undefined,
+      );
+    }
+  }
+  const queued: { serviceId: string; requestId: string; indicatorCount: number }[] = [];
+  for (const [serviceId, indicatorIds] of idsByService) {
+    const { requestId } = await requestJob(scope, { serviceId, mode: "delta", trigger: "manual", indicatorIds });
+    queued.push({ serviceId, requestId, indicatorCount: indicatorIds.length });
+  }
+  return { jobs: queued };
+}

@@ -1,0 +1,58 @@
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { jobs, tasks } from "@/db/schema";
+import type { TaskKind, TaskStatus } from "@/lib/vocabulary";
+import { getJobInOrg } from "../jobs/job-rows";
+import type { Scope } from "../scope";
+import { decodeKeysetCursor, keysetPage } from "./cursor";
+import type { ListTasksInput } from "./report-input";
+
+export type TaskListItem = {
+  id: string;
+  kind: TaskKind;
+  label: string;
+  status: TaskStatus;
+  attempt: number;
+  /** Null for system work (the cleaner), which belongs to no job. */
+  requestId: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  counts: Record<string, number> | null;
+  error: string | null;
+};
+
+/**
+ * Every task of the org's jobs plus the system's own (the cleaner, recorded without an org), newest first. Another
+ * org's tasks are never matched: a task row carries its org, and a job filter resolves the request id in this org.
+ */
+export async function listTasks(scope: Scope, input: ListTasksInput) {
+  const job = input.requestId ? await getJobInOrg(scope.db, scope.orgId, { requestId: input.requestId }) : null;
+  const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
+  const rows = await scope.db
+    .select({
+      id: tasks.id,
+      kind: tasks.kind,
+      label: tasks.label,
+      status: tasks.status,
+      attempt: tasks.attempt,
+      requestId: jobs.requestId,
+      startedAt: tasks.startedAt,
+      finishedAt: tasks.finishedAt,
+      counts: tasks.counts,
+      error: tasks.error,
+    })
+    .from(tasks)
+    .leftJoin(jobs, and(eq(jobs.id, tasks.jobId), eq(jobs.orgId, scope.orgId)))
+    .where(
+      and(
+        job ? eq(tasks.jobId, job.id) : or(eq(tasks.orgId, scope.orgId), isNull(tasks.orgId)),
+        input.kind && input.kind.length > 0 ? inArray(tasks.kind, input.kind) : undefined,
+        input.status && input.status.length > 0 ? inArray(tasks.status, input.status) : undefined,
+        after
+          ? sql`(${tasks.startedAt}, ${tasks.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(tasks.startedAt), desc(tasks.id))
+    .limit(input.limit + 1);
+  return keysetPage<TaskListItem>(rows, input.limit, (row) => ({ at: row.startedAt, id: row.id }));
+}
