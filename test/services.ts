@@ -2,6 +2,8 @@ import { afterAll, beforeAll } from "vitest";
 import { startAzureEmulator, type AzureEmulator } from "@/local/azure";
 import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
 import type { AppDependencies } from "@/server/deps";
+import { destinationOf } from "@/server/net/destinations";
+import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import { testDeps } from "./db";
 
 export const AZURE_SECRET = "azure-client-secret-PLAINTEXT-7f3a";
@@ -39,6 +41,8 @@ export function useEmulators(): Emulators {
         authorityHost: emulators.azure.authorityHost,
         sentinelBaseUrl: emulators.azure.sentinelBaseUrl,
       },
+      // Exactly the emulator's host:port, as the demo lists it; every other local destination stays refused.
+      outbound: createOutboundPolicy({ allowlist: destinationOf(new URL(emulators.threatConnect.baseUrl)) }),
     });
   });
   afterAll(async () => {

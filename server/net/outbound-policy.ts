@@ -13,6 +13,8 @@ import { assertPublicAddress, destinationOf, parseOutboundAllowlist } from "./de
  */
 export interface OutboundPolicy {
   agentFor(url: URL): http.Agent;
+  /** Both agents for a client bound to one base URL (the ThreatConnect transport picks by protocol). */
+  agentsFor(baseUrl: string): { http: http.Agent; https: https.Agent };
   isAllowlisted(url: URL): boolean;
 }
 
@@ -28,6 +30,11 @@ export function createOutboundPolicy(config: { allowlist?: string }): OutboundPo
     agentFor(url) {
       const kind = isAllowlisted(url) ? agents.allowed : agents.guarded;
       return url.protocol === "https:" ? kind.https : kind.http;
+    },
+    agentsFor(baseUrl) {
+      // A URL that does not parse gets the guarded agents; the client then refuses the URL itself.
+      const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+      return url && isAllowlisted(url) ? agents.allowed : agents.guarded;
     },
   };
 }

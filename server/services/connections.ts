@@ -1,5 +1,6 @@
 import type { Service } from "@/db/schema";
 import type { AppDependencies } from "../deps";
+import { outboundRefusalIn } from "../net/destinations";
 import { DomainError, IntegrationError } from "../errors";
 import type { Scope } from "../scope";
 import { testAzureConnection, type SentinelConnection } from "../sentinel";
@@ -49,7 +50,12 @@ export function threatConnectClientFor(
   deps: AppDependencies,
   credentials: ThreatConnectCredentials,
 ): ThreatConnectClient {
-  return createThreatConnectClient({ credentials, timeoutMs: deps.threatConnectTimeoutMs, now: deps.now });
+  return createThreatConnectClient({
+    credentials,
+    timeoutMs: deps.threatConnectTimeoutMs,
+    now: deps.now,
+    agents: deps.outbound.agentsFor(credentials.baseUrl),
+  });
 }
 
 function requireTyped<T>(value: T | undefined, field: string, label: string): T {
@@ -93,7 +99,12 @@ export async function checkThreatConnect(scope: Scope, input: TestThreatConnectI
   const result = await testThreatConnectConnection(credentials, {
     timeoutMs: scope.deps.threatConnectTimeoutMs,
     now: scope.deps.now,
-  }).catch(failedCheckOf);
+    agents: scope.deps.outbound.agentsFor(credentials.baseUrl),
+  }).catch((error: unknown) => {
+    const refusal = outboundRefusalIn(error);
+    if (refusal) throw new DomainError("BAD_REQUEST", `Refused: ${refusal.message}`, "threatConnectBaseUrl");
+    return failedCheckOf(error);
+  });
   if (!result.ok) return result;
   const owners = result.owners.length;
   return {

@@ -8,6 +8,8 @@ import type { PipelineEvent } from "@/server/deps";
 import { IntegrationError } from "@/server/errors";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
+import { destinationOf } from "@/server/net/destinations";
+import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import { makeOrg, testDb, testDeps } from "@/test/db";
 import { requestJob } from "../jobs/jobs";
 import type { Scope } from "../scope";
@@ -43,6 +45,8 @@ export function usePipelineStack(options: { indicators: number; seed: number }):
         authorityHost: stack.azure.authorityHost,
         sentinelBaseUrl: stack.azure.sentinelBaseUrl,
       },
+      // The emulator listens on loopback, which the outbound policy refuses unless its host:port is listed.
+      outbound: createOutboundPolicy({ allowlist: destinationOf(new URL(stack.threatConnect.baseUrl)) }),
       events: {
         send: (events) => {
           stack.events.push(...events);
