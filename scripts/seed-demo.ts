@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { memberships, organizations, services, users } from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
-import type { BaseScope, Scope } from "@/server/scope";
+import type { SystemScope, Scope } from "@/server/scope";
 import { listQueries, saveQueries } from "@/server/services/queries";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { createServiceInput } from "@/server/services/service-input";
@@ -10,7 +10,7 @@ import { createService, updateService } from "@/server/services/services";
 export const DEMO_ORG_SLUG = "demo";
 
 /** Idempotent: re-running keeps existing data and resets only the demo admin's password to the given one. */
-export async function seedDemo({ db }: BaseScope, admin: { email: string; password: string }) {
+export async function seedDemo({ db }: SystemScope, admin: { email: string; password: string }) {
   const email = admin.email.toLowerCase();
   const passwordHash = await hashPassword(admin.password);
   const [user] = await db

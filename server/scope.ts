@@ -21,10 +21,11 @@ export type UserScope = Omit<Scope, "orgId">;
 export type PersonScope = UserScope & { actorUserId: string };
 
 /**
- * Only the collaborators: verbs that act before anyone is known (reading an invitation link) or across every
- * organization at once (re-encrypting all stored secrets), each org's writes then get an org scope of their own.
+ * Only the collaborators, no org and no actor: the system's work across every organization (the schedule, the
+ * cleaner, re-encrypting all stored secrets; each org's writes then get an org scope of their own) and reading
+ * an invitation link before anyone signs in.
  */
-export type BaseScope = Pick<Scope, "db" | "deps">;
+export type SystemScope = Pick<Scope, "db" | "deps">;
 
 /** The same scope inside a transaction, so a verb's writes and its audit entry commit together. */
 export function withDb<S extends { db: DatabaseOrTransaction }>(scope: S, db: DatabaseOrTransaction): S {

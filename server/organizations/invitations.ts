@@ -6,7 +6,7 @@ import { ROLES } from "@/lib/vocabulary";
 import { emailSchema } from "../auth/credentials";
 import { recordAudit } from "../audit/record-audit";
 import { DomainError, notFound } from "../errors";
-import { withDb, type BaseScope, type PersonScope, type Scope } from "../scope";
+import { withDb, type SystemScope, type PersonScope, type Scope } from "../scope";
 import { canGrant } from "./inviter-grants";
 import { getActorMembership } from "./members";
 
@@ -124,7 +124,7 @@ export async function revokeInvitation(scope: Scope, input: { invitationId: stri
   });
 }
 
-async function findByToken(scope: BaseScope, token: string) {
+async function findByToken(scope: SystemScope, token: string) {
   const [row] = await scope.db
     .select({
       invitation: invitations,
@@ -138,7 +138,7 @@ async function findByToken(scope: BaseScope, token: string) {
 }
 
 /** What the invitation page shows a visitor holding the link (signed in or not). */
-export async function describeInvitation(scope: BaseScope, input: { token: string }) {
+export async function describeInvitation(scope: SystemScope, input: { token: string }) {
   const { invitation, org } = await findByToken(scope, input.token);
   return {
     orgName: org.name,
@@ -203,7 +203,7 @@ export async function acceptInvitation(scope: PersonScope, input: { token: strin
  * Checked at acceptance too, not only when the sender's role changes: the sender must still belong to the org
  * with a role that may grant the invited one.
  */
-async function requireInviterStanding(db: BaseScope["db"], invitation: Invitation) {
+async function requireInviterStanding(db: SystemScope["db"], invitation: Invitation) {
   const [inviter] = invitation.invitedByUserId
     ? await db
         .select({ role: memberships.role })

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { services } from "@/db/schema";
 import { recordAudit } from "../audit/record-audit";
-import type { BaseScope } from "../scope";
+import type { SystemScope } from "../scope";
 import { secretSlot } from "./services";
 
 export type RotationReport = { activeKeyId: string; services: number; reencrypted: number; alreadyCurrent: number };
@@ -10,7 +10,7 @@ export type RotationReport = { activeKeyId: string; services: number; reencrypte
  * Re-encrypts every stored secret that is not under the active key, one service per transaction, so a
  * failure part-way leaves every row readable and a re-run picks up where it stopped. Idempotent.
  */
-export async function rotateCredentials(scope: BaseScope): Promise<RotationReport> {
+export async function rotateCredentials(scope: SystemScope): Promise<RotationReport> {
   const { cipher } = scope.deps;
   const report: RotationReport = { activeKeyId: cipher.activeKeyId, services: 0, reencrypted: 0, alreadyCurrent: 0 };
   const ids = await scope.db
