@@ -62,7 +62,7 @@ export const createCallerFactory = t.createCallerFactory;
  * means try again later; another retryable failure is a temporary outage; the rest need the service's
  * configuration changed first.
  */
-export function trpcCodeOfIntegrationError(error: IntegrationError): TRPC_ERROR_CODE_KEY {
+function trpcCodeOfIntegrationError(error: IntegrationError): TRPC_ERROR_CODE_KEY {
   if (error.field) return "BAD_REQUEST";
   if (error.retryAfterMs !== undefined) return "TOO_MANY_REQUESTS";
   if (error.retryable) return "TIMEOUT";
