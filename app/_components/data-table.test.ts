@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createDataColumnHelper, DataTable, type DataTableProps } from "./data-table";
 import { LoadMoreFooter, useKeysetRows, type KeysetPaging } from "./load-more";
 import { QueryErrorFallback } from "./query-error-boundary";
-import { TableEmpty } from "./table-parts";
+import { TableEmpty, TableSkeleton } from "./table-parts";
 
 type Job = { id: string; requestId: string; status: string };
 const column = createDataColumnHelper<Job>();
@@ -115,5 +115,13 @@ describe("QueryErrorFallback", () => {
     );
     expect(html).toContain("Database unavailable");
     expect(html).toContain("Try again");
+  });
+});
+
+describe("TableSkeleton", () => {
+  it("stands in for a table still loading: named, busy, and as wide as the table to come", () => {
+    const html = renderToStaticMarkup(createElement(TableSkeleton, { label: "Audit log", columnCount: 2 }));
+    expect(html).toContain('<table aria-label="Audit log" aria-busy="true"');
+    expect(countOf(html, "animate-pulse")).toBe(3 * 2);
   });
 });

@@ -101,6 +101,19 @@ export function SkeletonRows({ columnCount, rowCount = 3 }: { columnCount: numbe
   ));
 }
 
+/** A Suspense fallback in the shape of a table whose rows are still on their way. */
+export function TableSkeleton({ label, columnCount }: { label: string; columnCount: number }) {
+  return (
+    <TableFrame>
+      <TableElement label={label} isBusy>
+        <tbody>
+          <SkeletonRows columnCount={columnCount} />
+        </tbody>
+      </TableElement>
+    </TableFrame>
+  );
+}
+
 /** What a failed list query says: the server's message, or a generic one for anything that is not an Error. */
 export function listErrorMessageOf(error: unknown): string {
   return error instanceof Error && error.message ? error.message : "Something went wrong. Try again.";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { QueriesEditor } from "@/app/(portal)/[orgSlug]/configure/_components/queries-editor";
 
@@ -14,7 +15,7 @@ export default async function ServiceQueriesPage({ params }: PageProps<"/[orgSlu
   return (
     <HydrateClient>
       <QueryErrorBoundary>
-        <Suspense fallback={<p className="text-sm text-slate-500">Loading queries…</p>}>
+        <Suspense fallback={<TableSkeleton label="TQL queries" columnCount={6} />}>
           <QueriesEditor orgSlug={orgSlug} serviceId={service.id} canEdit={org.myRole !== "member"} />
         </Suspense>
       </QueryErrorBoundary>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
 import { AuditLog } from "@/app/(portal)/[orgSlug]/configure/_components/audit-log";
 import { auditPageOf, nextAuditCursor } from "@/app/(portal)/[orgSlug]/configure/_components/configure-types";
@@ -18,7 +19,7 @@ export default async function ServiceAuditPage({
   return (
     <HydrateClient>
       <QueryErrorBoundary>
-        <Suspense fallback={<p className="text-sm text-slate-500">Loading history…</p>}>
+        <Suspense fallback={<TableSkeleton label="Audit log" columnCount={2} />}>
           <AuditLog orgSlug={orgSlug} serviceId={service.id} />
         </Suspense>
       </QueryErrorBoundary>
