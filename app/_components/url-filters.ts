@@ -24,6 +24,7 @@ export function searchWithFilter(params: URLSearchParams, key: string, values: r
 /**
  * A list's filters kept in the URL, so a filtered view survives a reload and can be linked to. Changing one
  * replaces the history entry: stepping back leaves the page rather than undoing each tick of a checkbox.
+ * `keys` must keep its identity (a module-scope array), or the values are recomputed on every render.
  */
 export function useUrlFilters<TKey extends string>(keys: readonly TKey[]) {
   const searchParams = useSearchParams();
