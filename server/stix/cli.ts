@@ -1,7 +1,14 @@
-import { text } from "node:stream/consumers";
-import { runStixMapCli } from "./stix-map-cli";
+import { streamStixMapCli } from "./stix-map-cli";
 
-const outcome = runStixMapCli(process.argv.slice(2), await text(process.stdin), new Date());
-process.stdout.write(outcome.stdout);
+process.stdin.setEncoding("utf8");
+const outcome = await streamStixMapCli(
+  process.argv.slice(2),
+  process.stdin,
+  (text) =>
+    new Promise<void>((resolve, reject) => {
+      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    }),
+  new Date(),
+);
 process.stderr.write(outcome.stderr);
 process.exitCode = outcome.exitCode;
