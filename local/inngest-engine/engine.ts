@@ -89,24 +89,17 @@ export class Engine {
   /** Stores and routes events; ids already seen within 24 h are acknowledged but not routed again. */
   async ingest(events: IncomingEvent[], idFor: (index: number) => string | undefined): Promise<string[]> {
     const now = this.now();
-    const ids = await this.store.transaction(async (tx) => {
-      const assigned: string[] = [];
-      for (const [index, incoming] of events.entries()) {
-        const payload: EventPayload = {
-          id: incoming.id ?? idFor(index) ?? newUlid(now),
-          name: incoming.name,
-          data: incoming.data ?? {},
-          ts: incoming.ts ?? now.getTime(),
-          user: incoming.user ?? {},
-          ...(incoming.v === undefined ? {} : { v: incoming.v }),
-        };
-        assigned.push(payload.id);
-        await this.lifecycle.route(tx, payload, now);
-      }
-      return assigned;
-    });
+    const payloads = events.map((incoming, index): EventPayload => ({
+      id: incoming.id ?? idFor(index) ?? newUlid(now),
+      name: incoming.name,
+      data: incoming.data ?? {},
+      ts: incoming.ts ?? now.getTime(),
+      user: incoming.user ?? {},
+      ...(incoming.v === undefined ? {} : { v: incoming.v }),
+    }));
+    await this.store.transaction((tx) => this.lifecycle.route(tx, payloads, now));
     this.scheduler.kick();
-    return ids;
+    return payloads.map((payload) => payload.id);
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunView[]> {

@@ -151,6 +151,9 @@ export class Executor {
         return;
       }
       if (outcome.type === "error") {
+        this.config.log(
+          `run ${run.id}: attempt ${item.attempt} failed: ${JSON.stringify(outcome.error).slice(0, 300)}`,
+        );
         if (!outcome.noRetry && hasAttemptsLeft) await retry(outcome.retryAt);
         else await this.lifecycle.finish(tx, run, "Failed", { error: outcome.error }, now);
         return;

@@ -39,16 +39,26 @@ export class RunLifecycle {
     private readonly log: (message: string) => void,
   ) {}
 
-  async route(tx: Queries, event: EventPayload, now: Date): Promise<void> {
-    if (!(await tx.insertEvent(event, now))) return;
-    await this.applyCancellations(tx, event, now);
-    for (const fn of this.registry.all()) {
-      const isTriggered = fn.eventTriggers.some(
-        (trigger) =>
-          matchesEventName(trigger.event, event.name) &&
-          (!trigger.expression || evaluateCondition(trigger.expression, { event })),
-      );
-      if (isTriggered) await this.createRun(tx, fn, event, now);
+  /**
+   * Routes events in order. Only events whose name some cancel pause waits for (or could, once a run of this
+   * batch creates one) look at pauses, so a large fan-out batch costs one insert per run it starts.
+   */
+  async route(tx: Queries, events: EventPayload[], now: Date): Promise<void> {
+    const fresh = await tx.insertEvents(events, now);
+    const cancelNames = await tx.pausedEventNames(now);
+    for (const fn of this.registry.all()) for (const cancel of fn.cancel) cancelNames.add(cancel.event);
+    for (const event of events) {
+      // A repeated id (within this batch or the dedupe window) is acknowledged but routed once.
+      if (!fresh.delete(event.id)) continue;
+      if (cancelNames.has(event.name)) await this.applyCancellations(tx, event, now);
+      for (const fn of this.registry.all()) {
+        const isTriggered = fn.eventTriggers.some(
+          (trigger) =>
+            matchesEventName(trigger.event, event.name) &&
+            (!trigger.expression || evaluateCondition(trigger.expression, { event })),
+        );
+        if (isTriggered) await this.createRun(tx, fn, event, now);
+      }
     }
   }
 
@@ -86,7 +96,6 @@ export class RunLifecycle {
       stateBytes: jsonBytes([event]),
       createdAt: now,
     });
-    await tx.enqueue({ runId, kind: "start", stepId: "step", runAt: now });
     for (const cancel of fn.cancel) {
       await tx.insertCancelPause({
         runId,
@@ -110,7 +119,7 @@ export class RunLifecycle {
     if (run.event.name.startsWith(INTERNAL_FUNCTION_EVENT_PREFIX)) return;
     const base = { function_id: run.function_id, run_id: run.id, event: run.event, events: run.events };
     const emit = (name: string, data: Record<string, unknown>) =>
-      this.route(tx, { id: newUlid(now), name, data, ts: now.getTime(), user: {} }, now);
+      this.route(tx, [{ id: newUlid(now), name, data, ts: now.getTime(), user: {} }], now);
     if (status === "Failed") await emit(FAILED_EVENT, { ...base, error: result.error });
     if (status === "Cancelled") await emit(CANCELLED_EVENT, { ...base, error: result.error });
     await emit(FINISHED_EVENT, {

@@ -33,11 +33,19 @@ export class Scheduler {
    */
   private readonly settledItems = new Set<string>();
   private readonly slotsInUse = new Map<string, number>();
+  /**
+   * When each concurrency slot was last released, as a counter. A slot freed after a tick read the queue is left
+   * for the next tick: the stale read does not yet hold the work the finished request enqueued (the same run's
+   * next step), which Inngest's queue order puts ahead of newer runs waiting for that slot.
+   */
+  private readonly slotReleases = new Map<string, number>();
+  private releaseCounter = 0;
   private timer: NodeJS.Timeout | undefined;
   private isTicking = false;
   private isTickRequested = false;
   private isClosed = false;
   private lastEventPurgeMs = 0;
+  private lastHousekeepingMs = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -88,8 +96,13 @@ export class Scheduler {
     for (const itemId of this.settledItems) this.inFlight.delete(itemId);
     this.settledItems.clear();
     const now = this.config.now();
-    await this.fireCrons(now);
-    await this.purgeExpired(now);
+    // Ticks kicked by finished work come back to back; crons and expiry need looking at once per poll interval.
+    if (Date.now() - this.lastHousekeepingMs >= this.config.pollIntervalMs) {
+      this.lastHousekeepingMs = Date.now();
+      await this.fireCrons(now);
+      await this.purgeExpired(now);
+    }
+    const readAt = this.releaseCounter;
     const due = await this.store.dueItems(now, this.config.dueBatchSize);
     const throttledKeys = new Set<string>();
     for (const item of due) {
@@ -106,7 +119,9 @@ export class Scheduler {
         continue;
       }
       const slots = this.slotKeys(fn, item);
-      if (!slots.every(([key, limit]) => (this.slotsInUse.get(key) ?? 0) < limit)) continue;
+      const isSlotFree = ([key, limit]: [string, number]) =>
+        (this.slotsInUse.get(key) ?? 0) < limit && (this.slotReleases.get(key) ?? 0) <= readAt;
+      if (!slots.every(isSlotFree)) continue;
       if (item.kind === "start" && fn.throttle) {
         const throttleKey = `throttle:${fn.id}:${fn.throttle.key ? evaluateKey(fn.throttle.key, { event: item.event }) : ""}`;
         if (throttledKeys.has(throttleKey)) continue;
@@ -128,7 +143,11 @@ export class Scheduler {
     const promise = this.executor
       .dispatch(item, fn, abort.signal, () => this.isClosed)
       .finally(() => {
-        for (const [key] of slots) this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
+        this.releaseCounter += 1;
+        for (const [key] of slots) {
+          this.slotsInUse.set(key, (this.slotsInUse.get(key) ?? 1) - 1);
+          this.slotReleases.set(key, this.releaseCounter);
+        }
         this.settledItems.add(item.id);
         this.kick();
       });
@@ -155,7 +174,7 @@ export class Scheduler {
           ts: now.getTime(),
           user: {},
         };
-        await tx.insertEvent(event, now);
+        await tx.insertEvents([event], now);
         await this.lifecycle.createRun(tx, fn, event, now);
       });
     }

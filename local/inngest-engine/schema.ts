@@ -105,6 +105,7 @@ export async function createSchema(sql: Sql, schema: string): Promise<void> {
       ended_at timestamptz
     );
     alter table runs add column if not exists state_bytes double precision not null default 0;
+    alter table runs add column if not exists seq bigserial;
     create index if not exists runs_function_id_idx on runs (function_id, created_at);
     create index if not exists runs_event_id_idx on runs (event_id);
     create table if not exists queue_items (

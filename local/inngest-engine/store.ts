@@ -100,19 +100,24 @@ export class Queries {
     }
   }
 
-  /** False when the id was already stored (within the dedupe window). */
-  async insertEvent(event: EventPayload, receivedAt: Date): Promise<boolean> {
-    const inserted = await this.sql`
+  /** The ids that were new; an id already stored (within the dedupe window) is left out. */
+  async insertEvents(events: EventPayload[], receivedAt: Date): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const rows = events.map((event) => ({ id: event.id, name: event.name, payload: event }));
+    const inserted = await this.sql<{ id: string }[]>`
       insert into events (id, name, payload, received_at)
-      values (${event.id}, ${event.name}, ${this.sql.json(asJson(event))}, ${receivedAt})
-      on conflict (id) do nothing returning id`;
-    return inserted.length > 0;
+      select id, name, payload, ${receivedAt}
+      from jsonb_to_recordset(${this.sql.json(asJson(rows))}) as incoming (id text, name text, payload jsonb)
+      on conflict (id) do nothing
+      returning id`;
+    return new Set(inserted.map((row) => row.id));
   }
 
   async purgeEvents(receivedBefore: Date): Promise<void> {
     await this.sql`delete from events where received_at < ${receivedBefore}`;
   }
 
+  /** Inserts a queued run together with the queue item that starts it. */
   async insertRun(run: {
     id: string;
     functionId: string;
@@ -122,10 +127,15 @@ export class Queries {
     createdAt: Date;
   }): Promise<void> {
     await this.sql`
-      insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, state_bytes, created_at)
-      values (${run.id}, ${run.functionId}, 'Queued', ${run.event.id}, ${this.sql.json(asJson(run.event))},
-              ${this.sql.json(asJson([run.event]))}, ${this.sql.json(asJson(run.concurrencyKeys))}, ${run.stateBytes},
-              ${run.createdAt})`;
+      with run as (
+        insert into runs (id, function_id, status, event_id, event, events, concurrency_keys, state_bytes, created_at)
+        values (${run.id}, ${run.functionId}, 'Queued', ${run.event.id}, ${this.sql.json(asJson(run.event))},
+                ${this.sql.json(asJson([run.event]))}, ${this.sql.json(asJson(run.concurrencyKeys))}, ${run.stateBytes},
+                ${run.createdAt})
+        returning id
+      )
+      insert into queue_items (run_id, kind, step_id, attempt, run_at)
+      select id, 'start', 'step', 0, ${run.createdAt} from run`;
   }
 
   async getRun(runId: string): Promise<RunRow | undefined> {
@@ -198,8 +208,8 @@ export class Queries {
   }
 
   /**
-   * Due work in Inngest's queue order: first attempts of a run already under way sort by the run's creation,
-   * retries and sleeps by their own time. Per function and concurrency key only the first items are read,
+   * Due work in Inngest's queue order: first attempts of a run already under way sort by the run's creation
+   * (runs created in the same millisecond in the order they were created), retries and sleeps by their own time. Per function and concurrency key only the first items are read,
    * so a long queue behind one busy key never hides the work of other keys.
    */
   async dueItems(now: Date, limit: number): Promise<DueItem[]> {
@@ -209,9 +219,10 @@ export class Queries {
       from (
         select q.id, q.run_id, q.kind, q.step_id, q.attempt, q.run_at, r.function_id, r.concurrency_keys, r.event,
                s.score,
+               r.seq as run_seq,
                row_number() over (
                  partition by r.function_id, case when q.kind = 'sleep' then q.id::text else r.concurrency_keys::text end
-                 order by s.score, q.id
+                 order by s.score, r.seq, q.id
                ) as position
         from queue_items q
         join runs r on r.id = q.run_id
@@ -222,7 +233,7 @@ export class Queries {
         where q.run_at <= ${now}
       ) due
       where position <= ${DUE_ITEMS_PER_KEY}
-      order by score, id
+      order by score, run_seq, id
       limit ${limit}`;
   }
 
@@ -244,6 +255,12 @@ export class Queries {
     await this.sql`
       insert into cancel_pauses (run_id, event_name, expression, expires_at)
       values (${pause.runId}, ${pause.eventName}, ${pause.expression ?? null}, ${pause.expiresAt})`;
+  }
+
+  async pausedEventNames(now: Date): Promise<Set<string>> {
+    const rows = await this.sql<{ event_name: string }[]>`
+      select distinct event_name from cancel_pauses where expires_at > ${now}`;
+    return new Set(rows.map((row) => row.event_name));
   }
 
   async activeCancelPauses(eventName: string, now: Date): Promise<CancelPause[]> {

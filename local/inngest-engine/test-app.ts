@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { eventType, Inngest, NonRetriableError, RetryAfterError, staticSchema } from "inngest";
 import { serve } from "inngest/node";
 import postgres from "postgres";
+import { createLimitFunctions, createPipelineShapeFunctions } from "./test-app-workloads";
 
 /**
  * The conformance suite's app: real `inngest` SDK functions served with `serve()`, exactly as product code
@@ -277,9 +278,13 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
     {
       id: "finished-listener",
       triggers: [
-        eventType("inngest/function.finished", {
-          schema: staticSchema<{ function_id: string; run_id: string }>(),
-        }),
+        {
+          event: eventType("inngest/function.finished", {
+            schema: staticSchema<{ function_id: string; run_id: string }>(),
+          }),
+          // Only the functions whose ending a test observes: a listener on every run would double bulk workloads.
+          if: "event.data.function_id in ['conformance-failing', 'conformance-cancellable']",
+        },
       ],
     },
     async ({ step, event, runId }) => {
@@ -327,6 +332,8 @@ export function createConformanceFunctions(engineUrl: string, log: ExecutionLog)
       waiting,
       finishedListener,
       durable,
+      ...createPipelineShapeFunctions(inngest, log),
+      ...createLimitFunctions(inngest, log),
     ],
   };
 }
