@@ -1,23 +1,34 @@
 import { createDatabaseClient } from "@/db/client";
-import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "./seed-demo";
 import { createAppDependencies } from "@/server/deps";
-import { prepareLocalEnvironment, spawnNext } from "./local-environment";
+import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
+import { ensureProductionBuild } from "./production-build";
+import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "./seed-demo";
 import { startStandIns } from "./stand-ins";
 
 /**
  * Everything on one machine: Postgres (embedded unless DATABASE_URL), the ThreatConnect and Azure emulators,
- * the local Inngest engine, and the portal in development mode, with the demo organization seeded.
+ * the local Inngest engine, and the portal's production build (rebuilt only when sources changed), with the
+ * demo organization seeded. It listens on loopback unless HOST says otherwise: the admin password is public.
  */
 const log = (line: string) => console.log(`[demo] ${line}`);
-const port = Number(process.env.PORT ?? 3000);
+const { host, port } = listenAddress();
 const admin = {
   email: process.env.DEMO_ADMIN_EMAIL ?? "admin@demo.local",
   password: process.env.DEMO_ADMIN_PASSWORD ?? "demo-password",
 };
+// A second demo (the browser test of the demo itself) must not collide with the fixed stand-in ports.
+const standInPorts =
+  process.env.DEMO_EPHEMERAL_PORTS === "1"
+    ? { threatConnect: 0, azure: 0, engine: 0 }
+    : { threatConnect: 8410, azure: 8420, engine: 8288 };
 
+if (!ensureProductionBuild(log)) {
+  console.error("[demo] the production build failed; fix the errors above and run the demo again");
+  process.exit(1);
+}
 const environment = await prepareLocalEnvironment(log);
 const standIns = await startStandIns({
-  ports: { threatConnect: 8410, azure: 8420, engine: 8288 },
+  ports: standInPorts,
   databaseUrl: environment.databaseUrl,
   indicators: 5000,
   keyringFile: ".data/credentials-keyring",
@@ -34,8 +45,9 @@ const { org } = await seedDemo(seedScope, admin);
 await seedDemoService({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
 await database.close();
 
-const next = spawnNext(["dev", "--port", String(port)], {
+const next = spawnNext(["start", "--port", String(port), "--hostname", host], {
   ...standIns.appEnv,
+  NODE_ENV: "production",
   DATABASE_URL: environment.databaseUrl,
   AUTH_SECRET: environment.authSecret,
 });
@@ -54,18 +66,20 @@ process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 next.on("exit", (code) => void stop(code ?? 0));
 
-const appUrl = `http://127.0.0.1:${port}`;
+const isAnyInterface = host === "0.0.0.0" || host === "::";
+const localHost = isAnyInterface || host === "127.0.0.1" || host === "::1" ? "localhost" : host;
+const appUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}`;
 await waitForHttp(`${appUrl}/api/inngest`);
 await engine.sync(`${appUrl}/api/inngest`);
 
-log(`portal            ${appUrl}/${DEMO_ORG_SLUG}`);
+log(`portal            ${appUrl}/${DEMO_ORG_SLUG}${isAnyInterface ? "  (listening on every interface: HOST)" : ""}`);
 log(`demo admin        ${admin.email} / ${admin.password}`);
 log(`ThreatConnect     ${threatConnect.baseUrl}  (access id ${threatConnect.accessId}, 5,000 indicators)`);
 log(`Entra ID/Sentinel ${azure.authorityHost}  (tenant ${azure.tenantId}, workspace ${azure.workspaceId})`);
 log(`Inngest engine    ${engine.url}  (runs at ${engine.url}/runs)`);
 log("press Ctrl-C to stop everything");
 
-/** The dev server compiles a route on first request, so poll until it answers. */
+/** Polls until the server answers, so the URL is printed only once it works. */
 async function waitForHttp(url: string) {
   for (;;) {
     if (isStopping) return;
@@ -75,6 +89,6 @@ async function waitForHttp(url: string) {
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
