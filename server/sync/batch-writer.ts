@@ -4,9 +4,12 @@ import { MAX_OBJECTS_PER_REQUEST } from "../sentinel";
 
 export type BatchItem = Omit<typeof uploadBatchItems.$inferInsert, "batchId" | "ordinal">;
 
+/** Batches written per round trip: ten batches' items stay well under Postgres's 65,535 bind parameters. */
+const BATCHES_PER_WRITE = 10;
+
 /**
- * Collects prepared objects and writes them as upload batches of at most Sentinel's 100 objects, so at most one
- * batch's objects are ever held in memory.
+ * Collects prepared objects and writes them as upload batches of at most Sentinel's 100 objects, a few batches
+ * per round trip, so memory holds at most those few batches however large the job.
  */
 export function createBatchWriter(db: DatabaseOrTransaction, job: { id: string; orgId: string }) {
   let pending: BatchItem[] = [];
@@ -15,22 +18,39 @@ export function createBatchWriter(db: DatabaseOrTransaction, job: { id: string; 
 
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
-    const items = pending;
+    const groups: BatchItem[][] = [];
+    for (let start = 0; start < pending.length; start += MAX_OBJECTS_PER_REQUEST) {
+      groups.push(pending.slice(start, start + MAX_OBJECTS_PER_REQUEST));
+    }
     pending = [];
-    batches += 1;
-    objects += items.length;
-    const [batch] = await db
+    const firstSeq = batches + 1;
+    batches += groups.length;
+    objects += groups.reduce((sum, group) => sum + group.length, 0);
+    const written = await db
       .insert(uploadBatches)
-      .values({ orgId: job.orgId, jobId: job.id, seq: batches, objectCount: items.length })
-      .returning({ id: uploadBatches.id });
-    if (!batch) throw new Error("batch insert returned nothing");
-    await db.insert(uploadBatchItems).values(items.map((item, ordinal) => ({ ...item, batchId: batch.id, ordinal })));
+      .values(
+        groups.map((group, index) => ({
+          orgId: job.orgId,
+          jobId: job.id,
+          seq: firstSeq + index,
+          objectCount: group.length,
+        })),
+      )
+      .returning({ id: uploadBatches.id, seq: uploadBatches.seq });
+    const idBySeq = new Map(written.map((batch) => [batch.seq, batch.id]));
+    await db.insert(uploadBatchItems).values(
+      groups.flatMap((group, index) => {
+        const batchId = idBySeq.get(firstSeq + index);
+        if (!batchId) throw new Error(`batch ${firstSeq + index} was not written`);
+        return group.map((item, ordinal) => ({ ...item, batchId, ordinal }));
+      }),
+    );
   }
 
   return {
     async add(item: BatchItem): Promise<void> {
       pending.push(item);
-      if (pending.length >= MAX_OBJECTS_PER_REQUEST) await flush();
+      if (pending.length >= MAX_OBJECTS_PER_REQUEST * BATCHES_PER_WRITE) await flush();
     },
     /** Writes the last, partial batch; returns how many batches and objects were written in all. */
     async finish(): Promise<{ batches: number; objects: number }> {
