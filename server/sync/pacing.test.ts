@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { testDb, testDeps } from "@/test/db";
-import { pacingIntervalMs, principalKeyOf, reserveRequestStart, waitForRequestStart } from "./pacing";
+import {
+  pacingIntervalMs,
+  principalKeyOf,
+  reserveRequestStart,
+  uploadsInFlightPerPrincipal,
+  waitForRequestStart,
+} from "./pacing";
 
 const MINUTE_MS = 6000;
 const INTERVAL_MS = pacingIntervalMs(MINUTE_MS);
@@ -16,6 +22,17 @@ describe("principalKeyOf", () => {
     expect(principalKeyOf(principal)).toBe("public:tenant-a:client-1");
     expect(principalKeyOf({ ...principal, azureCloud: "usgov" })).not.toBe(principalKeyOf(principal));
     expect(principalKeyOf({ ...principal, clientId: "client-2" })).not.toBe(principalKeyOf(principal));
+  });
+});
+
+describe("uploadsInFlightPerPrincipal", () => {
+  it("uploads one at a time at the real minute, where each ends long before the next may start", () => {
+    expect(uploadsInFlightPerPrincipal(60_000)).toBe(1);
+  });
+
+  it("lets a few overlap when a scaled minute makes the interval shorter than an upload", () => {
+    expect(uploadsInFlightPerPrincipal(6000)).toBeGreaterThan(1);
+    expect(uploadsInFlightPerPrincipal(1000)).toBeLessThanOrEqual(8);
   });
 });
 
@@ -53,7 +70,7 @@ describe("reserveRequestStart", () => {
     );
     const sorted = starts.map((start) => start.getTime()).sort((a, b) => a - b);
     expect(new Set(sorted).size).toBe(20);
-    expect(sorted.at(-1)! - sorted[0]!).toBe(19 * INTERVAL_MS);
+    expect((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)).toBe(19 * INTERVAL_MS);
   });
 
   it("keeps principals independent", async () => {

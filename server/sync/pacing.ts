@@ -29,6 +29,20 @@ export function pacingIntervalMs(minuteMs: number): number {
   return Math.ceil(minuteMs / PACED_REQUESTS_PER_MINUTE);
 }
 
+/** What one upload takes end to end (engine dispatch, database, Sentinel's answer) on a busy machine. */
+const UPLOAD_DURATION_BUDGET_MS = 500;
+const MAX_UPLOADS_IN_FLIGHT = 8;
+
+/**
+ * Uploads of one principal allowed in flight at once. At the real minute one upload ends long before the next may
+ * start, so one at a time, the simplest guard, loses nothing. When benchmarks shrink the minute, the interval
+ * falls below an upload's own duration, so a few overlap; each still starts only at its reserved time.
+ */
+export function uploadsInFlightPerPrincipal(minuteMs: number): number {
+  const needed = Math.ceil(UPLOAD_DURATION_BUDGET_MS / pacingIntervalMs(minuteMs));
+  return Math.min(MAX_UPLOADS_IN_FLIGHT, Math.max(1, needed));
+}
+
 type PacingScope = Pick<Scope, "db" | "deps">;
 
 /**
