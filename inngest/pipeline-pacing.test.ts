@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { INDICATOR_TYPES } from "@/lib/vocabulary";
+import type { QueryDefinition } from "@/server/services/query-input";
+import { startPipelineHarness, type PipelineHarness } from "./testing/pipeline-harness";
+import { maxRequestsInWindow, shareOfLimit } from "./testing/rate-window";
+import {
+  createSyncService,
+  expectedStixIds,
+  runJob,
+  storedObjects,
+  uploadRequests,
+  waitForJobEnd,
+} from "./testing/scenario";
+
+const MINUTE_MS = 3000;
+const ALL_TYPES = [...INDICATOR_TYPES];
+const query = (owners: string[], tql: string): QueryDefinition => ({
+  owners,
+  types: ALL_TYPES,
+  tql,
+  sortField: "dateAdded",
+  sortDirection: "ASC",
+});
+
+let harness: PipelineHarness;
+
+beforeAll(async () => {
+  harness = await startPipelineHarness({ indicators: 30_000, seed: 3, minuteMs: MINUTE_MS });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+beforeEach(() => {
+  harness.azure.control.reset();
+});
+
+const timesOf = (requests: ReturnType<typeof uploadRequests>) => requests.map((request) => Date.parse(request.at));
+
+describe("pacing per Azure principal at a scaled minute", () => {
+  it("sends a full update of 30,000 indicators with no 429 after its first request", async () => {
+    const queries = [query(["Demo Organization", "Demo Source", "Demo Community"], "confidence >= 0")];
+    const service = await createSyncService(harness, queries);
+    const expected = await expectedStixIds(harness, queries);
+
+    const { jobId } = await runJob(harness, service, "full");
+    const job = await waitForJobEnd(jobId, 180_000);
+
+    expect([job.status, job.error]).toEqual(["succeeded", null]);
+    expect(storedObjects(harness)).toHaveLength(expected.size);
+    const requests = uploadRequests(harness);
+    expect(requests.slice(1).filter((request) => request.status === 429)).toHaveLength(0);
+    expect(maxRequestsInWindow(timesOf(requests), MINUTE_MS)).toBeLessThanOrEqual(100);
+    console.log(
+      JSON.stringify({
+        indicators: expected.size,
+        requests: requests.length,
+        shareOfLimit: Number(shareOfLimit(timesOf(requests), MINUTE_MS).toFixed(3)),
+        minuteMs: MINUTE_MS,
+      }),
+    );
+  }, 240_000);
+
+  it("keeps two services on one principal under 100 requests in every minute together", async () => {
+    const first = await createSyncService(harness, [query(["Demo Organization"], "confidence >= 0")]);
+    const second = await createSyncService(harness, [query(["Demo Source", "Demo Community"], "confidence >= 0")]);
+
+    const jobs = await Promise.all([runJob(harness, first, "full"), runJob(harness, second, "full")]);
+    const finished = await Promise.all(jobs.map((job) => waitForJobEnd(job.jobId, 180_000)));
+
+    expect(finished.map((job) => job.status)).toEqual(["succeeded", "succeeded"]);
+    const requests = uploadRequests(harness);
+    expect(new Set(requests.map((request) => request.sourcesystem)).size).toBe(2);
+    expect(requests.filter((request) => request.status === 429)).toHaveLength(0);
+    expect(maxRequestsInWindow(timesOf(requests), MINUTE_MS)).toBeLessThanOrEqual(100);
+  }, 240_000);
+});

@@ -1,0 +1,157 @@
+import type { ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Inngest, type InngestFunction } from "inngest";
+import { serve } from "inngest/node";
+import { startAzureEmulator, type AzureEmulator, type FaultSettings } from "@/local/azure";
+import { startEngine, type RunningEngine } from "@/local/inngest-engine";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
+import type { AppDependencies } from "@/server/deps";
+import { destinationOf } from "@/server/net/destinations";
+import { createOutboundPolicy } from "@/server/net/outbound-policy";
+import type { Scope } from "@/server/scope";
+import { testDb, testDeps } from "@/test/db";
+import { createPipelineFunctions } from "../pipeline";
+import { freePort, killHard, spawnEngine, uniqueEngineSchema } from "./engine-process";
+
+export type PipelineHarnessOptions = {
+  /** Size of the ThreatConnect emulator's seeded dataset. */
+  indicators: number;
+  seed?: number;
+  /** Sentinel's minute for the Azure emulator's limit and the pipeline's pacing alike. */
+  minuteMs: number;
+  /** "process" runs the engine as `npm run engine` does, so a test can kill -9 it. */
+  engine?: "in-process" | "process";
+  azureFaults?: Partial<FaultSettings>;
+  /** Only the job functions by default: the crons would start jobs of their own in the middle of a test. */
+  withCrons?: boolean;
+};
+
+export type PipelineHarness = {
+  threatConnect: ThreatConnectEmulator;
+  azure: AzureEmulator;
+  deps: AppDependencies;
+  engineUrl: string;
+  appUrl: string;
+  scopeFor(orgId: string): Scope;
+  /** Kills the engine process with SIGKILL and starts it again on the same port and schema. */
+  restartEngineHard(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const RETRY_BACKOFF_MS = 200;
+const POLL_INTERVAL_MS = 20;
+const CRON_FUNCTION_IDS = new Set(["schedule-due-jobs", "clean-old-records"]);
+const quiet = () => undefined;
+
+/**
+ * The whole pipeline on one machine, wired the way production runs it: the real inngest SDK served over HTTP, the
+ * local engine calling it, and our ThreatConnect and Sentinel clients talking to both emulators over HTTP(S).
+ * Only the database and the clock of the test process are shared.
+ */
+export async function startPipelineHarness(options: PipelineHarnessOptions): Promise<PipelineHarness> {
+  // Test support, not product code: test/global-setup.ts puts the scratch database here for every test worker.
+  // eslint-disable-next-line no-restricted-properties
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set; run through vitest");
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closeOne of closers.splice(0).reverse()) await closeOne().catch(() => undefined);
+  };
+
+  try {
+    const threatConnect = await startThreatConnectEmulator({ indicators: options.indicators, seed: options.seed ?? 1 });
+    closers.push(() => threatConnect.close());
+    const azure = await startAzureEmulator({ port: 0, minuteMs: options.minuteMs, faults: options.azureFaults });
+    closers.push(() => azure.close());
+
+    const enginePort = await freePort();
+    const engineUrl = `http://127.0.0.1:${enginePort}`;
+    const schema = uniqueEngineSchema();
+    const inngest = new Inngest({
+      id: "sentinel-bridge",
+      isDev: true,
+      baseUrl: engineUrl,
+      logger: { info: quiet, warn: quiet, error: quiet, debug: quiet },
+    });
+    const deps = testDeps({
+      sentinelEndpoints: { authorityHost: azure.authorityHost, sentinelBaseUrl: azure.sentinelBaseUrl },
+      // Exactly the emulator's host:port; every other local destination stays refused, as in production.
+      outbound: createOutboundPolicy({ allowlist: destinationOf(new URL(threatConnect.baseUrl)) }),
+      events: {
+        async send(events) {
+          if (events.length > 0) await inngest.send(events);
+        },
+      },
+    });
+    const scopeFor = (orgId: string): Scope => ({ db: testDb, deps, orgId, actorUserId: null });
+    const functions = createPipelineFunctions(inngest, {
+      scopeFor,
+      system: { db: testDb, deps },
+      sentinelMinuteMs: options.minuteMs,
+      retentionDays: 30,
+    }).filter((fn: InngestFunction.Any) => options.withCrons === true || !CRON_FUNCTION_IDS.has(fn.opts.id));
+
+    const app = await serveFunctions(inngest, functions);
+    closers.push(app.close);
+
+    const engineSettings = { port: enginePort, schema, databaseUrl, retryBackoffMs: RETRY_BACKOFF_MS };
+    let engineProcess: ChildProcess | undefined;
+    let inProcessEngine: RunningEngine | undefined;
+    const startEngineNow = async () => {
+      if (options.engine === "process") {
+        engineProcess = await spawnEngine({ ...engineSettings, pollIntervalMs: POLL_INTERVAL_MS, appUrl: app.url });
+      } else {
+        inProcessEngine = await startEngine({
+          ...engineSettings,
+          retryBackoffMs: () => RETRY_BACKOFF_MS,
+          pollIntervalMs: POLL_INTERVAL_MS,
+          appUrls: [app.url],
+        });
+      }
+    };
+    await startEngineNow();
+    closers.push(async () => {
+      if (engineProcess) await killHard(engineProcess);
+      await inProcessEngine?.close();
+    });
+
+    return {
+      threatConnect,
+      azure,
+      deps,
+      engineUrl,
+      appUrl: app.url,
+      scopeFor,
+      async restartEngineHard() {
+        if (!engineProcess) throw new Error("restartEngineHard needs the engine running as a process");
+        await killHard(engineProcess);
+        await startEngineNow();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function serveFunctions(inngest: Inngest.Any, functions: InngestFunction.Any[]) {
+  const handler = serve({ client: inngest, functions });
+  const server: Server = createServer((request, response) => {
+    if (request.url?.startsWith("/api/inngest")) return void handler(request, response);
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/inngest`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
