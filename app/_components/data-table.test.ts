@@ -123,5 +123,7 @@ describe("TableSkeleton", () => {
     const html = renderToStaticMarkup(createElement(TableSkeleton, { label: "Audit log", columnCount: 2 }));
     expect(html).toContain('<table aria-label="Audit log" aria-busy="true"');
     expect(countOf(html, "animate-pulse")).toBe(3 * 2);
+    const taller = renderToStaticMarkup(createElement(TableSkeleton, { label: "Jobs", columnCount: 2, rowCount: 5 }));
+    expect(countOf(taller, "animate-pulse")).toBe(5 * 2);
   });
 });

@@ -102,12 +102,20 @@ export function SkeletonRows({ columnCount, rowCount = 3 }: { columnCount: numbe
 }
 
 /** A Suspense fallback in the shape of a table whose rows are still on their way. */
-export function TableSkeleton({ label, columnCount }: { label: string; columnCount: number }) {
+export function TableSkeleton({
+  label,
+  columnCount,
+  rowCount,
+}: {
+  label: string;
+  columnCount: number;
+  rowCount?: number;
+}) {
   return (
     <TableFrame>
       <TableElement label={label} isBusy>
         <tbody>
-          <SkeletonRows columnCount={columnCount} />
+          <SkeletonRows columnCount={columnCount} rowCount={rowCount} />
         </tbody>
       </TableElement>
     </TableFrame>
