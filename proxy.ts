@@ -30,7 +30,7 @@ export function contentSecurityPolicy(nonce: string, isDevelopment: boolean): st
  * orgProcedure, never here.
  */
 export function proxy(request: NextRequest) {
-  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const nonce = btoa(crypto.randomUUID());
   const policy = contentSecurityPolicy(nonce, env.NODE_ENV === "development");
   const response = routeOf(request, policy);
   response.headers.set("Content-Security-Policy", policy);
