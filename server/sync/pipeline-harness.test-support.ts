@@ -124,10 +124,16 @@ export async function runJob(
     serviceId: string;
     mode: "full" | "delta";
     pageSize?: number;
+    indicatorIds?: string[];
     beforeUpload?: (jobId: string) => Promise<void>;
   },
 ): Promise<RunOutcome> {
-  const { jobId } = await requestJob(scope, { serviceId: input.serviceId, mode: input.mode, trigger: "manual" });
+  const { jobId } = await requestJob(scope, {
+    serviceId: input.serviceId,
+    mode: input.mode,
+    trigger: "manual",
+    ...(input.indicatorIds ? { indicatorIds: input.indicatorIds } : {}),
+  });
   const started = await startJob(scope, { jobId, runId: `run-${jobId}` });
   if (started.status !== "started") throw new Error(`job did not start: ${started.status}`);
   try {

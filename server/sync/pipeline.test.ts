@@ -195,6 +195,21 @@ describe("removal and return", () => {
   });
 });
 
+describe("retrying failed records", () => {
+  it("downloads only the named indicators and neither revokes nor keeps alive anything else", async () => {
+    const { scope, serviceId } = await stack.newService();
+    await setQueries(scope, serviceId, [{ owners: ["Demo Organization"], types: ["Host", "URL"], tql: "rating >= 0" }]);
+    const { job: full } = await runJob(scope, { serviceId, mode: "full" });
+    const live = await testDb.select().from(sentState).where(eq(sentState.serviceId, serviceId));
+    const chosen = live.slice(0, 2).map((row) => row.tcId ?? "");
+    for (const id of chosen) stack.threatConnect.control.modifyIndicator(id, { confidence: 7 });
+
+    const { job } = await runJob(scope, { serviceId, mode: "delta", indicatorIds: chosen });
+    expect(job).toMatchObject({ status: "succeeded", fetchedCount: 2, sentCount: 2, revokedCount: 0 });
+    expect(full.sentCount).toBeGreaterThan(2);
+  });
+});
+
 describe("failures", () => {
   it("reports an indicator type the product does not map as a mapping error and sends the rest", async () => {
     const { scope, serviceId, sourcesystem } = await stack.newService();
