@@ -29,7 +29,7 @@ export function FilterBar({
 
 /**
  * Several values of one field (statuses, services). A native <details> disclosure: Enter or Space opens it, Tab
- * walks the checkboxes, and it works before hydration.
+ * walks the checkboxes, Escape closes it, and it works before hydration.
  */
 export function MultiSelectFilter<TValue extends string>({
   label,
@@ -49,7 +49,15 @@ export function MultiSelectFilter<TValue extends string>({
         ? (options.find((option) => option.value === selected[0])?.label ?? selected[0])
         : `${selected.length} selected`;
   return (
-    <details className="group relative">
+    <details
+      className="group relative"
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || !event.currentTarget.open) return;
+        // Escape closes the list and puts focus back on its toggle, as a native select does.
+        event.currentTarget.open = false;
+        event.currentTarget.querySelector("summary")?.focus();
+      }}
+    >
       <summary
         className={cn(
           "flex cursor-pointer list-none items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm",
