@@ -1,5 +1,9 @@
+import { eq } from "drizzle-orm";
+import { Inngest } from "inngest";
 import { createDatabaseClient } from "@/db/client";
+import { sentState } from "@/db/schema";
 import { createAppDependencies } from "@/server/deps";
+import { requestJob } from "@/server/jobs";
 import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
 import { ensureProductionBuild } from "./production-build";
 import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "./seed-demo";
@@ -42,7 +46,9 @@ const { threatConnect, azure, engine } = standIns;
 const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
 const seedScope = { db: database.db, deps: createAppDependencies(standIns.appEnv) };
 const { org } = await seedDemo(seedScope, admin);
-await seedDemoService({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
+const demoService = await seedDemoService({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
+// The Sentinel emulator starts empty on every run, so nothing the demo service sent to the last one is there now.
+await database.db.delete(sentState).where(eq(sentState.serviceId, demoService.id));
 await database.close();
 
 const next = spawnNext(["start", "--port", String(port), "--hostname", host], {
@@ -71,13 +77,34 @@ const localHost = isAnyInterface || host === "127.0.0.1" || host === "::1" ? "lo
 const appUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}`;
 await waitForHttp(`${appUrl}/api/inngest`);
 await engine.sync(`${appUrl}/api/inngest`);
+const firstUpdate = await requestDemoFullUpdate();
 
 log(`portal            ${appUrl}/${DEMO_ORG_SLUG}${isAnyInterface ? "  (listening on every interface: HOST)" : ""}`);
 log(`demo admin        ${admin.email} / ${admin.password}`);
 log(`ThreatConnect     ${threatConnect.baseUrl}  (access id ${threatConnect.accessId}, 5,000 indicators)`);
 log(`Entra ID/Sentinel ${azure.authorityHost}  (tenant ${azure.tenantId}, workspace ${azure.workspaceId})`);
 log(`Inngest engine    ${engine.url}  (runs at ${engine.url}/runs)`);
+log(`first sync        full update ${firstUpdate.requestId} of "${demoService.name}" is running (see JOBS)`);
 log("press Ctrl-C to stop everything");
+
+/** Every start begins with a full update of the demo service, sent to the engine the portal was just synced with. */
+async function requestDemoFullUpdate() {
+  const events = new Inngest({ id: "sentinel-bridge", isDev: true, baseUrl: engine.url });
+  const client = createDatabaseClient(environment.databaseUrl, { max: 1 });
+  const deps = createAppDependencies(standIns.appEnv, {
+    events: {
+      async send(batch) {
+        await events.send(batch);
+      },
+    },
+  });
+  try {
+    const scope = { db: client.db, deps, orgId: org.id, actorUserId: null };
+    return await requestJob(scope, { serviceId: demoService.id, mode: "full", trigger: "manual" });
+  } finally {
+    await client.close();
+  }
+}
 
 /** Polls until the server answers, so the URL is printed only once it works. */
 async function waitForHttp(url: string) {
