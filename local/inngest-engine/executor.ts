@@ -268,8 +268,6 @@ export class Executor {
     const steps = { ...run.steps, ...newSteps };
     const stack = [...run.stack, ...completed.filter((id) => !run.stack.includes(id))];
     await tx.saveSteps(run.id, { steps, stack, disableImmediateExecution, stateBytes });
-    if ((await tx.pendingItemCount(run.id)) === 0) {
-      await tx.enqueue({ runId: run.id, kind: "discovery", stepId: "step", runAt: now });
-    }
+    await tx.enqueueDiscoveryIfIdle(run.id, now);
   }
 }

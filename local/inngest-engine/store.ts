@@ -201,10 +201,13 @@ export class Queries {
       on conflict (run_id, step_id) do nothing`;
   }
 
-  async pendingItemCount(runId: string): Promise<number> {
-    const [row] = await this.sql<{ count: number }[]>`
-      select count(*)::int as count from queue_items where run_id = ${runId}`;
-    return row?.count ?? 0;
+  /** Asks for discovery once nothing else of the run is pending (the rest of a parallel group, a sleep). */
+  async enqueueDiscoveryIfIdle(runId: string, runAt: Date): Promise<void> {
+    await this.sql`
+      insert into queue_items (run_id, kind, step_id, attempt, run_at)
+      select ${runId}, 'discovery', 'step', 0, ${runAt}
+      where not exists (select 1 from queue_items where run_id = ${runId})
+      on conflict (run_id, step_id) do nothing`;
   }
 
   /**
