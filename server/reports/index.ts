@@ -7,6 +7,7 @@ export {
   MAX_RETRIED_RECORDS,
   type ErrorReportItem,
 } from "./errors";
+export { getJobBreakdown, type TypeCount } from "./job-breakdown";
 export { getOverview, OVERVIEW_DAYS, type ReportOverview, type ServiceHealth } from "./overview";
 export { errorFilterInput, listErrorsInput, listTasksInput, type ErrorFilter } from "./report-input";
 export { listTasks, type TaskListItem } from "./tasks";

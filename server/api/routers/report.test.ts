@@ -174,3 +174,29 @@ describe("report.overview", () => {
     expect(overview.services[0]?.lastSucceededAt?.toISOString()).toBe(succeeded.toISOString());
   });
 });
+
+describe("report.jobBreakdown", () => {
+  test("counts what the job sent and its errors by type; another org gets NOT_FOUND", async () => {
+    const { org, service, api } = await orgWithService();
+    const startedAt = new Date("2032-09-01T00:00:00.000Z");
+    const finishedAt = new Date("2032-09-01T01:00:00.000Z");
+    const job = await seedJob({ orgId: org.id, serviceId: service.id });
+    await testDb.update(jobs).set({ startedAt, finishedAt }).where(eq(jobs.id, job.id));
+    const inside = new Date("2032-09-01T00:30:00.000Z");
+    await seedSentState({ orgId: org.id, serviceId: service.id }, { type: "Host", sentAt: inside });
+    await seedSentState({ orgId: org.id, serviceId: service.id }, { type: "Host", sentAt: inside });
+    await seedSentState({ orgId: org.id, serviceId: service.id }, { type: "URL", sentAt: new Date("2032-09-02") });
+    await seedError(job, { at: inside });
+    await seedError(job, { at: inside, indicatorId: null });
+    const breakdown = await api.report.jobBreakdown({ orgSlug: org.slug, requestId: job.requestId });
+    expect(breakdown).toEqual({
+      sent: [{ type: "Host", count: 2 }],
+      errors: [{ type: "Host", count: 2 }],
+    });
+    const other = await makeOrg();
+    const denied = await errorOf(
+      callerFor(other.owner).report.jobBreakdown({ orgSlug: other.org.slug, requestId: job.requestId }),
+    );
+    expect(denied.code).toBe("NOT_FOUND");
+  });
+});

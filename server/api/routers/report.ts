@@ -1,11 +1,13 @@
 import {
   errorFilterInput,
   exportErrors,
+  getJobBreakdown,
   getOverview,
   listErrors,
   listErrorsInput,
   retryFailedRecords,
 } from "@/server/reports";
+import { jobByRequestIdInput } from "@/server/jobs/job-input";
 import { adminProcedure, createTRPCRouter, orgProcedure } from "../trpc";
 
 /** REPORTS: members read errors and the overview; admins queue the retry of failed records. */
@@ -20,4 +22,6 @@ export const reportRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => retryFailedRecords(ctx.scope, input)),
 
   overview: orgProcedure.query(({ ctx }) => getOverview(ctx.scope)),
+
+  jobBreakdown: orgProcedure.input(jobByRequestIdInput).query(({ ctx, input }) => getJobBreakdown(ctx.scope, input)),
 });

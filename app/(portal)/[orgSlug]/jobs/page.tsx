@@ -1,15 +1,35 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { PageHeader } from "@/app/_components/ui";
+import { fetchQueryOrNotFound, getQueryClient, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
+import { jobListInput, nextCursorOf, searchParamsOf } from "./_components/dashboard-types";
+import { JobsDashboard } from "./_components/jobs-dashboard";
+import { TableSkeleton } from "./_components/table-skeleton";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default function JobsPage() {
+export default async function JobsPage({ params, searchParams }: PageProps<"/[orgSlug]/jobs">) {
+  const { orgSlug } = await params;
+  const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
+  const input = jobListInput(orgSlug, searchParamsOf(await searchParams));
+  prefetch(trpc.service.list.queryOptions({ orgSlug }));
+  void getQueryClient().prefetchInfiniteQuery(
+    trpc.job.list.infiniteQueryOptions(input, { getNextPageParam: nextCursorOf }),
+  );
   return (
     <>
-      <PageHeader title="Jobs" description="Every scheduled or manual sync run, its status and request id." />
-      <EmptyState title="Coming next">
-        This screen will list sync jobs with status and request-id filters once the sync pipeline lands.
-      </EmptyState>
+      <PageHeader
+        title="Jobs"
+        description="Every scheduled, saved or manual update of the organization's services: newest first, live while running."
+      />
+      <HydrateClient>
+        <QueryErrorBoundary>
+          <Suspense fallback={<TableSkeleton label="Loading jobs" />}>
+            <JobsDashboard orgSlug={orgSlug} isAdmin={org.myRole !== "member"} />
+          </Suspense>
+        </QueryErrorBoundary>
+      </HydrateClient>
     </>
   );
 }
