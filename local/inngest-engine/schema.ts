@@ -104,6 +104,7 @@ export async function createSchema(sql: Sql, schema: string): Promise<void> {
       started_at timestamptz,
       ended_at timestamptz
     );
+    -- Added after the first schema: alter, so schemas created by an older engine keep working.
     alter table runs add column if not exists state_bytes double precision not null default 0;
     alter table runs add column if not exists seq bigserial;
     create index if not exists runs_function_id_idx on runs (function_id, created_at);
