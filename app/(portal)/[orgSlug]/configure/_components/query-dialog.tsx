@@ -1,8 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Dialog, Field, Select, Textarea } from "@/app/_components/ui";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
+import { Alert, Button, Dialog, Field, Select, Textarea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import {
   INDICATOR_TYPES,
@@ -12,17 +13,6 @@ import {
   type SortDirection,
 } from "@/lib/vocabulary";
 import { SORT_DIRECTION_LABELS, SORT_FIELD_LABELS, type QueryDraft } from "./configure-types";
-
-type DraftErrors = Partial<Record<"owners" | "types" | "tql", string>>;
-
-/** The same rules the server applies on save, checked here so a mistake shows next to its field at once. */
-function errorsOf(draft: QueryDraft): DraftErrors {
-  return {
-    ...(draft.owners.length === 0 ? { owners: "Select at least one owner to query" } : {}),
-    ...(draft.types.length === 0 ? { types: "Select at least one indicator type" } : {}),
-    ...(draft.tql.trim() === "" ? { tql: "TQL is required" } : {}),
-  };
-}
 
 const toggle = <T,>(list: readonly T[], item: T, isOn: boolean) =>
   isOn ? [...list, item] : list.filter((existing) => existing !== item);
@@ -45,20 +35,25 @@ export function QueryDialog({
   const [draft, setDraft] = useState<QueryDraft>(
     initial ?? { owners: [], types: [], tql: "", sortField: "dateAdded", sortDirection: "ASC" },
   );
-  const [errors, setErrors] = useState<DraftErrors>({});
+  // The server's own query rules check the draft (Validate's input is a query's owners, types and TQL), so a
+  // mistake shows next to its field now rather than when the whole list is saved.
+  const check = useMutation(trpc.query.validate.mutationOptions());
+  const errors = fieldErrorsOf(check.error);
+  const checkError = formErrorOf(check.error);
   // A saved owner the credentials can no longer see stays listed, so it can be seen and unticked.
   const ownerNames = [...new Set([...(owners.data ?? []).map((owner) => owner.name), ...draft.owners])];
   const ownerTypes = new Map((owners.data ?? []).map((owner) => [owner.name, owner.type]));
 
   function submit() {
-    const found = errorsOf(draft);
-    setErrors(found);
-    if (Object.keys(found).length === 0)
-      onSubmit({
-        ...draft,
-        tql: draft.tql.trim(),
-        types: INDICATOR_TYPES.filter((type) => draft.types.includes(type)),
-      });
+    const { owners: draftOwners, types, tql } = draft;
+    // ThreatConnect's verdict on the TQL is Validate's business, on the table: any answer accepts the draft.
+    check.mutate(
+      { orgSlug, serviceId, owners: draftOwners, types, tql },
+      {
+        onSuccess: () =>
+          onSubmit({ ...draft, tql: tql.trim(), types: INDICATOR_TYPES.filter((type) => types.includes(type)) }),
+      },
+    );
   }
 
   return (
@@ -72,11 +67,14 @@ export function QueryDialog({
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={submit}>{initial ? "Update query" : "Add query"}</Button>
+          <Button onClick={submit} disabled={check.isPending}>
+            {initial ? "Update query" : "Add query"}
+          </Button>
         </>
       }
     >
       <div className="space-y-5">
+        {checkError ? <Alert>{checkError}</Alert> : null}
         <fieldset aria-describedby={errors.owners ? "query-owners-error" : undefined}>
           <legend className="text-sm font-medium text-slate-700">Owners to query</legend>
           <p className="text-xs text-slate-500">
