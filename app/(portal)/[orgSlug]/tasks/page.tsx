@@ -1,16 +1,33 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { PageHeader } from "@/app/_components/ui";
+import { getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
+import { nextCursorOf, searchParamsOf, taskListInput } from "../jobs/_components/dashboard-types";
+import { TableSkeleton } from "../jobs/_components/table-skeleton";
+import { TasksDashboard } from "./_components/tasks-dashboard";
 
 export const metadata: Metadata = { title: "Tasks" };
 
-export default function TasksPage() {
+export default async function TasksPage({ params, searchParams }: PageProps<"/[orgSlug]/tasks">) {
+  const { orgSlug } = await params;
+  const input = taskListInput(orgSlug, searchParamsOf(await searchParams));
+  void getQueryClient().prefetchInfiniteQuery(
+    trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: nextCursorOf }),
+  );
   return (
     <>
       <PageHeader
         title="Tasks"
-        description="The steps of each job: downloads from ThreatConnect, uploads to Microsoft Sentinel, and maintenance tasks."
+        description="Every step of every job (download pages, prepare, upload batches, finalize) and the daily cleaner: retries are separate attempts."
       />
-      <EmptyState title="Coming next">This screen will show each job's tasks once the sync pipeline lands.</EmptyState>
+      <HydrateClient>
+        <QueryErrorBoundary>
+          <Suspense fallback={<TableSkeleton label="Loading tasks" />}>
+            <TasksDashboard orgSlug={orgSlug} />
+          </Suspense>
+        </QueryErrorBoundary>
+      </HydrateClient>
     </>
   );
 }
