@@ -83,6 +83,8 @@ export const jobs = pgTable(
     deletedCount: count(),
     batchCount: count(),
     batchesRemaining: count(),
+    /** What prepare put in the batches, by indicator type, for the job's detail. */
+    toSendByType: jsonb().$type<Record<string, number>>().notNull().default({}),
     error: text(),
     createdAt: at().notNull(),
     startedAt: at(),

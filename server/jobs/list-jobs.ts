@@ -86,6 +86,8 @@ export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobP
 export const JOB_DETAIL_LIMIT = 500;
 
 export type JobDetail = JobListItem & {
+  /** Objects prepared for Sentinel by indicator type. */
+  toSendByType: Record<string, number>;
   error: string | null;
   attempt: number;
   restartOfRequestId: string | null;
@@ -121,6 +123,7 @@ export async function getJob(scope: Scope, input: { requestId: string }): Promis
   ]);
   return {
     ...toListItem(job),
+    toSendByType: job.toSendByType,
     error: job.error,
     attempt: job.attempt,
     restartOfRequestId: restartOf[0]?.requestId ?? null,

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { jobErrors, sentState, uploadBatchItems, uploadBatches } from "@/db/schema";
+import { jobErrors, jobs, sentState, uploadBatchItems, uploadBatches } from "@/db/schema";
+import { cancelJob } from "@/server/jobs";
 import { DEFAULT_TTL_HOURS, dedupeByQueryOrder, dedupeKey, mapIndicator, stixIdFor } from "@/server/stix";
 import { createThreatConnectClient, MAPPING_FIELDS, type IndicatorType } from "@/server/threatconnect";
 import { testDb } from "@/test/db";
@@ -81,6 +82,7 @@ describe("a full run", () => {
     expect(job.duplicateCount).toBe(expected.droppedDuplicates);
     expect(job.sentCount).toBe(expected.winners.length);
     expect(prepared?.batches).toBe(Math.ceil(expected.winners.length / 100));
+    expect(Object.values(job.toSendByType).reduce((sum, objects) => sum + objects, 0)).toBe(job.toSendCount);
     const requests = uploadRequests(stack, stack.azure.workspaceId, before);
     expect(requests).toHaveLength(Math.ceil(expected.winners.length / 100));
     expect(Math.max(...requests.map((request) => request.objectCount ?? 0))).toBeLessThanOrEqual(100);
@@ -192,6 +194,27 @@ describe("removal and return", () => {
       expect(urls.map((old) => old.stixId)).not.toContain(url.stixId);
       expect(stored.get(url.stixId)).not.toHaveProperty("revoked");
     }
+  });
+});
+
+describe("cancel", () => {
+  it("sends no batch once the job is cancelled and leaves nothing in the sent-state", async () => {
+    const { scope, serviceId, sourcesystem } = await stack.newService();
+    await setQueries(scope, serviceId, [{ owners: ["Demo Organization"], types: ["Host"], tql: "rating >= 0" }]);
+    const before = lastSequence(stack);
+    const { job, prepared } = await runJob(scope, {
+      serviceId,
+      mode: "full",
+      beforeUpload: async (jobId) => {
+        const [row] = await testDb.select().from(jobs).where(eq(jobs.id, jobId));
+        await cancelJob(scope, { requestId: row?.requestId ?? "" });
+      },
+    });
+    expect(prepared?.batches).toBeGreaterThan(0);
+    expect(job).toMatchObject({ status: "cancelled", sentCount: 0 });
+    expect(uploadRequests(stack, stack.azure.workspaceId, before)).toHaveLength(0);
+    expect(stack.azure.control.listObjects({ sourcesystem })).toHaveLength(0);
+    expect(await testDb.select().from(sentState).where(eq(sentState.serviceId, serviceId))).toEqual([]);
   });
 });
 

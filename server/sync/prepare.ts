@@ -39,7 +39,14 @@ export type PreparedJob = {
 };
 
 type Service = Awaited<ReturnType<typeof getServiceInOrg>>;
-type Tally = { toSend: number; unchanged: number; revoked: number; keepAlive: number; duplicates: number };
+type Tally = {
+  toSend: number;
+  unchanged: number;
+  revoked: number;
+  keepAlive: number;
+  duplicates: number;
+  byType: Record<string, number>;
+};
 
 /**
  * Turns the staged download into upload batches: dedupe in the database (highest query wins, one copy across
@@ -59,17 +66,21 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
   const now = scope.deps.now();
   const horizon = keepAliveHorizon(now, service.scheduleIntervalHours);
   const writer = createBatchWriter(scope.db, job);
-  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0, duplicates: 0 };
-  await prepareWinners(scope, { job, service, now, horizon, writer, tally });
+  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0, duplicates: 0, byType: {} };
+  const add = async (item: BatchItem) => {
+    await writer.add(item);
+    tally.toSend += 1;
+    tally.byType[item.indicatorType] = (tally.byType[item.indicatorType] ?? 0) + 1;
+  };
+  await prepareWinners(scope, { job, service, now, horizon, add, tally });
   if (!job.indicatorIds) {
     const kinds: RemovalKind[] = job.mode === "full" ? ["no_longer_matching"] : ["deleted", "lapsing"];
     for (const kind of kinds) {
       for await (const lastSent of removalCandidates(scope.db, { job, service, kind, horizon })) {
         const item = kind === "lapsing" ? keepAliveItem(lastSent, service, now) : revocationItem(lastSent, now);
-        await writer.add(item);
+        await add(item);
         if (kind === "lapsing") tally.keepAlive += 1;
         else tally.revoked += 1;
-        tally.toSend += 1;
       }
     }
   }
@@ -91,6 +102,7 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
       duplicateCount: duplicates,
       unchangedCount: tally.unchanged,
       toSendCount: tally.toSend,
+      toSendByType: tally.byType,
       keepAliveCount: tally.keepAlive,
       mappingErrorCount: mappingErrors,
       deletedCount: job.mode === "delta" ? sql`(select count(*) from sync_deletions where job_id = ${job.id})` : 0,
@@ -98,7 +110,8 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
       batchesRemaining: batches,
     })
     .where(eq(jobs.id, job.id));
-  return { batches, ...tally, duplicates, mappingErrors };
+  const { toSend, unchanged, revoked, keepAlive } = tally;
+  return { batches, toSend, unchanged, duplicates, revoked, keepAlive, mappingErrors };
 }
 
 /** Query-order dedupe in SQL: per observable, the lowest query position, then owner name, then ThreatConnect id. */
@@ -122,12 +135,12 @@ type WinnerContext = {
   service: Service;
   now: Date;
   horizon: Date;
-  writer: ReturnType<typeof createBatchWriter>;
+  add: (item: BatchItem) => Promise<void>;
   tally: Tally;
 };
 
 async function prepareWinners(scope: Scope, context: WinnerContext): Promise<void> {
-  const { job, service, now, horizon, writer, tally } = context;
+  const { job, service, now, horizon, add, tally } = context;
   const settings: MappingSettings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now };
   for (let lastId = 0; ;) {
     const rows = await scope.db
@@ -179,7 +192,7 @@ async function prepareWinners(scope: Scope, context: WinnerContext): Promise<voi
         continue;
       }
       const modified = nextModified(new Date(mapped.object.modified), lastSent?.lastModifiedSent);
-      await writer.add({
+      await add({
         reason: decision.reason,
         indicatorKey: row.indicatorKey,
         tcId: indicator.id,
@@ -194,7 +207,6 @@ async function prepareWinners(scope: Scope, context: WinnerContext): Promise<voi
         validUntil: new Date(mapped.object.valid_until),
         object: { ...mapped.object, modified: modified.toISOString() },
       });
-      tally.toSend += 1;
       if (decision.reason === "keep_alive") tally.keepAlive += 1;
     }
     await recordJobErrors(scope.db, job, errors, now);
