@@ -2,14 +2,11 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
-import { z } from "zod";
 import { env, isEntraSignInConfigured } from "@/env";
 import { runtime } from "@/server/runtime";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { clientIp } from "./client-ip";
-import { MAX_EMAIL_LENGTH, signInWithPassword } from "./credentials";
+import { authorizeWithPassword } from "./authorize";
 import { describeAuthErrorForLog } from "./log-redaction";
-import { MAX_PASSWORD_LENGTH } from "@/lib/password-policy";
 
 declare module "next-auth" {
   interface Session {
@@ -30,12 +27,7 @@ class SignInUnavailable extends CredentialsSignin {
   override code = "unavailable";
 }
 
-// Over-long values are refused before they reach the throttle or the password hash.
-const credentialsInput = z.object({
-  email: z.string().max(MAX_EMAIL_LENGTH),
-  password: z.string().max(MAX_PASSWORD_LENGTH),
-});
-const { db, deps } = runtime;
+const { db } = runtime;
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   adapter: DrizzleAdapter(db, {
@@ -63,15 +55,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: {}, password: {} },
       async authorize(raw, request) {
-        const parsed = credentialsInput.safeParse(raw);
-        if (!parsed.success) return null;
-        const ip = clientIp(request.headers, deps.trustedProxyHops);
-        const result = await signInWithPassword(db, { ...parsed.data, ip }, deps.now()).catch((error: unknown) => {
-          console.error(`[auth] sign-in refused, throttle unavailable: ${describeAuthErrorForLog(error)}`);
-          throw new SignInUnavailable();
-        });
+        const result = await authorizeWithPassword(runtime, raw, request.headers);
         if (result.ok) return result.user;
         if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterSeconds);
+        if (result.reason === "unavailable") throw new SignInUnavailable();
         return null;
       },
     }),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "@/db/client";
+import type { Database, DatabaseOrTransaction } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "../errors";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
@@ -61,7 +61,7 @@ export type PasswordSignInResult =
  * guesses cannot all slip in under the limit; if recording fails, the error propagates and nobody signs in.
  */
 export async function signInWithPassword(
-  db: Database,
+  db: DatabaseOrTransaction,
   input: { email: string; password: string; ip: string | null },
   now: Date,
 ): Promise<PasswordSignInResult> {
