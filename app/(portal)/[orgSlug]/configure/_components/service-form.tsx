@@ -5,7 +5,7 @@ import { AZURE_CLOUDS, SENTINEL_APIS, type AzureCloud, type SentinelApi } from "
 import type { ServiceView } from "./configure-types";
 import { ConnectionTestCard } from "./connection-test-card";
 import { DeleteService } from "./delete-service";
-import { SecretField } from "./secret-field";
+import { SecretField, type SecretName } from "./secret-field";
 import { SaveBar, TextField } from "./service-form-controls";
 import { emptyValues, valuesOf, type ServiceDefaults } from "./service-form-values";
 import { TtlFields } from "./ttl-fields";
@@ -37,7 +37,7 @@ export function ServiceForm(props: ServiceFormProps) {
     initialValues: props.mode === "edit" ? valuesOf(props.service) : emptyValues(props.defaults),
   });
   const { values, set, errors, secrets } = form;
-  const secretField = (name: "clientSecret" | "threatConnectSecretKey", label: string, hint: string) => (
+  const secretField = (name: SecretName, label: string, hint: string) => (
     <SecretField
       name={name}
       label={label}
