@@ -28,3 +28,6 @@ export const batchReady = eventType("sync/batch.ready", { schema: staticSchema<B
 export const jobFinished = eventType("sync/job.finished", {
   schema: staticSchema<{ orgId: string; jobId: string; status: FinalJobStatus }>(),
 });
+
+/** Runs the cleaner now rather than at its daily time, for operators (and tests). */
+export const cleanerRequested = eventType("sync/cleaner.requested");

@@ -1,10 +1,12 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sentState } from "@/db/schema";
+import { jobs, sentState, tasks } from "@/db/schema";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import { cancelJob } from "@/server/jobs";
+import { newRequestId } from "@/server/jobs/request-id";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
+import { cleanerRequested } from "./events";
 import { startPipelineHarness, type PipelineHarness } from "./testing/pipeline-harness";
 import {
   createSyncService,
@@ -178,6 +180,75 @@ describe("failures on the way", () => {
     expect(jobs.map((job) => job.status)).toEqual(["succeeded", "succeeded"]);
     const [earlier, later] = jobs.sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0));
     expect(earlier?.finishedAt?.getTime()).toBeLessThanOrEqual(later?.startedAt?.getTime() ?? 0);
+  }, 180_000);
+});
+
+describe("jobs that cannot run and the records jobs leave", () => {
+  beforeEach(() => {
+    harness.azure.control.reset();
+  });
+
+  it("fails a job whose TQL ThreatConnect rejects, with ThreatConnect's message, nothing sent and no restart", async () => {
+    const queries: QueryDefinition[] = OVERLAPPING_QUERIES.slice(0, 1).map((query) => ({
+      ...query,
+      tql: "noSuchField = 3",
+    }));
+    const service = await createSyncService(harness, queries);
+
+    const { jobId } = await runJob(harness, service, "full");
+    const job = await waitForJobEnd(jobId, 60_000);
+
+    expect(job.status).toBe("failed");
+    expect(job.error).toMatch(/ThreatConnect rejected the TQL query/);
+    expect(uploadRequests(harness)).toHaveLength(0);
+    // Inngest was told not to retry it, so the download ran once and no restart was queued.
+    const downloads = (await tasksOf(jobId)).filter((task) => task.kind === "download");
+    expect(downloads.map((task) => [task.attempt, task.status])).toEqual([[0, "failed"]]);
+    expect(await testDb.select().from(jobs).where(eq(jobs.restartOf, jobId))).toHaveLength(0);
+  }, 180_000);
+
+  it("runs the cleaner on request: old finished jobs go, recent ones stay, and it shows as a cleaner task", async () => {
+    const service = await createSyncService(harness, OVERLAPPING_QUERIES.slice(0, 1));
+    const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const finishedJob = (createdAt: Date) => ({
+      orgId: service.orgId,
+      serviceId: service.serviceId,
+      requestId: newRequestId(),
+      mode: "full" as const,
+      trigger: "manual" as const,
+      status: "succeeded" as const,
+      phase: "done" as const,
+      createdAt,
+    });
+    const [old, recent] = (
+      await testDb
+        .insert(jobs)
+        .values([finishedJob(longAgo), finishedJob(new Date())])
+        .returning({ id: jobs.id })
+    ).map((job) => job.id);
+    const requestedAt = new Date();
+
+    await harness.inngest.send(cleanerRequested.create());
+    const task = await waitUntil("the cleaner task", 60_000, async () => {
+      const [cleaner] = await testDb
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.kind, "cleaner"), gte(tasks.startedAt, requestedAt), eq(tasks.status, "succeeded")));
+      return cleaner;
+    });
+
+    expect(task).toMatchObject({ orgId: null, jobId: null, label: "Remove sync records older than 30 days" });
+    expect(task.counts?.jobs).toBeGreaterThanOrEqual(1);
+    const remaining = await testDb
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        inArray(
+          jobs.id,
+          [old, recent].filter((id) => id !== undefined),
+        ),
+      );
+    expect(remaining).toEqual([{ id: recent }]);
   }, 180_000);
 });
 

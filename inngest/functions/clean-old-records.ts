@@ -1,4 +1,5 @@
 import { cleanOldRecords } from "@/server/sync";
+import { cleanerRequested } from "../events";
 import type { PipelineContext } from "../pipeline";
 import { taskStep } from "../task-steps";
 
@@ -10,7 +11,7 @@ export function createCleanOldRecords(context: PipelineContext) {
     {
       id: "clean-old-records",
       name: "Clean old sync records",
-      triggers: [{ cron: "TZ=UTC 17 3 * * *" }],
+      triggers: [{ cron: "TZ=UTC 17 3 * * *" }, cleanerRequested],
       middleware: context.middleware,
     },
     async ({ step }) =>

@@ -23,14 +23,16 @@ export type PipelineHarnessOptions = {
   /** "process" runs the engine as `npm run engine` does, so a test can kill -9 it. */
   engine?: "in-process" | "process";
   azureFaults?: Partial<FaultSettings>;
-  /** Only the job functions by default: the crons would start jobs of their own in the middle of a test. */
-  withCrons?: boolean;
+  /** Off by default: the scheduler would start jobs of its own in the middle of a test. */
+  withScheduler?: boolean;
 };
 
 export type PipelineHarness = {
   threatConnect: ThreatConnectEmulator;
   azure: AzureEmulator;
   deps: AppDependencies;
+  /** The app's Inngest client, to send events as the portal would. */
+  inngest: Inngest.Any;
   engineUrl: string;
   appUrl: string;
   scopeFor(orgId: string): Scope;
@@ -41,7 +43,6 @@ export type PipelineHarness = {
 
 const RETRY_BACKOFF_MS = 200;
 const POLL_INTERVAL_MS = 20;
-const CRON_FUNCTION_IDS = new Set(["schedule-due-jobs", "clean-old-records"]);
 const quiet = () => undefined;
 
 /**
@@ -90,7 +91,7 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
       system: { db: testDb, deps },
       sentinelMinuteMs: options.minuteMs,
       retentionDays: 30,
-    }).filter((fn: InngestFunction.Any) => options.withCrons === true || !CRON_FUNCTION_IDS.has(fn.opts.id));
+    }).filter((fn: InngestFunction.Any) => options.withScheduler === true || fn.opts.id !== "schedule-due-jobs");
 
     const app = await serveFunctions(inngest, functions);
     closers.push(app.close);
@@ -120,6 +121,7 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
       threatConnect,
       azure,
       deps,
+      inngest,
       engineUrl,
       appUrl: app.url,
       scopeFor,
