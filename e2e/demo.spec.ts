@@ -81,7 +81,7 @@ test("the demo prints a localhost URL whose sign-up form works, and the demo adm
   await visitor.getByLabel("Password").fill(user.password);
   await visitor.getByRole("button", { name: "Create account" }).click();
   // Signed in and sent on to the demo org, which is not theirs: "not found", exactly as for any outsider.
-  await expect(visitor.getByText("Page not found")).toBeVisible();
+  await expect(visitor.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await visitor.getByRole("link", { name: "Back to your organizations" }).click();
   await expect(visitor.getByRole("heading", { name: "Your organizations" })).toBeVisible();
 
