@@ -1,13 +1,22 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
+import { TableSkeleton } from "../jobs/_components/table-skeleton";
+import { OverviewCharts } from "./_components/overview-charts";
 
 export const metadata: Metadata = { title: "Reports" };
 
-export default function ReportsPage() {
+export default async function ReportsOverviewPage({ params }: PageProps<"/[orgSlug]/reports">) {
+  const { orgSlug } = await params;
+  prefetch(trpc.report.overview.queryOptions({ orgSlug }));
   return (
-    <>
-      <PageHeader title="Reports" description="Errors that occurred for job requests." />
-      <EmptyState title="Coming next">This screen will show the ERRORS report once the sync pipeline lands.</EmptyState>
-    </>
+    <HydrateClient>
+      <QueryErrorBoundary>
+        <Suspense fallback={<TableSkeleton label="Loading overview" columnCount={4} />}>
+          <OverviewCharts orgSlug={orgSlug} />
+        </Suspense>
+      </QueryErrorBoundary>
+    </HydrateClient>
   );
 }
