@@ -121,3 +121,10 @@ export const TASK_KINDS = ["download", "prepare", "upload", "finalize", "cleaner
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const TASK_STATUSES = ["running", "succeeded", "failed", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Failure and recovery notices sent to a service's notification emails. */
+export const NOTIFICATION_KINDS = ["failure", "recovery"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/** sent/failed: through SMTP; outbox: kept for the portal because no SMTP server is configured (or no recipient). */
+export const NOTIFICATION_DELIVERIES = ["pending", "sent", "failed", "outbox"] as const;
+export type NotificationDelivery = (typeof NOTIFICATION_DELIVERIES)[number];

@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./services";
 export * from "./platform";
 export * from "./sync";
+export * from "./notifications";
