@@ -2,39 +2,35 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nextCronTime } from "./function-config";
-import { startEngine, type RunningEngine } from "./index";
-import { APP_ID, ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
-import { finishedRunOf, requireTestDatabaseUrl, sendEvents, uniqueSchema, waitFor } from "./test-helpers";
+import type { RunningEngine } from "./index";
+import { APP_ID, type AppServer, type ExecutionLog } from "./test-app";
+import {
+  finishedRunOf,
+  sendEvents,
+  startConformanceSuite,
+  uniqueSchema,
+  waitFor,
+  type ConformanceSuite,
+} from "./test-helpers";
 
-const databaseUrl = requireTestDatabaseUrl();
 const schema = uniqueSchema("engine_conformance");
 const fnId = (id: string) => `${APP_ID}-${id}`;
 
 let clockOffsetMs = 0;
+let suite: ConformanceSuite | undefined;
 let engine: RunningEngine;
 let app: AppServer;
 let log: ExecutionLog;
 
 beforeAll(async () => {
-  engine = await startEngine({
-    port: 0,
-    databaseUrl,
-    schema,
+  suite = await startConformanceSuite(schema, {
     now: () => new Date(Date.now() + clockOffsetMs),
     retryBackoffMs: () => 20,
-    pollIntervalMs: 20,
   });
-  log = new ExecutionLog(databaseUrl, `${schema}_app`);
-  await log.init();
-  app = await startConformanceApp({ engineUrl: engine.url, log });
-  await engine.sync(app.url);
+  ({ engine, app, log } = suite);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  await log?.close();
-});
+afterAll(() => suite?.close());
 
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${engine.url}${path}`, {

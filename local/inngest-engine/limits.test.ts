@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine, type RunningEngine } from "./index";
 import { DEFAULT_LIMITS, MAX_EVENT_BYTES_BY_PLAN, resolveLimits } from "./limits";
-import { ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
-import { finishedRunOf, requireTestDatabaseUrl, sendEvents, uniqueSchema } from "./test-helpers";
+import type { ExecutionLog } from "./test-app";
+import {
+  finishedRunOf,
+  requireTestDatabaseUrl,
+  sendEvents,
+  startConformanceSuite,
+  uniqueSchema,
+  type ConformanceSuite,
+} from "./test-helpers";
 
 const databaseUrl = requireTestDatabaseUrl();
 const schema = uniqueSchema("engine_limits");
@@ -17,23 +24,16 @@ const LIMITS = {
   stepTimeoutMs: 500,
 };
 
+let suite: ConformanceSuite | undefined;
 let engine: RunningEngine;
-let app: AppServer;
 let log: ExecutionLog;
 
 beforeAll(async () => {
-  engine = await startEngine({ port: 0, databaseUrl, schema, pollIntervalMs: 20, limits: LIMITS });
-  log = new ExecutionLog(databaseUrl, `${schema}_app`);
-  await log.init();
-  app = await startConformanceApp({ engineUrl: engine.url, log });
-  await engine.sync(app.url);
+  suite = await startConformanceSuite(schema, { limits: LIMITS });
+  ({ engine, log } = suite);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  await log?.close();
-});
+afterAll(() => suite?.close());
 
 async function postEvents(body: unknown) {
   const response = await fetch(`${engine.url}/e/test-key`, {

@@ -1,37 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEngine, type RunningEngine } from "./index";
-import { APP_ID, ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
-import { finishedRunOf, requireTestDatabaseUrl, sendEvents, uniqueSchema, waitFor } from "./test-helpers";
+import type { RunningEngine } from "./index";
+import { APP_ID, type ExecutionLog } from "./test-app";
+import {
+  finishedRunOf,
+  sendEvents,
+  startConformanceSuite,
+  uniqueSchema,
+  waitFor,
+  type ConformanceSuite,
+} from "./test-helpers";
 
-const databaseUrl = requireTestDatabaseUrl();
 const schema = uniqueSchema("engine_pipeline");
 /** Small enough that the serial test's queue is longer than what one scheduler tick reads. */
 const DUE_BATCH_SIZE = 100;
 
+let suite: ConformanceSuite | undefined;
 let engine: RunningEngine;
-let app: AppServer;
 let log: ExecutionLog;
 
 beforeAll(async () => {
-  engine = await startEngine({
-    port: 0,
-    databaseUrl,
-    schema,
-    retryBackoffMs: () => 20,
-    pollIntervalMs: 20,
-    dueBatchSize: DUE_BATCH_SIZE,
-  });
-  log = new ExecutionLog(databaseUrl, `${schema}_app`);
-  await log.init();
-  app = await startConformanceApp({ engineUrl: engine.url, log });
-  await engine.sync(app.url);
+  suite = await startConformanceSuite(schema, { retryBackoffMs: () => 20, dueBatchSize: DUE_BATCH_SIZE });
+  ({ engine, log } = suite);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  await log?.close();
-});
+afterAll(() => suite?.close());
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);

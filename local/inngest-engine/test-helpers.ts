@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { RunningEngine, RunView } from "./index";
+import { startEngine, type EngineOptions, type RunningEngine, type RunView } from "./index";
+import { ExecutionLog, startConformanceApp, type AppServer } from "./test-app";
 
 export function requireTestDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -56,4 +57,34 @@ export async function finishedRunOf(
     },
     timeoutMs,
   );
+}
+
+export interface ConformanceSuite {
+  engine: RunningEngine;
+  app: AppServer;
+  log: ExecutionLog;
+  close(): Promise<void>;
+}
+
+/** An engine in this process with the conformance app synced to it; its execution log lives in `<schema>_app`. */
+export async function startConformanceSuite(
+  schema: string,
+  options: Omit<EngineOptions, "port" | "databaseUrl" | "schema"> = {},
+): Promise<ConformanceSuite> {
+  const databaseUrl = requireTestDatabaseUrl();
+  const engine = await startEngine({ port: 0, databaseUrl, schema, pollIntervalMs: 20, ...options });
+  const log = new ExecutionLog(databaseUrl, `${schema}_app`);
+  await log.init();
+  const app = await startConformanceApp({ engineUrl: engine.url, log });
+  await engine.sync(app.url);
+  return {
+    engine,
+    app,
+    log,
+    close: async () => {
+      await app.close();
+      await engine.close();
+      await log.close();
+    },
+  };
 }
