@@ -26,13 +26,14 @@ describe("principalKeyOf", () => {
 });
 
 describe("uploadsInFlightPerPrincipal", () => {
-  it("uploads one at a time at the real minute, where each ends long before the next may start", () => {
-    expect(uploadsInFlightPerPrincipal(60_000)).toBe(1);
+  it("covers an upload slower than the interval at the real minute with a few waiting their turn", () => {
+    expect(uploadsInFlightPerPrincipal(60_000)).toBe(4);
   });
 
-  it("lets a few overlap when a scaled minute makes the interval shorter than an upload", () => {
-    expect(uploadsInFlightPerPrincipal(6000)).toBeGreaterThan(1);
-    expect(uploadsInFlightPerPrincipal(1000)).toBeLessThanOrEqual(8);
+  it("grows as a scaled minute shortens the interval, up to a bound", () => {
+    expect(uploadsInFlightPerPrincipal(6000)).toBe(8);
+    expect(uploadsInFlightPerPrincipal(1000)).toBe(8);
+    expect(uploadsInFlightPerPrincipal(10 * 60_000)).toBe(1);
   });
 });
 
