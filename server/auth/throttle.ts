@@ -7,8 +7,11 @@ export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 /** Per account: enough for typos, too few for guessing. Per IP: higher, because offices share addresses. */
 export const ACCOUNT_FAILURE_LIMIT = 5;
 export const IP_FAILURE_LIMIT = 20;
-/** Each sign-up costs a password hash; a person signs up once, a script thousands of times. */
-export const SIGN_UP_LIMIT_PER_CLIENT = 20;
+/**
+ * Each sign-up costs a password hash; a person signs up once, a script thousands of times. Roomy enough for an
+ * office signing up together, or the browser suite, which signs everyone up from 127.0.0.1.
+ */
+export const SIGN_UP_LIMIT_PER_CLIENT = 30;
 
 export interface ThrottleRule {
   key: string;
