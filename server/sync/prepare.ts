@@ -117,17 +117,18 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
 /** Query-order dedupe in SQL: per observable, the lowest query position, then owner name, then ThreatConnect id. */
 async function markWinners(scope: Scope, jobId: string): Promise<{ staged: number; winners: number }> {
   await scope.db.update(syncStaging).set({ isWinner: false }).where(eq(syncStaging.jobId, jobId));
-  const marked = await scope.db.execute<{ winners: number }>(sql`
+  // Counted in the database: a million winners must not come back as a million rows.
+  const [marked] = await scope.db.execute<{ winners: number }>(sql`
     with winners as (
       select distinct on (indicator_key) id
       from sync_staging
       where job_id = ${jobId}
       order by indicator_key, query_position, owner_name collate "C", length(tc_id), tc_id
-    )
-    update sync_staging set is_winner = true where id in (select id from winners)
-    returning 1`);
+    ),
+    marked as (update sync_staging set is_winner = true where id in (select id from winners) returning 1)
+    select count(*)::int as winners from marked`);
   const [total] = await scope.db.select({ staged: count() }).from(syncStaging).where(eq(syncStaging.jobId, jobId));
-  return { staged: total?.staged ?? 0, winners: marked.length };
+  return { staged: total?.staged ?? 0, winners: marked?.winners ?? 0 };
 }
 
 type WinnerContext = {
