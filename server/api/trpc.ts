@@ -81,9 +81,31 @@ const mapExpectedErrors = t.middleware(async function mapExpectedErrors({ next }
   return result;
 });
 
+/** The path of the first string holding U+0000, which Postgres text cannot store; null when there is none. */
+function pathOfNulCharacter(input: unknown): string | null {
+  const pending: { value: unknown; path: string[] }[] = [{ value: input, path: [] }];
+  for (let visited = 0; pending.length > 0 && visited < 100_000; visited += 1) {
+    const { value, path } = pending.pop() as { value: unknown; path: string[] };
+    if (typeof value === "string" && value.includes("\u0000")) return path.join(".");
+    if (typeof value === "object" && value !== null) {
+      for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: [...path, key] });
+    }
+  }
+  return null;
+}
+
+/** Refused up front, naming the field: otherwise the string reaches a query and fails there as a 500. */
+const refuseNulCharacters = t.middleware(async function refuseNulCharacters({ getRawInput, next }) {
+  const path = pathOfNulCharacter(await getRawInput());
+  if (path !== null) {
+    throw new DomainError("BAD_REQUEST", "Text must not contain the NUL character (\\u0000)", path || undefined);
+  }
+  return next();
+});
+
 // 3. PROCEDURES
 
-export const publicProcedure = t.procedure.use(mapExpectedErrors);
+export const publicProcedure = t.procedure.use(mapExpectedErrors).use(refuseNulCharacters);
 
 export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
   const user = ctx.session?.user;

@@ -34,7 +34,11 @@ function encodeCursor(entry: { at: Date; id: string }): string {
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at = "", id = "", ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at);
-  const isCanonicalDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) && date.toISOString() === at;
+  // "9999-99-99T99:99:99.999Z" has the canonical shape but no time value, and toISOString would throw on it.
+  const isCanonicalDate =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) &&
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString() === at;
   if (rest.length > 0 || !isCanonicalDate || !validateUuid(id)) {
     throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
   }

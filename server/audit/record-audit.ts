@@ -34,6 +34,8 @@ function canonicalJson(value: unknown): string {
 export function diffOf<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, unknown> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const key of Object.keys(after)) {
+    // A key present with the value undefined (superjson keeps those) is a field left out, not one cleared.
+    if (after[key] === undefined) continue;
     if (canonicalJson(before[key]) !== canonicalJson(after[key]))
       changes[key] = { before: before[key], after: after[key] };
   }

@@ -47,7 +47,12 @@ function encodeCursor(job: { createdAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) {
+  // The full UUID pattern, not any 36 hex-or-dash characters: "----…" would reach the ::uuid cast and fail as a 500.
+  if (
+    !id ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ||
+    Number.isNaN(createdAt.getTime())
+  ) {
     throw new DomainError("BAD_REQUEST", "Cursor is not one this list returned", "cursor");
   }
   return { createdAt, id };
