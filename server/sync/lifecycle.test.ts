@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { jobErrors, jobs, serviceSyncState, syncStaging, tasks, uploadBatches } from "@/db/schema";
+import { jobErrors, jobs, sentState, services, serviceSyncState, syncStaging, tasks, uploadBatches } from "@/db/schema";
 import type { PipelineEvent } from "@/server/deps";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
@@ -8,7 +8,7 @@ import { makeOrg, testDb, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 import { cancelJob, requestJob } from "../jobs/jobs";
 import type { Scope } from "../scope";
-import { cleanOldRecords, completeBatch, dueServices, failJob, finalizeJob, startJob } from "./index";
+import { cleanOldRecords, completeBatch, dueServices, failJob, finalizeJob, prepareJob, startJob } from "./index";
 
 const events: PipelineEvent[] = [];
 const deps = testDeps({
@@ -85,6 +85,46 @@ describe("batches and finalize", () => {
     const [state] = await testDb.select().from(serviceSyncState).where(eq(serviceSyncState.serviceId, serviceId));
     const [job] = await testDb.select().from(jobs).where(eq(jobs.id, jobId));
     expect(state?.deltaCursor).toEqual(job?.startedAt);
+  });
+});
+
+describe("prepareJob removals", () => {
+  it("in a full run revokes what no longer matches, but not an indicator ThreatConnect sent unreadable", async () => {
+    const { scope, serviceId } = await serviceScope();
+    const { jobId } = await requestJob(scope, { serviceId, mode: "full", trigger: "manual" });
+    await startJob(scope, { jobId, runId: "run" });
+    const [service] = await testDb.select().from(services).where(eq(services.id, serviceId));
+    const lastSent = (tcId: string) => ({
+      serviceId,
+      workspaceId: service?.workspaceId ?? "",
+      indicatorKey: `Host:${tcId}.example`,
+      orgId: scope.orgId,
+      stixId: `indicator--${tcId}`,
+      contentHash: "hash",
+      lastModifiedSent: new Date("2030-01-01T00:00:00Z"),
+      lastSentAt: new Date("2030-01-01T00:00:00Z"),
+      tcId,
+      queryPosition: 0,
+      indicatorType: "Host",
+      indicatorValue: `${tcId}.example`,
+      ownerName: "Demo Organization",
+      object: { id: `indicator--${tcId}`, type: "indicator" },
+    });
+    await testDb.insert(sentState).values([lastSent("100"), lastSent("200")]);
+    await testDb.insert(jobErrors).values({
+      orgId: scope.orgId,
+      jobId,
+      serviceId,
+      phase: "download",
+      source: "mapping",
+      indicatorId: "200",
+      message: "attributes.data.0.value: expected a string",
+      fingerprint: "unreadable-200",
+      firstSeenAt: new Date(),
+      lastSeenAt: new Date(),
+    });
+    const prepared = await prepareJob(scope, { jobId });
+    expect(prepared).toMatchObject({ revoked: 1, batches: 1, toSend: 1 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, gt, lte, not, notExists } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "@/db/client";
-import { sentState, syncDeletions, syncStaging, type Job, type SentState } from "@/db/schema";
+import { jobErrors, sentState, syncDeletions, syncStaging, type Job, type SentState } from "@/db/schema";
 
 /**
  * Live objects of the service this job did not download:
@@ -31,8 +31,15 @@ export async function* removalCandidates(
         eq(syncDeletions.ownerName, sentState.ownerName),
       ),
     );
+  // An indicator ThreatConnect returned but the client could not read still matches: it is not removed.
+  const unreadableThisJob = db
+    .select({ one: jobErrors.id })
+    .from(jobErrors)
+    .where(
+      and(eq(jobErrors.jobId, job.id), eq(jobErrors.phase, "download"), eq(jobErrors.indicatorId, sentState.tcId)),
+    );
   const byKind = {
-    no_longer_matching: undefined,
+    no_longer_matching: notExists(unreadableThisJob),
     deleted: exists(deletedFromItsOwner),
     lapsing: and(lte(sentState.validUntil, input.horizon), not(exists(deletedFromItsOwner))),
   }[kind];
