@@ -59,6 +59,13 @@ export const env = createEnv({
       .min(0, "must be 0 or more")
       .max(10, "must be at most 10")
       .default(0),
+    /** `smtp://user:password@host:587` (or `smtps://…:465`) for failure notices; without it they stay in the outbox. */
+    SMTP_URL: z
+      .url("must be an smtp:// or smtps:// URL")
+      .refine((url) => /^smtps?:\/\//.test(url), "must be an smtp:// or smtps:// URL")
+      .optional(),
+    /** The From of failure notices, e.g. `Sentinel Bridge <alerts@example.com>`. */
+    SMTP_FROM: z.string().min(3, "must be an address such as Sentinel Bridge <alerts@example.com>").optional(),
     /**
      * `host:port[,host:port…]` that outbound calls may reach even though they resolve to a loopback, private or
      * other non-public address (the local emulators); every other such destination is refused.

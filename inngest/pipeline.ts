@@ -2,6 +2,7 @@ import type { Inngest, InngestFunction } from "inngest";
 import type { Scope } from "@/server/scope";
 import type { TaskScope } from "@/server/tasks";
 import { createCleanOldRecords } from "./functions/clean-old-records";
+import { createNotificationSweep, createNotifyJobOutcome } from "./functions/notify-service-health";
 import { createRunSyncJob } from "./functions/run-sync-job";
 import { createScheduleDueJobs } from "./functions/schedule-due-jobs";
 import { createUploadBatch } from "./functions/upload-batch";
@@ -37,5 +38,7 @@ export function createPipelineFunctions(inngest: Inngest.Any, runtime: PipelineR
     createUploadBatch(context),
     createScheduleDueJobs(context),
     createCleanOldRecords(context),
+    createNotifyJobOutcome(context),
+    createNotificationSweep(context),
   ];
 }

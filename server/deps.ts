@@ -1,6 +1,7 @@
 import { createCredentialCipher, parseKeyring, type CredentialCipher } from "./crypto";
 import { DomainError } from "./errors";
 import { createOutboundPolicy, type OutboundPolicy } from "./net/outbound-policy";
+import { createSmtpMailer, type Mailer } from "./notifications/mailer";
 import type { SentinelEndpoints } from "./sentinel";
 
 /**
@@ -20,6 +21,10 @@ export type AppDependencies = {
   now: () => Date;
   /** Sends pipeline events (ids and counts only); the runtime sends them to Inngest, tests record them. */
   events: EventSender;
+  /** Mails failure and recovery notices; null without SMTP configuration, so notices stay in the portal's outbox. */
+  mailer: Mailer | null;
+  /** The portal's public URL, for links in notices; null when unknown (links are then paths). */
+  portalUrl: string | null;
 };
 
 export type PipelineEvent = { name: string; data: Record<string, string | number> };
@@ -31,9 +36,13 @@ export type AppDependenciesConfig = {
   SENTINEL_BASE_URL?: string;
   OUTBOUND_ALLOWLIST?: string;
   TRUSTED_PROXY_HOPS?: number;
+  SMTP_URL?: string;
+  SMTP_FROM?: string;
+  AUTH_URL?: string;
 };
 
 const INTERACTIVE_THREATCONNECT_TIMEOUT_MS = 15_000;
+const DEFAULT_SENDER = "Sentinel Bridge <no-reply@sentinel-bridge.invalid>";
 
 export function createAppDependencies(
   config: AppDependenciesConfig,
@@ -52,6 +61,10 @@ export function createAppDependencies(
     trustedProxyHops: config.TRUSTED_PROXY_HOPS ?? 0,
     now: () => new Date(),
     events: unconfiguredEventSender,
+    mailer: config.SMTP_URL
+      ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? DEFAULT_SENDER })
+      : null,
+    portalUrl: config.AUTH_URL ?? null,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { invitationRouter } from "./routers/invitation";
 import { jobRouter } from "./routers/job";
 import { memberRouter } from "./routers/member";
+import { notificationRouter } from "./routers/notification";
 import { organizationRouter } from "./routers/organization";
 import { queryRouter } from "./routers/query";
 import { reportRouter } from "./routers/report";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   job: jobRouter,
   task: taskRouter,
   report: reportRouter,
+  notification: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

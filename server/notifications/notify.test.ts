@@ -1,0 +1,138 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, test } from "vitest";
+import { jobs, notifications, services, serviceSyncState } from "@/db/schema";
+import { orgWithService, seedJob } from "@/server/reports/seed.test-support";
+import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps, testScope } from "@/test/db";
+import type { MailMessage } from "./mailer";
+import { noticeDue, notifyJobOutcome, notifyServiceHealth } from "./notify";
+import { servicesDueNotice } from "./sweep";
+
+describe("noticeDue", () => {
+  test("one failure notice per bad spell, a recovery only after a failure notice", () => {
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: null }, undefined)).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 3, failingSince: null }, undefined)).toBe("failure");
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: new Date() }, "recovery")).toBe("failure");
+    expect(noticeDue({ consecutiveFailures: 5, failingSince: new Date() }, "failure")).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, "failure")).toBe("recovery");
+    expect(noticeDue(undefined, "failure")).toBe("recovery");
+    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, undefined)).toBeNull();
+  });
+});
+
+async function failingService(emails: string[]) {
+  const setup = await orgWithService();
+  const { org, service } = setup;
+  await testDb.update(services).set({ notificationEmails: emails }).where(eq(services.id, service.id));
+  const job = await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed" });
+  await testDb
+    .update(jobs)
+    .set({ error: "Sentinel refused the token", finishedAt: new Date() })
+    .where(eq(jobs.id, job.id));
+  await testDb
+    .insert(serviceSyncState)
+    .values({ serviceId: service.id, orgId: org.id, consecutiveFailures: 11, failingSince: new Date() });
+  return { ...setup, job };
+}
+
+async function recover(ref: { orgId: string; serviceId: string }) {
+  const job = await seedJob(ref, { status: "succeeded" });
+  await testDb.update(jobs).set({ finishedAt: new Date() }).where(eq(jobs.id, job.id));
+  await testDb
+    .update(serviceSyncState)
+    .set({ consecutiveFailures: 0, failingSince: null })
+    .where(eq(serviceSyncState.serviceId, ref.serviceId));
+  return job;
+}
+
+describe("notifyServiceHealth", () => {
+  test("without SMTP a failure for good lands in the outbox once, and the next success adds a recovery", async () => {
+    const { org, service, job } = await failingService(["soc@example.test"]);
+    const scope = testScope({ orgId: org.id, deps: testDeps({ portalUrl: "https://bridge.example.test" }) });
+    expect(await servicesDueNotice(scope)).toContainEqual({ orgId: org.id, serviceId: service.id });
+    const failure = await notifyServiceHealth(scope, { serviceId: service.id });
+    expect(failure).toMatchObject({
+      kind: "failure",
+      delivery: "outbox",
+      requestId: job.requestId,
+      recipients: ["soc@example.test"],
+      subject: `[Sentinel Bridge] ${service.name} is failing`,
+    });
+    expect(failure?.body).toContain("failed for good: its restarts are exhausted");
+    expect(failure?.body).toContain("Reason: Sentinel refused the token");
+    expect(failure?.body).toContain(`https://bridge.example.test/${org.slug}/jobs/${job.requestId}`);
+    expect(await notifyServiceHealth(scope, { serviceId: service.id })).toBeNull();
+    expect(await servicesDueNotice(scope)).not.toContainEqual({ orgId: org.id, serviceId: service.id });
+
+    const success = await recover({ orgId: org.id, serviceId: service.id });
+    const recovery = await notifyJobOutcome(scope, { jobId: success.id });
+    expect(recovery).toMatchObject({ kind: "recovery", requestId: success.requestId, delivery: "outbox" });
+    expect(await notifyServiceHealth(scope, { serviceId: service.id })).toBeNull();
+  });
+
+  test("with SMTP the notice is mailed to the service's addresses; a refused message is recorded as failed", async () => {
+    const { org, service } = await failingService(["a@example.test", "b@example.test"]);
+    const sent: MailMessage[] = [];
+    const mailing = testScope({
+      orgId: org.id,
+      deps: testDeps({ mailer: { send: (message) => Promise.resolve(void sent.push(message)) } }),
+    });
+    const mailed = await notifyServiceHealth(mailing, { serviceId: service.id });
+    expect(mailed).toMatchObject({ delivery: "sent", error: null });
+    expect(mailed?.sentAt).toBeInstanceOf(Date);
+    expect(sent).toEqual([
+      {
+        to: ["a@example.test", "b@example.test"],
+        subject: `[Sentinel Bridge] ${service.name} is failing`,
+        text: mailed?.body,
+      },
+    ]);
+
+    await recover({ orgId: org.id, serviceId: service.id });
+    const refusing = testScope({
+      orgId: org.id,
+      deps: testDeps({ mailer: { send: () => Promise.reject(new Error("550 mailbox unavailable")) } }),
+    });
+    expect(await notifyServiceHealth(refusing, { serviceId: service.id })).toMatchObject({
+      kind: "recovery",
+      delivery: "failed",
+      error: "550 mailbox unavailable",
+      sentAt: null,
+    });
+  });
+
+  test("three failures in a row are reported while restarts continue; another org's service is not found", async () => {
+    const { org, service } = await orgWithService();
+    await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed" });
+    await testDb.insert(serviceSyncState).values({ serviceId: service.id, orgId: org.id, consecutiveFailures: 3 });
+    const notice = await notifyServiceHealth(testScope({ orgId: org.id }), { serviceId: service.id });
+    expect(notice?.body).toContain("failed 3 times in a row");
+    const other = await makeOrg();
+    const denied = await errorOf(notifyServiceHealth(testScope({ orgId: other.org.id }), { serviceId: service.id }));
+    expect(denied.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("notification.list", () => {
+  test("admins page through the outbox newest first; members are refused; other orgs get NOT_FOUND", async () => {
+    const { org, owner, service } = await failingService(["soc@example.test"]);
+    const scope = testScope({ orgId: org.id });
+    await notifyServiceHealth(scope, { serviceId: service.id });
+    await recover({ orgId: org.id, serviceId: service.id });
+    await notifyServiceHealth(scope, { serviceId: service.id });
+    const api = callerFor(owner);
+    const first = await api.notification.list({ orgSlug: org.slug, limit: 1 });
+    expect(first.items.map((item) => item.kind)).toEqual(["recovery"]);
+    const second = await api.notification.list({ orgSlug: org.slug, limit: 1, cursor: first.nextCursor ?? undefined });
+    expect(second.items.map((item) => item.kind)).toEqual(["failure"]);
+    expect(second.items[0]).toMatchObject({ serviceName: service.name, delivery: "outbox" });
+    expect(second.nextCursor).toBeNull();
+    const { user: member } = await addMember(org.id, "member");
+    expect((await errorOf(callerFor(member).notification.list({ orgSlug: org.slug }))).code).toBe("FORBIDDEN");
+    const other = await makeOrg();
+    expect((await errorOf(callerFor(other.owner).notification.list({ orgSlug: org.slug }))).code).toBe("NOT_FOUND");
+    const theirs = await callerFor(other.owner).notification.list({ orgSlug: other.org.slug });
+    expect(theirs.items).toEqual([]);
+    const rows = await testDb.select().from(notifications).where(eq(notifications.orgId, org.id));
+    expect(rows).toHaveLength(2);
+  });
+});
