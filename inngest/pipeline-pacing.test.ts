@@ -64,7 +64,8 @@ describe("pacing per Azure principal at a scaled minute", () => {
 
   it("keeps two services on one principal under 100 requests in every minute together", async () => {
     const first = await createSyncService(harness, [query(["Demo Organization"], "confidence >= 0")]);
-    const second = await createSyncService(harness, [query(["Demo Source", "Demo Community"], "confidence >= 0")]);
+    // Two of the three owners: ~160 requests together, enough to overrun any 3-second window without pacing.
+    const second = await createSyncService(harness, [query(["Demo Source"], "confidence >= 0")]);
 
     const jobs = await Promise.all([runJob(harness, first, "full"), runJob(harness, second, "full")]);
     const finished = await Promise.all(jobs.map((job) => waitForJobEnd(job.jobId, 180_000)));
