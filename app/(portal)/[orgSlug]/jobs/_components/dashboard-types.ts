@@ -104,6 +104,8 @@ export const errorListInput = (orgSlug: string, params: SearchParamsLike): Route
   limit: JOB_PAGE_SIZE,
 });
 
+export const outboxInput = (orgSlug: string) => ({ orgSlug, limit: JOB_PAGE_SIZE });
+
 export const nextCursorOf = (page: { nextCursor: string | null }) => page.nextCursor;
 
 export const JOB_STATUS_LABELS: Record<JobStatus, string> = {

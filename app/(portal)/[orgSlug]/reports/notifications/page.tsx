@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
+import { EmptyState } from "@/app/_components/ui";
+import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
+import { nextCursorOf, outboxInput } from "../../jobs/_components/dashboard-types";
+import { TableSkeleton } from "../../jobs/_components/table-skeleton";
+import { NotificationOutbox } from "../_components/notification-outbox";
+
+export const metadata: Metadata = { title: "Notifications" };
+
+export default async function NotificationsPage({ params }: PageProps<"/[orgSlug]/reports/notifications">) {
+  const { orgSlug } = await params;
+  const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
+  if (org.myRole === "member") {
+    return (
+      <EmptyState title="Admins only">
+        Failure and recovery notices name their recipients, so only admins and owners read them here.
+      </EmptyState>
+    );
+  }
+  void getQueryClient().prefetchInfiniteQuery(
+    trpc.notification.list.infiniteQueryOptions(outboxInput(orgSlug), { getNextPageParam: nextCursorOf }),
+  );
+  return (
+    <HydrateClient>
+      <p className="mb-3 text-sm text-slate-600">
+        Notices to each service&apos;s notification emails. Without an SMTP server (SMTP_URL) they are kept here only.
+      </p>
+      <QueryErrorBoundary>
+        <Suspense fallback={<TableSkeleton label="Loading notifications" columnCount={3} />}>
+          <NotificationOutbox orgSlug={orgSlug} />
+        </Suspense>
+      </QueryErrorBoundary>
+    </HydrateClient>
+  );
+}
