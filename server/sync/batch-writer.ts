@@ -1,8 +1,29 @@
 import type { DatabaseOrTransaction } from "@/db/client";
-import { uploadBatches, uploadBatchItems } from "@/db/schema";
+import { uploadBatches, type uploadBatchItems } from "@/db/schema";
 import { MAX_OBJECTS_PER_REQUEST } from "../sentinel";
+import { insertJsonRows, type JsonRowColumn } from "./json-rows";
 
-export type BatchItem = Omit<typeof uploadBatchItems.$inferInsert, "batchId" | "ordinal">;
+export type BatchItem = Omit<typeof uploadBatchItems.$inferInsert, "batchId" | "ordinal" | "modified"> & {
+  modified: Date;
+};
+
+const ITEM_COLUMNS: readonly JsonRowColumn[] = [
+  ["batch_id", "uuid"],
+  ["ordinal", "int"],
+  ["reason", "text"],
+  ["indicator_key", "text"],
+  ["tc_id", "text"],
+  ["query_position", "int"],
+  ["indicator_type", "text"],
+  ["indicator_value", "text"],
+  ["owner_name", "text"],
+  ["stix_id", "text"],
+  ["revocation_generation", "int"],
+  ["content_hash", "text"],
+  ["modified", "timestamptz"],
+  ["valid_until", "timestamptz"],
+  ["object", "jsonb"],
+];
 
 /** Batches written per round trip: ten batches' items stay well under Postgres's 65,535 bind parameters. */
 const BATCHES_PER_WRITE = 10;
@@ -38,13 +59,28 @@ export function createBatchWriter(db: DatabaseOrTransaction, job: { id: string; 
       )
       .returning({ id: uploadBatches.id, seq: uploadBatches.seq });
     const idBySeq = new Map(written.map((batch) => [batch.seq, batch.id]));
-    await db.insert(uploadBatchItems).values(
-      groups.flatMap((group, index) => {
-        const batchId = idBySeq.get(firstSeq + index);
-        if (!batchId) throw new Error(`batch ${firstSeq + index} was not written`);
-        return group.map((item, ordinal) => ({ ...item, batchId, ordinal }));
-      }),
-    );
+    const rows = groups.flatMap((group, index) => {
+      const batchId = idBySeq.get(firstSeq + index);
+      if (!batchId) throw new Error(`batch ${firstSeq + index} was not written`);
+      return group.map((item, ordinal) => ({
+        batch_id: batchId,
+        ordinal,
+        reason: item.reason,
+        indicator_key: item.indicatorKey,
+        tc_id: item.tcId ?? null,
+        query_position: item.queryPosition,
+        indicator_type: item.indicatorType,
+        indicator_value: item.indicatorValue,
+        owner_name: item.ownerName,
+        stix_id: item.stixId,
+        revocation_generation: item.revocationGeneration,
+        content_hash: item.contentHash,
+        modified: item.modified.toISOString(),
+        valid_until: item.validUntil?.toISOString() ?? null,
+        object: item.object,
+      }));
+    });
+    await insertJsonRows(db, "upload_batch_items", ITEM_COLUMNS, rows);
   }
 
   return {

@@ -1,4 +1,5 @@
-import { syncDeletions, syncStaging, type Job, type JobQuery } from "@/db/schema";
+import { sql } from "drizzle-orm";
+import { syncDeletions, type Job, type JobQuery } from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
 import { threatConnectClientFor, threatConnectCredentialsOf } from "../services/connections";
 import { getServiceInOrg } from "../services/services";
@@ -11,9 +12,11 @@ import {
   type ThreatConnectIndicator,
 } from "../threatconnect";
 import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import { insertJsonRows, type JsonRowColumn } from "./json-rows";
 import type { Scope } from "./system-scope";
 
-const STAGING_INSERT_CHUNK = 1000;
+/** Rows per insert: one page of 10,000 goes in a few statements of bounded size. */
+const STAGING_INSERT_CHUNK = 2500;
 
 /** `next` is the cursor of the following page, null after the last. */
 export type DownloadedPage = { fetched: number; unmappable: number; next: string | null };
@@ -65,10 +68,13 @@ export async function downloadQueryPage(
   const { staged, errors } = stageable(job, query.position, page.indicators);
   errors.push(...page.rejected.map(unreadableError));
   for (let start = 0; start < staged.length; start += STAGING_INSERT_CHUNK) {
-    await scope.db
-      .insert(syncStaging)
-      .values(staged.slice(start, start + STAGING_INSERT_CHUNK))
-      .onConflictDoNothing();
+    await insertJsonRows(
+      scope.db,
+      "sync_staging",
+      STAGING_COLUMNS,
+      staged.slice(start, start + STAGING_INSERT_CHUNK),
+      sql`on conflict do nothing`,
+    );
   }
   await recordJobErrors(scope.db, job, errors, scope.deps.now());
   return {
@@ -88,8 +94,18 @@ function unreadableError(rejected: RejectedIndicator): JobErrorInput {
   };
 }
 
+const STAGING_COLUMNS: readonly JsonRowColumn[] = [
+  ["job_id", "uuid"],
+  ["query_position", "int"],
+  ["indicator_key", "text"],
+  ["tc_id", "text"],
+  ["owner_name", "text"],
+  ["indicator_type", "text"],
+  ["raw", "jsonb"],
+];
+
 function stageable(job: Job, position: number, indicators: readonly ThreatConnectIndicator[]) {
-  const staged: (typeof syncStaging.$inferInsert)[] = [];
+  const staged: Record<string, unknown>[] = [];
   const errors: JobErrorInput[] = [];
   for (const indicator of indicators) {
     const key = dedupeKey(indicator);
@@ -109,12 +125,12 @@ function stageable(job: Job, position: number, indicators: readonly ThreatConnec
       continue;
     }
     staged.push({
-      jobId: job.id,
-      queryPosition: position,
-      indicatorKey: key.key,
-      tcId: indicator.id,
-      ownerName: indicator.ownerName,
-      indicatorType: indicator.type,
+      job_id: job.id,
+      query_position: position,
+      indicator_key: key.key,
+      tc_id: indicator.id,
+      owner_name: indicator.ownerName,
+      indicator_type: indicator.type,
       raw: indicator,
     });
   }

@@ -1,0 +1,25 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "@/db/client";
+
+/** A column of a bulk insert: its name in the table and its SQL type. */
+export type JsonRowColumn = readonly [name: string, type: "text" | "int" | "uuid" | "timestamptz" | "jsonb"];
+
+/**
+ * Inserts many rows as one JSON parameter that Postgres unpacks with jsonb_to_recordset. Building a
+ * thousand-row VALUES list through the query builder costs more than the insert itself; this costs one
+ * JSON.stringify. Rows are keyed by column name.
+ */
+export async function insertJsonRows(
+  db: DatabaseOrTransaction,
+  table: string,
+  columns: readonly JsonRowColumn[],
+  rows: readonly Record<string, unknown>[],
+  onConflict: SQL = sql``,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = sql.raw(columns.map(([name]) => `"${name}"`).join(", "));
+  const shape = sql.raw(columns.map(([name, type]) => `"${name}" ${type}`).join(", "));
+  await db.execute(
+    sql`insert into ${sql.identifier(table)} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as rows(${shape}) ${onConflict}`,
+  );
+}
