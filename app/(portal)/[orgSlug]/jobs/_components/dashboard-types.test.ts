@@ -29,6 +29,14 @@ describe("filters from the URL", () => {
     });
   });
 
+  test("a pasted request id keeps its letters and digits; a service that is not a UUID is no filter", () => {
+    expect(jobListInput("acme", searchParamsOf({ request: " ab-12 ", service: "x' or 1=1" }))).toEqual({
+      orgSlug: "acme",
+      limit: 25,
+      requestId: "ab12",
+    });
+  });
+
   test("a malformed date or an empty value is no filter at all", () => {
     expect(jobListInput("acme", searchParamsOf({ from: "yesterday", to: "2033-13-45", request: "" }))).toEqual({
       orgSlug: "acme",

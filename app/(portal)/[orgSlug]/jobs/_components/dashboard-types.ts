@@ -36,6 +36,17 @@ export function searchParamsOf(record: Record<string, string | string[] | undefi
 }
 
 const firstOf = (params: SearchParamsLike, key: string) => params.getAll(key).find((value) => value.trim() !== "");
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A service id from the URL, if it is one: a hand-edited URL shows every service rather than an error. */
+const serviceIdOf = (params: SearchParamsLike) => {
+  const value = firstOf(params, "service");
+  return value && UUID.test(value) ? value : undefined;
+};
+/** Request ids are letters and digits; a pasted "  ab-12 " still finds AB12… instead of failing the list. */
+const requestIdOf = (params: SearchParamsLike) =>
+  firstOf(params, "request")
+    ?.replace(/[^0-9A-Za-z]/g, "")
+    .slice(0, 10) || undefined;
 const oneOf = <T extends string>(values: readonly T[], params: SearchParamsLike, key: string): T[] =>
   values.filter((value) => params.getAll(key).includes(value));
 
@@ -55,8 +66,8 @@ export const JOB_PAGE_SIZE = 25;
  */
 export function jobListInput(orgSlug: string, params: SearchParamsLike): RouterInputs["job"]["list"] {
   const status = oneOf(JOB_STATUSES, params, "status");
-  const serviceId = firstOf(params, "service");
-  const requestId = firstOf(params, "request")?.trim();
+  const serviceId = serviceIdOf(params);
+  const requestId = requestIdOf(params);
   const createdFrom = utcDay(firstOf(params, "from"));
   const createdTo = utcDay(firstOf(params, "to"), 1);
   return {
@@ -75,7 +86,7 @@ export const TASK_FILTER_KEYS = ["kind", "status", "request"] as const;
 export function taskListInput(orgSlug: string, params: SearchParamsLike): RouterInputs["task"]["list"] {
   const kind = oneOf(TASK_KINDS, params, "kind");
   const status = oneOf(TASK_STATUSES, params, "status");
-  const requestId = firstOf(params, "request")?.trim();
+  const requestId = requestIdOf(params);
   return {
     orgSlug,
     limit: JOB_PAGE_SIZE,
@@ -89,8 +100,8 @@ export const ERROR_FILTER_KEYS = ["service", "phase", "request"] as const;
 
 export function errorFilterOf(orgSlug: string, params: SearchParamsLike) {
   const phase = oneOf(JOB_PHASES, params, "phase");
-  const serviceId = firstOf(params, "service");
-  const requestId = firstOf(params, "request")?.trim();
+  const serviceId = serviceIdOf(params);
+  const requestId = requestIdOf(params);
   return {
     orgSlug,
     ...(phase.length > 0 ? { phase } : {}),
