@@ -207,6 +207,35 @@ describe("jobs that cannot run and the records jobs leave", () => {
     expect(await testDb.select().from(jobs).where(eq(jobs.restartOf, jobId))).toHaveLength(0);
   }, 180_000);
 
+  it("restarts a job that failed for good after the domain's backoff, and the restart completes", async () => {
+    const queries = OVERLAPPING_QUERIES.slice(0, 1);
+    const service = await createSyncService(harness, queries);
+    harness.threatConnect.control.setFaults({ errorRate: 1, errorStatus: 503 });
+
+    const { jobId } = await runJob(harness, service, "full");
+    const failed = await waitForJobEnd(jobId, 120_000);
+    harness.threatConnect.control.setFaults({ errorRate: 0 });
+
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/503|unavailable|ThreatConnect/i);
+    // Every attempt of the download is a task row; the last one failed the run.
+    const downloads = (await tasksOf(jobId)).filter((task) => task.kind === "download");
+    expect(downloads.map((task) => task.attempt)).toEqual([0, 1, 2, 3, 4]);
+    const restart = await waitUntil("the restart job", 30_000, async () => {
+      const [queued] = await testDb.select().from(jobs).where(eq(jobs.restartOf, jobId));
+      return queued;
+    });
+    expect(restart).toMatchObject({ trigger: "restart", attempt: 1, status: "queued" });
+
+    // The first restart waits a minute in Inngest, queued meanwhile; the engine's clock then skips the rest.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await jobRow(restart.id)).status).toBe("queued");
+    harness.advanceEngineClock(61_000);
+    const restarted = await waitForJobEnd(restart.id, 120_000);
+    expect([restarted.status, restarted.error]).toEqual(["succeeded", null]);
+    expect(new Set(objectsById().keys())).toEqual(await expectedStixIds(harness, queries));
+  }, 240_000);
+
   it("runs the cleaner on request: old finished jobs go, recent ones stay, and it shows as a cleaner task", async () => {
     const service = await createSyncService(harness, OVERLAPPING_QUERIES.slice(0, 1));
     const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);

@@ -36,6 +36,8 @@ export type PipelineHarness = {
   engineUrl: string;
   appUrl: string;
   scopeFor(orgId: string): Scope;
+  /** Moves the in-process engine's clock forward, so sleeps such as a restart's backoff end without waiting. */
+  advanceEngineClock(milliseconds: number): void;
   /** Kills the engine process with SIGKILL and starts it again on the same port and schema. */
   restartEngineHard(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
     closers.push(app.close);
 
     const engineSettings = { port: enginePort, schema, databaseUrl, retryBackoffMs: RETRY_BACKOFF_MS };
+    let engineClockOffsetMs = 0;
     let engineProcess: ChildProcess | undefined;
     let inProcessEngine: RunningEngine | undefined;
     const startEngineNow = async () => {
@@ -105,6 +108,7 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
       } else {
         inProcessEngine = await startEngine({
           ...engineSettings,
+          now: () => new Date(Date.now() + engineClockOffsetMs),
           retryBackoffMs: () => RETRY_BACKOFF_MS,
           pollIntervalMs: POLL_INTERVAL_MS,
           appUrls: [app.url],
@@ -125,6 +129,10 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
       engineUrl,
       appUrl: app.url,
       scopeFor,
+      advanceEngineClock(milliseconds) {
+        if (engineProcess) throw new Error("advanceEngineClock needs the engine running in-process");
+        engineClockOffsetMs += milliseconds;
+      },
       async restartEngineHard() {
         if (!engineProcess) throw new Error("restartEngineHard needs the engine running as a process");
         await killHard(engineProcess);
