@@ -6,6 +6,7 @@ import {
   stepLimitError,
   stepOutputError,
   stepTimeoutError,
+  type LimitError,
   type PlatformLimits,
 } from "./limits";
 import { errorOf, isTerminal, type RunLifecycle } from "./runs";
@@ -180,7 +181,7 @@ export class Executor {
   }
 
   /** Inngest refuses the step past the limits instead of storing it: the run fails naming the limit. */
-  private limitBreach(run: RunRow, ops: Op[]) {
+  private limitBreach(run: RunRow, ops: Op[]): LimitError | undefined {
     const { maxStepsPerRun, maxStepOutputBytes } = this.config.limits;
     for (const op of ops) {
       if (!MEMOIZED_OUTPUT_OPS.has(op.op)) continue;

@@ -14,12 +14,17 @@ const schema = uniqueSchema("engine_pipeline");
 /** Small enough that the serial test's queue is longer than what one scheduler tick reads. */
 const DUE_BATCH_SIZE = 100;
 
+const engineLog: string[] = [];
 let suite: ConformanceSuite | undefined;
 let engine: RunningEngine;
 let log: ExecutionLog;
 
 beforeAll(async () => {
-  suite = await startConformanceSuite(schema, { retryBackoffMs: () => 20, dueBatchSize: DUE_BATCH_SIZE });
+  suite = await startConformanceSuite(schema, {
+    retryBackoffMs: () => 20,
+    dueBatchSize: DUE_BATCH_SIZE,
+    log: (line) => engineLog.push(line),
+  });
   ({ engine, log } = suite);
 });
 
@@ -81,13 +86,31 @@ describe("the sync pipeline's shapes", () => {
             (candidate.detail as Detail).step === detail.step &&
             candidate.atMs >= begin.atMs,
         );
-        return { ...detail, begin: begin.atMs, end: end?.atMs ?? Infinity };
+        return { ...detail, runId: begin.runId, begin: begin.atMs, end: end?.atMs ?? Infinity };
       });
     for (let index = 1; index < executions.length; index++) {
       expect(executions[index]?.begin).toBeGreaterThanOrEqual(executions[index - 1]?.end ?? Infinity);
     }
-    const runStarts = executions.filter((execution) => execution.step === "first").map((execution) => execution.seq);
-    expect([...new Set(runStarts)]).toEqual(Array.from({ length: queued }, (_, seq) => seq));
+    const runStarts = executions.filter((execution) => execution.step === "first");
+    expect([...new Set(runStarts.map((execution) => execution.seq))]).toEqual(
+      Array.from({ length: queued }, (_, seq) => seq),
+    );
+    // A run's next step keeps its place ahead of newer runs (Inngest's queue order), so runs do not interleave;
+    // only a retried attempt loses that place, as in Inngest.
+    const retriedRuns = new Set(
+      engineLog.flatMap((line) => /^run (\S+): (attempt \d+ failed|step .* failed, retrying)/.exec(line)?.[1] ?? []),
+    );
+    const runEnds = new Map(
+      executions
+        .filter((execution) => execution.step === "second")
+        .map((execution) => [execution.runId, execution.end]),
+    );
+    for (let index = 1; index < runStarts.length; index++) {
+      const previous = runStarts[index - 1];
+      const current = runStarts[index];
+      if (!previous || !current || retriedRuns.has(previous.runId) || retriedRuns.has(current.runId)) continue;
+      expect(current.begin).toBeGreaterThanOrEqual(runEnds.get(previous.runId) ?? Infinity);
+    }
     // The other key is not stuck behind the long queue: its runs finish while the first key is still busy.
     const otherKeyEnds = ends.filter((entry) => (entry.detail as Detail).key === "p-2").map((entry) => entry.atMs);
     const busyKeyMidpoint = executions[Math.floor(executions.length / 2)]?.end ?? 0;

@@ -95,6 +95,8 @@ export class Scheduler {
   private async tick(): Promise<void> {
     for (const itemId of this.settledItems) this.inFlight.delete(itemId);
     this.settledItems.clear();
+    // Read before the clock: a slot released before this point belongs to work whose next item is due by `now`.
+    const readAt = this.releaseCounter;
     const now = this.config.now();
     // Ticks kicked by finished work come back to back; crons and expiry need looking at once per poll interval.
     if (Date.now() - this.lastHousekeepingMs >= this.config.pollIntervalMs) {
@@ -102,7 +104,6 @@ export class Scheduler {
       await this.fireCrons(now);
       await this.purgeExpired(now);
     }
-    const readAt = this.releaseCounter;
     const due = await this.store.dueItems(now, this.config.dueBatchSize);
     const throttledKeys = new Set<string>();
     for (const item of due) {
