@@ -43,10 +43,12 @@ const serviceIdOf = (params: SearchParamsLike) => {
   return value && UUID.test(value) ? value : undefined;
 };
 /** Request ids are letters and digits; a pasted "  ab-12 " still finds AB12… instead of failing the list. */
-const requestIdOf = (params: SearchParamsLike) =>
-  firstOf(params, "request")
+const requestIdOf = (params: SearchParamsLike) => {
+  const requestId = firstOf(params, "request")
     ?.replace(/[^0-9A-Za-z]/g, "")
-    .slice(0, 10) || undefined;
+    .slice(0, 10);
+  return requestId === "" ? undefined : requestId;
+};
 const oneOf = <T extends string>(values: readonly T[], params: SearchParamsLike, key: string): T[] =>
   values.filter((value) => params.getAll(key).includes(value));
 
