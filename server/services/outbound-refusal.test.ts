@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { callerFor, errorOf, makeOrg } from "@/test/db";
+import { serviceInput } from "@/test/services";
 
 // A loopback listener standing in for an internal service; a refusal made before connecting leaves it at 0.
 let connections = 0;
@@ -36,6 +37,22 @@ describe("Test ThreatConnect cannot probe the portal's own network", () => {
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.fieldErrors.threatConnectBaseUrl?.[0]).toMatch(reason);
     expect(error.fieldErrors.threatConnectBaseUrl?.[0]).toMatch(/only connects to public addresses/);
+    expect(connections).toBe(before);
+  });
+
+  test("a saved service's client (owners, validate, preview, sync) is refused the same way", async () => {
+    const { org, owner } = await makeOrg();
+    const api = callerFor(owner);
+    const service = await api.service.create({
+      orgSlug: org.slug,
+      ...serviceInput({ threatConnectBaseUrl: `http://127.0.0.1:${port}` }),
+    });
+    const before = connections;
+    const error = await errorOf(api.service.owners({ orgSlug: org.slug, serviceId: service.id }));
+    expect(error).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/127\.0\.0\.1, a loopback address/),
+    });
     expect(connections).toBe(before);
   });
 });
