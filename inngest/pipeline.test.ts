@@ -236,6 +236,22 @@ describe("jobs that cannot run and the records jobs leave", () => {
     expect(new Set(objectsById().keys())).toEqual(await expectedStixIds(harness, queries));
   }, 240_000);
 
+  it("fails the job, instead of leaving it running, when Sentinel refuses every batch for good", async () => {
+    const queries = OVERLAPPING_QUERIES.slice(0, 1);
+    const service = await createSyncService(harness, queries);
+    harness.azure.control.setFaults({ unauthorizedRate: 1 });
+
+    const { jobId } = await runJob(harness, service, "full");
+    const job = await waitForJobEnd(jobId, 120_000);
+
+    expect(job.status).toBe("failed");
+    expect(storedObjects(harness)).toHaveLength(0);
+    const uploads = (await tasksOf(jobId)).filter((task) => task.kind === "upload");
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(uploads.every((task) => task.status === "failed" && task.error !== null)).toBe(true);
+    expect((await tasksOf(jobId)).filter((task) => task.kind === "finalize")).toHaveLength(1);
+  }, 180_000);
+
   it("runs the cleaner on request: old finished jobs go, recent ones stay, and it shows as a cleaner task", async () => {
     const service = await createSyncService(harness, OVERLAPPING_QUERIES.slice(0, 1));
     const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);

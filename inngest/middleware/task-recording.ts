@@ -22,12 +22,22 @@ function stringField(data: unknown, field: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
+/** The pipeline event a run serves: an onFailure handler runs on Inngest's failure event, which wraps it. */
+function pipelineDataOf(event: { name: string; data?: unknown }): unknown {
+  if (event.name !== "inngest/function.failed" || typeof event.data !== "object" || event.data === null) {
+    return event.data;
+  }
+  const failed = (event.data as { event?: { data?: unknown } }).event;
+  return failed?.data;
+}
+
 function identityOf({ ctx, stepInfo }: HookArgs): StepIdentity | undefined {
   const kind = taskKindOfStep(stepInfo.options.id);
   if (!kind) return undefined;
+  const data = pipelineDataOf(ctx.event);
   return {
-    orgId: stringField(ctx.event.data, "orgId"),
-    jobId: stringField(ctx.event.data, "jobId"),
+    orgId: stringField(data, "orgId"),
+    jobId: stringField(data, "jobId"),
     runId: ctx.runId,
     stepId: stepInfo.options.id,
     attempt: ctx.attempt,
