@@ -34,9 +34,9 @@ export class Scheduler {
   private readonly settledItems = new Set<string>();
   private readonly slotsInUse = new Map<string, number>();
   /**
-   * When each concurrency slot was last released, as a counter. A slot freed after a tick read the queue is left
-   * for the next tick: the stale read does not yet hold the work the finished request enqueued (the same run's
-   * next step), which Inngest's queue order puts ahead of newer runs waiting for that slot.
+   * When each concurrency slot was last released, as a counter. A slot freed after a tick began is left for the
+   * next tick: this tick's read may not hold the work the finished request enqueued (the same run's next step),
+   * which Inngest's queue order puts ahead of newer runs waiting for that slot.
    */
   private readonly slotReleases = new Map<string, number>();
   private releaseCounter = 0;
