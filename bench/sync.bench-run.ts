@@ -1,0 +1,106 @@
+import { writeFileSync } from "node:fs";
+import { inArray } from "drizzle-orm";
+import { afterAll, expect, it } from "vitest";
+import { tasks } from "@/db/schema";
+import { INDICATOR_TYPES } from "@/lib/vocabulary";
+import type { QueryDefinition } from "@/server/services/query-input";
+import { testDb } from "@/test/db";
+import { startPipelineHarness, type PipelineHarness } from "@/inngest/testing/pipeline-harness";
+import {
+  createSyncService,
+  expectedStixIds,
+  runJob,
+  storedObjects,
+  uploadRequests,
+  waitForJobEnd,
+} from "@/inngest/testing/scenario";
+
+/**
+ * bench:sync: one full update through the real SDK, the local engine (in this process) and both emulators, with
+ * Sentinel's 100-requests-per-minute limit on a scaled minute. Judged by the Sentinel emulator's store.
+ */
+// Benchmark settings come from bench/run.ts, which turns --flags into BENCH_* variables.
+const settings = process.env;
+const INDICATORS = Number(settings.BENCH_INDICATORS ?? 200_000);
+const MINUTE_MS = Number(settings.BENCH_MINUTE_MS ?? 6000);
+const RESULT_FILE = settings.BENCH_RESULT_FILE;
+
+const QUERIES: QueryDefinition[] = [
+  {
+    owners: ["Demo Organization", "Demo Source", "Demo Community"],
+    types: [...INDICATOR_TYPES],
+    tql: "confidence >= 0",
+    sortField: "dateAdded",
+    sortDirection: "ASC",
+  },
+];
+
+let harness: PipelineHarness | undefined;
+afterAll(async () => {
+  await harness?.close();
+});
+
+const percentile = (values: number[], share: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
+};
+
+it(`full update of ${INDICATORS} indicators at a ${MINUTE_MS} ms minute`, async () => {
+  harness = await startPipelineHarness({ indicators: INDICATORS, seed: 15, minuteMs: MINUTE_MS });
+  const service = await createSyncService(harness, QUERIES);
+  const expected = await expectedStixIds(harness, QUERIES);
+
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  const { jobId } = await runJob(harness, service, "full");
+  const job = await waitForJobEnd(jobId, 3_600_000);
+  const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+
+  const requests = uploadRequests(harness);
+  const accepted = requests.filter((request) => request.status === 200);
+  const stored = new Set(storedObjects(harness).map((object) => object.id as string));
+  const acceptedObjects = accepted.reduce((sum, request) => sum + (request.objectCount ?? 0), 0);
+  const times = requests.map((request) => Date.parse(request.at));
+  const uploadSpanMs = Math.max(...times) - Math.min(...times);
+  // n requests span n-1 intervals at the paced rate; the last one's own minute is not part of the span.
+  const scaledMinutes = requests.length > 1 ? (uploadSpanMs * requests.length) / (requests.length - 1) / MINUTE_MS : 1;
+
+  const steps = await testDb
+    .select()
+    .from(tasks)
+    .where(inArray(tasks.jobId, [jobId]));
+  const byRun = new Map<string, typeof steps>();
+  for (const step of steps) byRun.set(step.runId, [...(byRun.get(step.runId) ?? []), step]);
+  const gaps: number[] = [];
+  for (const runSteps of byRun.values()) {
+    const ordered = runSteps.filter((step) => step.finishedAt).sort((a, b) => +a.startedAt - +b.startedAt);
+    for (let index = 1; index < ordered.length; index += 1) {
+      const previous = ordered[index - 1];
+      const current = ordered[index];
+      if (previous?.finishedAt && current) gaps.push(+current.startedAt - +previous.finishedAt);
+    }
+  }
+
+  const figures = {
+    bench: "sync",
+    indicators: INDICATORS,
+    distinctObjects: expected.size,
+    minuteMs: MINUTE_MS,
+    status: job.status,
+    wallSeconds: Math.round(wallMs / 100) / 10,
+    objectsPerScaledMinute: Math.round(acceptedObjects / scaledMinutes),
+    ratioOfLimit: Math.round((requests.length / scaledMinutes / 100) * 1000) / 1000,
+    requests: requests.length,
+    throttled429: requests.filter((request) => request.status === 429).length,
+    lost: [...expected].filter((id) => !stored.has(id)).length,
+    duplicated: acceptedObjects - stored.size,
+    cpuSecondsPer1000: Math.round(((cpu.user + cpu.system) / 1e6 / INDICATORS) * 1000 * 1000) / 1000,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssNote: "app and engine share this process in the harness",
+    engineStepGapP50Ms: Math.round(percentile(gaps, 0.5)),
+    engineStepGapP95Ms: Math.round(percentile(gaps, 0.95)),
+  };
+  if (RESULT_FILE) writeFileSync(RESULT_FILE, `${JSON.stringify(figures)}\n`);
+  expect(job.status).toBe("succeeded");
+});
