@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { RequestFilteringHttpAgent } from "request-filtering-agent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect/index";
+import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import { mapIndicator } from "@/server/stix";
 import {
   createThreatConnectClient,
@@ -184,6 +185,15 @@ describe("what real ThreatConnect sends", () => {
     expect(emulator.control.requestLog().length).toBe(before);
     const allowing = new RequestFilteringHttpAgent({ allowIPAddressList: ["127.0.0.1"] });
     expect(await client({ agents: { http: allowing } }).listOwners()).toHaveLength(3);
+  });
+
+  it("gives up at once on a destination the portal's outbound policy refuses, naming the base URL field", async () => {
+    const before = emulator.control.requestLog().length;
+    const guarded = createOutboundPolicy({}).agentsFor(emulator.baseUrl);
+    const error = await failure(client({ agents: guarded }).listOwners());
+    expect(error).toMatchObject({ code: "destination_refused", retryable: false, field: "threatConnectBaseUrl" });
+    expect(error.message).toMatch(/a loopback address/);
+    expect(emulator.control.requestLog().length).toBe(before);
   });
 });
 

@@ -15,6 +15,7 @@ export const THREATCONNECT_ERROR_CODES = [
   "too_many_pages",
   "timeout",
   "network",
+  "destination_refused",
 ] as const;
 
 export type ThreatConnectErrorCode = (typeof THREATCONNECT_ERROR_CODES)[number];

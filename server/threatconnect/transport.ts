@@ -203,6 +203,9 @@ function send(
   });
 }
 
+/** The error code the portal's outbound agents give a refused destination (server/net). */
+const OUTBOUND_REFUSED_CODE = "EOUTBOUNDREFUSED";
+
 function toTransportError(
   error: unknown,
   url: URL,
@@ -224,6 +227,13 @@ function toTransportError(
     );
   }
   const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+  // The outbound policy refused the address before connecting: asking again reaches the same address.
+  if (code === OUTBOUND_REFUSED_CODE) {
+    return new ThreatConnectError("destination_refused", error instanceof Error ? error.message : String(error), {
+      cause: error,
+      field: "threatConnectBaseUrl",
+    });
+  }
   if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
     return new ThreatConnectError("network", `Could not reach ThreatConnect at ${url.host} (${code})`, {
       cause: error,
