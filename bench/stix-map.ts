@@ -79,9 +79,9 @@ const child = spawn(
   { stdio: [openSync(inputPath, "r"), "pipe", "pipe"] },
 );
 let outputBytes = 0;
-child.stdout.on("data", (chunk: Buffer) => (outputBytes += chunk.length));
+child.stdout?.on("data", (chunk: Buffer) => (outputBytes += chunk.length));
 let stderr = "";
-child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+child.stderr?.setEncoding("utf8").on("data", (text: string) => (stderr += text));
 const [exitCode] = (await once(child, "close")) as [number];
 rmSync(inputPath);
 
