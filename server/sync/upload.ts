@@ -20,6 +20,14 @@ async function batchOf(db: DatabaseOrTransaction, jobId: string, batchId: string
   return batch;
 }
 
+/**
+ * Every transaction that touches a job and its batches takes the job row first, as cancelJob does: taking the
+ * batch first while cancel holds the job and waits for the batches would deadlock the two.
+ */
+async function lockJobRow(tx: DatabaseOrTransaction, jobId: string) {
+  await tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, jobId)).for("update");
+}
+
 /** The job's batches in order, a page at a time, for fanning them out in chunks. */
 export async function listBatches(scope: Scope, input: { jobId: string; offset: number; limit: number }) {
   const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
@@ -57,12 +65,14 @@ export async function uploadBatch(scope: Scope, input: { jobId: string; batchId:
     .where(eq(uploadBatches.id, batch.id));
   const client = createSentinelClient(sentinelConnectionOf(scope.deps, service), {
     endpoints: scope.deps.sentinelEndpoints,
+    now: scope.deps.now,
   });
   const outcome = await client.upload(
     sourceSystemFor(service.sourceName),
     items.map((item) => ({ ...item.object, id: item.stixId, type: "indicator" })),
   );
   return scope.db.transaction(async (tx) => {
+    await lockJobRow(tx, job.id);
     const result = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now: scope.deps.now() });
     return result ?? { sent: 0, revoked: 0, rejected: 0 };
   });
@@ -168,6 +178,7 @@ export async function completeBatch(
   const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
   const now = scope.deps.now();
   return scope.db.transaction(async (tx) => {
+    await lockJobRow(tx, job.id);
     const batch = await batchOf(tx, job.id, input.batchId);
     if (input.error !== undefined && batch.status === "pending") {
       await tx
