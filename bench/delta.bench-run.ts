@@ -1,0 +1,82 @@
+import { writeFileSync } from "node:fs";
+import { afterAll, expect, it } from "vitest";
+import { INDICATOR_TYPES } from "@/lib/vocabulary";
+import type { QueryDefinition } from "@/server/services/query-input";
+import { startPipelineHarness, type PipelineHarness } from "@/inngest/testing/pipeline-harness";
+import {
+  createSyncService,
+  indicatorsOfQueries,
+  runJob,
+  uploadRequests,
+  waitForJobEnd,
+  type SyncService,
+} from "@/inngest/testing/scenario";
+
+/**
+ * bench:delta: a full update of --indicators, then deltas after 0, 100 and 10,000 changes in ThreatConnect (each
+ * capped at half the dataset), through the engine and both emulators. Counts Sentinel's upload requests per run.
+ */
+const settings = process.env;
+const INDICATORS = Number(settings.BENCH_INDICATORS ?? 100_000);
+const MINUTE_MS = Number(settings.BENCH_MINUTE_MS ?? 6000);
+const RESULT_FILE = settings.BENCH_RESULT_FILE;
+const CHANGES = [0, 100, 10_000].map((count) => Math.min(count, Math.floor(INDICATORS / 2)));
+
+const QUERIES: QueryDefinition[] = [
+  {
+    owners: ["Demo Organization", "Demo Source", "Demo Community"],
+    types: [...INDICATOR_TYPES],
+    tql: "confidence >= 0",
+    sortField: "dateAdded",
+    sortDirection: "ASC",
+  },
+];
+
+let harness: PipelineHarness | undefined;
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function timedRun(running: PipelineHarness, service: SyncService, mode: "full" | "delta") {
+  const requestsBefore = uploadRequests(running).length;
+  const startedAt = performance.now();
+  const { jobId } = await runJob(running, service, mode);
+  const job = await waitForJobEnd(jobId, 3_600_000);
+  return {
+    status: job.status,
+    seconds: (performance.now() - startedAt) / 1000,
+    uploadRequests: uploadRequests(running).length - requestsBefore,
+    sent: job.sentCount,
+  };
+}
+
+it(`deltas of ${CHANGES.join(", ")} changes after a full update of ${INDICATORS}`, async () => {
+  harness = await startPipelineHarness({ indicators: INDICATORS, seed: 15, minuteMs: MINUTE_MS });
+  const service = await createSyncService(harness, QUERIES);
+  const full = await timedRun(harness, service, "full");
+  const ids = [...new Set((await indicatorsOfQueries(harness, QUERIES)).map((indicator) => indicator.id))];
+
+  const deltas = [];
+  let offset = 0;
+  for (const changes of CHANGES) {
+    for (const id of ids.slice(offset, offset + changes)) {
+      harness.threatConnect.control.modifyIndicator(id, { tags: [`Bench delta ${changes}`] });
+    }
+    offset += changes;
+    const delta = await timedRun(harness, service, "delta");
+    deltas.push({ changes, ...delta, ratioOfFullWallTime: Math.round((delta.seconds / full.seconds) * 1000) / 1000 });
+  }
+
+  const figures = {
+    bench: "delta",
+    indicators: INDICATORS,
+    minuteMs: MINUTE_MS,
+    fullSeconds: Math.round(full.seconds * 10) / 10,
+    fullUploadRequests: full.uploadRequests,
+    uploadRequests: Object.fromEntries(deltas.map((delta) => [delta.changes, delta.uploadRequests])),
+    wallTimeRatio: Object.fromEntries(deltas.map((delta) => [delta.changes, delta.ratioOfFullWallTime])),
+    deltas,
+  };
+  if (RESULT_FILE) writeFileSync(RESULT_FILE, `${JSON.stringify(figures)}\n`);
+  expect([full.status, ...deltas.map((delta) => delta.status)].every((status) => status === "succeeded")).toBe(true);
+});
