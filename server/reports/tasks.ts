@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { jobs, tasks } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/vocabulary";
 import { getJobInOrg } from "../jobs/job-rows";
@@ -27,32 +27,41 @@ export type TaskListItem = {
 export async function listTasks(scope: Scope, input: ListTasksInput) {
   const job = input.requestId ? await getJobInOrg(scope.db, scope.orgId, { requestId: input.requestId }) : null;
   const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
-  const rows = await scope.db
-    .select({
-      id: tasks.id,
-      kind: tasks.kind,
-      label: tasks.label,
-      status: tasks.status,
-      attempt: tasks.attempt,
-      requestId: jobs.requestId,
-      startedAt: tasks.startedAt,
-      finishedAt: tasks.finishedAt,
-      counts: tasks.counts,
-      error: tasks.error,
-    })
-    .from(tasks)
-    .leftJoin(jobs, and(eq(jobs.id, tasks.jobId), eq(jobs.orgId, scope.orgId)))
-    .where(
-      and(
-        job ? eq(tasks.jobId, job.id) : or(eq(tasks.orgId, scope.orgId), isNull(tasks.orgId)),
-        input.kind && input.kind.length > 0 ? inArray(tasks.kind, input.kind) : undefined,
-        input.status && input.status.length > 0 ? inArray(tasks.status, input.status) : undefined,
-        after
-          ? sql`(${tasks.startedAt}, ${tasks.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(tasks.startedAt), desc(tasks.id))
-    .limit(input.limit + 1);
+  const pageWhere = (owner: SQL | undefined) =>
+    scope.db
+      .select({
+        id: tasks.id,
+        kind: tasks.kind,
+        label: tasks.label,
+        status: tasks.status,
+        attempt: tasks.attempt,
+        requestId: jobs.requestId,
+        startedAt: tasks.startedAt,
+        finishedAt: tasks.finishedAt,
+        counts: tasks.counts,
+        error: tasks.error,
+      })
+      .from(tasks)
+      .leftJoin(jobs, and(eq(jobs.id, tasks.jobId), eq(jobs.orgId, scope.orgId)))
+      .where(
+        and(
+          owner,
+          input.kind && input.kind.length > 0 ? inArray(tasks.kind, input.kind) : undefined,
+          input.status && input.status.length > 0 ? inArray(tasks.status, input.status) : undefined,
+          after
+            ? sql`(${tasks.startedAt}, ${tasks.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(tasks.startedAt), desc(tasks.id))
+      .limit(input.limit + 1);
+  // The org's tasks and the system's are read as two pages and merged: one `org_id = $1 OR org_id IS NULL` cannot
+  // walk the (org_id, started_at, id) index in order, and sorted every task of the org per page (4 s at 1M tasks).
+  const rows = job
+    ? await pageWhere(eq(tasks.jobId, job.id))
+    : (await Promise.all([pageWhere(eq(tasks.orgId, scope.orgId)), pageWhere(isNull(tasks.orgId))]))
+        .flat()
+        .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(0, input.limit + 1);
   return keysetPage<TaskListItem>(rows, input.limit, (row) => ({ at: row.startedAt, id: row.id }));
 }
