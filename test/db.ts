@@ -6,7 +6,8 @@ import { memberships, organizations, users, type User } from "@/db/schema";
 import type { Role } from "@/lib/vocabulary";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createAppDependencies, type AppDependencies } from "@/server/deps";
-import type { Scope } from "@/server/scope";
+import type { Scope, SystemScope } from "@/server/scope";
+import type { Database } from "@/db/client";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) throw new Error("TEST_DATABASE_URL is not set; run tests through vitest (test/global-setup.ts)");
@@ -56,6 +57,11 @@ export function testDeps(overrides: Partial<AppDependencies> = {}): AppDependenc
 }
 
 /** A domain scope for calling verbs directly, as an Inngest function or a script builds one; the system by default. */
+/** The system acting on `db` with its clock stopped at `at`, for verbs that act before any organization. */
+export function systemScopeAt(db: Database, at: Date): SystemScope {
+  return { db, deps: testDeps({ now: () => at }) };
+}
+
 export function testScope(scope: { orgId: string } & Partial<Scope>): Scope {
   return { db: testDb, deps: testDeps(), actorUserId: null, ...scope };
 }

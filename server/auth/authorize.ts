@@ -26,7 +26,7 @@ export async function authorizeWithPassword(
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const ip = clientIp(headers, scope.deps.trustedProxyHops);
   try {
-    return await signInWithPassword(scope.db, { ...parsed.data, ip }, scope.deps.now());
+    return await signInWithPassword(scope, { ...parsed.data, ip });
   } catch (error) {
     console.error(`[auth] sign-in refused, throttle unavailable: ${describeAuthErrorForLog(error)}`);
     return { ok: false, reason: "unavailable" };

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database, DatabaseOrTransaction } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "../errors";
+import type { SystemScope } from "../scope";
 import { getDecoyHash, hashPassword, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/password-policy";
 import { clearAccountFailures, releaseAttempts, reserveAttempt, signInRules, signUpRules } from "./throttle";
@@ -28,11 +28,11 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 
 /** Every sign-up counts against the client's budget before the password is hashed, successful or not. */
 export async function signUpWithPassword(
-  db: Database,
+  scope: SystemScope,
   input: SignUpInput & { ip: string | null },
-  now: Date,
 ): Promise<Pick<User, "id" | "email">> {
-  const reservation = await reserveAttempt(db, signUpRules(input.ip), now);
+  const { db } = scope;
+  const reservation = await reserveAttempt(db, signUpRules(input.ip), scope.deps.now());
   if (!reservation.allowed) {
     throw new DomainError(
       "TOO_MANY_REQUESTS",
@@ -61,16 +61,16 @@ export type PasswordSignInResult =
  * guesses cannot all slip in under the limit; if recording fails, the error propagates and nobody signs in.
  */
 export async function signInWithPassword(
-  db: DatabaseOrTransaction,
+  scope: SystemScope,
   input: { email: string; password: string; ip: string | null },
-  now: Date,
 ): Promise<PasswordSignInResult> {
+  const { db } = scope;
   // No account can have such credentials, so they are refused before any hashing or database work.
   if (input.email.length > MAX_EMAIL_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
     return { ok: false, reason: "invalid" };
   }
   const email = input.email.trim().toLowerCase();
-  const reservation = await reserveAttempt(db, signInRules(email, input.ip), now);
+  const reservation = await reserveAttempt(db, signInRules(email, input.ip), scope.deps.now());
   if (!reservation.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: reservation.retryAfterSeconds };
 
   const [user] = await db

@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import type { Database } from "@/db/client";
 import { signInFailures, users } from "@/db/schema";
 import { createCaller } from "@/server/api/root";
-import { errorOf, testDb, testDeps } from "@/test/db";
+import { errorOf, systemScopeAt, testDb, testDeps } from "@/test/db";
 import { signInWithPassword, signUpWithPassword } from "./credentials";
 import { hashPassword } from "./password";
 import {
@@ -43,13 +43,21 @@ describe("sign-in throttle", () => {
     const start = minutesFromNow(0);
     for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) {
       const at = new Date(start.getTime() + i * 1000);
-      await signInWithPassword(testDb, { email, password: "wrong guess!!", ip: `192.0.2.${i}` }, at);
+      await signInWithPassword(systemScopeAt(testDb, at), { email, password: "wrong guess!!", ip: `192.0.2.${i}` });
     }
     const now = new Date(start.getTime() + 60_000);
-    const throttled = await signInWithPassword(testDb, { email, password: "the right password", ip: randomIp() }, now);
+    const throttled = await signInWithPassword(systemScopeAt(testDb, now), {
+      email,
+      password: "the right password",
+      ip: randomIp(),
+    });
     expect(throttled).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: THROTTLE_WINDOW_MS / 1000 - 60 });
     const later = new Date(start.getTime() + THROTTLE_WINDOW_MS + 1000);
-    const signedIn = await signInWithPassword(testDb, { email, password: "the right password", ip: randomIp() }, later);
+    const signedIn = await signInWithPassword(systemScopeAt(testDb, later), {
+      email,
+      password: "the right password",
+      ip: randomIp(),
+    });
     expect(signedIn).toMatchObject({ ok: true });
     expect(await attemptsRecordedFor(email)).toEqual([]);
   });
@@ -59,7 +67,11 @@ describe("sign-in throttle", () => {
     const at = minutesFromNow(0);
     // Reserving directly skips twenty deliberate password hashes; the gate is the same code.
     for (let i = 0; i < IP_FAILURE_LIMIT; i++) await reserveAttempt(testDb, signInRules(unique(), ip), at);
-    const result = await signInWithPassword(testDb, { email: unique(), password: "guess guess", ip }, at);
+    const result = await signInWithPassword(systemScopeAt(testDb, at), {
+      email: unique(),
+      password: "guess guess",
+      ip,
+    });
     expect(result).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: THROTTLE_WINDOW_MS / 1000 });
   });
 
@@ -68,10 +80,14 @@ describe("sign-in throttle", () => {
     const at = minutesFromNow(0);
     for (let i = 0; i <= ACCOUNT_FAILURE_LIMIT + 1; i++) {
       const ip = randomBytes(1500).toString("hex");
-      const result = await signInWithPassword(testDb, { email, password: `wrong guess ${i}`, ip }, at);
+      const result = await signInWithPassword(systemScopeAt(testDb, at), { email, password: `wrong guess ${i}`, ip });
       expect(result.ok).toBe(false);
     }
-    const right = await signInWithPassword(testDb, { email, password: "the right password", ip: randomIp() }, at);
+    const right = await signInWithPassword(systemScopeAt(testDb, at), {
+      email,
+      password: "the right password",
+      ip: randomIp(),
+    });
     expect(right).toMatchObject({ ok: false, reason: "throttled" });
     expect(throttleKey("account", "x".repeat(100_000))).toHaveLength(throttleKey("account", "a@b.test").length);
   });
@@ -81,7 +97,11 @@ describe("sign-in throttle", () => {
     const at = minutesFromNow(0);
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        signInWithPassword(testDb, { email, password: `parallel guess ${i}`, ip: `192.0.2.${100 + i}` }, at),
+        signInWithPassword(systemScopeAt(testDb, at), {
+          email,
+          password: `parallel guess ${i}`,
+          ip: `192.0.2.${100 + i}`,
+        }),
       ),
     );
     const reasons = results.map((result) => (result.ok ? "ok" : result.reason));
@@ -99,17 +119,21 @@ describe("sign-in throttle", () => {
           : (Reflect.get(target, property, receiver) as unknown),
     }) as Database;
     await expect(
-      signInWithPassword(unavailable, { email, password: "the right password", ip: randomIp() }, minutesFromNow(0)),
+      signInWithPassword(systemScopeAt(unavailable, minutesFromNow(0)), {
+        email,
+        password: "the right password",
+        ip: randomIp(),
+      }),
     ).rejects.toThrow(/No space left/);
   });
 
   test("over-long credentials are refused before any hashing or recording", async () => {
     const email = await accountWith("the right password");
-    const result = await signInWithPassword(
-      testDb,
-      { email, password: "p".repeat(1_000_000), ip: randomIp() },
-      minutesFromNow(0),
-    );
+    const result = await signInWithPassword(systemScopeAt(testDb, minutesFromNow(0)), {
+      email,
+      password: "p".repeat(1_000_000),
+      ip: randomIp(),
+    });
     expect(result).toEqual({ ok: false, reason: "invalid" });
     expect(await attemptsRecordedFor(email)).toEqual([]);
   });
@@ -138,7 +162,12 @@ describe("sign-up throttle", () => {
 
   test("every sign-up counts, successful or not", async () => {
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    await signUpWithPassword(testDb, { name: "A", email: unique(), password: "long enough pw", ip }, new Date());
+    await signUpWithPassword(systemScopeAt(testDb, new Date()), {
+      name: "A",
+      email: unique(),
+      password: "long enough pw",
+      ip,
+    });
     const recorded = await testDb
       .select()
       .from(signInFailures)

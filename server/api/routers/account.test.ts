@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { users } from "@/db/schema";
-import { callerFor, errorOf, testDb } from "@/test/db";
+import { callerFor, errorOf, systemScopeAt, testDb } from "@/test/db";
 import { signInWithPassword } from "@/server/auth/credentials";
 
 const unique = () => `${crypto.randomUUID()}@example.test`;
@@ -33,16 +33,20 @@ describe("password accounts", () => {
     const email = unique();
     await callerFor(null).account.signUp({ name: "Bo", email, password: "a good long password" });
     const ip = `10.0.0.${Math.floor(Math.random() * 250)}`;
-    expect(await signInWithPassword(testDb, { email, password: "a good long password", ip }, new Date())).toMatchObject(
-      {
-        ok: true,
-      },
-    );
-    expect(await signInWithPassword(testDb, { email, password: "wrong password!", ip }, new Date())).toEqual({
+    expect(
+      await signInWithPassword(systemScopeAt(testDb, new Date()), { email, password: "a good long password", ip }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await signInWithPassword(systemScopeAt(testDb, new Date()), { email, password: "wrong password!", ip }),
+    ).toEqual({
       ok: false,
       reason: "invalid",
     });
-    expect(await signInWithPassword(testDb, { email: unique(), password: "whatever123", ip }, new Date())).toEqual({
+    expect(
+      await signInWithPassword(systemScopeAt(testDb, new Date()), { email: unique(), password: "whatever123", ip }),
+    ).toEqual({
       ok: false,
       reason: "invalid",
     });

@@ -5,6 +5,6 @@ import { createTRPCRouter, publicProcedure } from "../trpc";
 export const accountRouter = createTRPCRouter({
   signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => {
     const ip = clientIp(ctx.headers, ctx.deps.trustedProxyHops);
-    return signUpWithPassword(ctx.db, { ...input, ip }, ctx.deps.now());
+    return signUpWithPassword({ db: ctx.db, deps: ctx.deps }, { ...input, ip });
   }),
 });
