@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, like, lt, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, like, lt, sql } from "drizzle-orm";
 import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
 import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -77,7 +77,8 @@ export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobP
           : undefined,
       ),
     )
-    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    // NULLS LAST as jobs_org_created_idx is built; a bare DESC (NULLS FIRST) cannot be read from it and sorts the org.
+    .orderBy(sql`${jobs.createdAt} desc nulls last`, sql`${jobs.id} desc nulls last`)
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { jobErrors, jobs, services } from "@/db/schema";
 import type { JobErrorSource, JobPhase } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -59,13 +59,16 @@ async function errorConditions(scope: Scope, filter: ErrorFilter): Promise<SQL[]
 }
 
 function reportQuery(scope: Scope, conditions: SQL[]) {
-  return scope.db
-    .select(reportColumns)
-    .from(jobErrors)
-    .innerJoin(jobs, and(eq(jobs.id, jobErrors.jobId), eq(jobs.orgId, scope.orgId)))
-    .innerJoin(services, and(eq(services.id, jobErrors.serviceId), eq(services.orgId, scope.orgId)))
-    .where(and(...conditions))
-    .orderBy(desc(jobErrors.firstSeenAt), desc(jobErrors.id));
+  return (
+    scope.db
+      .select(reportColumns)
+      .from(jobErrors)
+      .innerJoin(jobs, and(eq(jobs.id, jobErrors.jobId), eq(jobs.orgId, scope.orgId)))
+      .innerJoin(services, and(eq(services.id, jobErrors.serviceId), eq(services.orgId, scope.orgId)))
+      .where(and(...conditions))
+      // NULLS LAST as job_errors_org_seen_idx is built; a bare DESC (NULLS FIRST) cannot be read from it.
+      .orderBy(sql`${jobErrors.firstSeenAt} desc nulls last`, sql`${jobErrors.id} desc nulls last`)
+  );
 }
 
 /** REPORTS → ERRORS: every error of the org's jobs, newest first, keyset-paged. */
