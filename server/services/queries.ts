@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { serviceQueries, services } from "@/db/schema";
 import type { RunMode } from "@/lib/vocabulary";
 import { recordAudit } from "../audit/record-audit";
-import { DomainError } from "../errors";
+import { describeErrorForLog, DomainError } from "../errors";
+import { requestJob } from "../jobs/jobs";
 import { withDb, type Scope } from "../scope";
 import { mapIndicator, sourceSystemFor, type MappingError, type StixIndicator } from "../stix";
 import type { ThreatConnectIndicator } from "../threatconnect";
@@ -61,7 +62,12 @@ const summaryOf = (query: QueryDefinition) => ({
  * Replaces the whole ordered list in one transaction and records the next run's mode: either every change of
  * an edit session lands, or none does. Positions end dense 0..n-1.
  */
-export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promise<QueryList> {
+export type SaveAndRunResult = QueryList & {
+  /** The update "Save and Run" started, or why it could not start (the queries are saved either way). */
+  run: { ok: true; requestId: string } | { ok: false; message: string };
+};
+
+export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promise<SaveAndRunResult> {
   await scope.db.transaction(async (tx) => {
     const txScope = withDb(scope, tx);
     const service = await getServiceInOrg(txScope, { serviceId: input.serviceId, forUpdate: true });
@@ -116,7 +122,24 @@ export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promis
       },
     });
   });
-  return listQueries(scope, input);
+  const saved = await listQueries(scope, input);
+  return { ...saved, run: await startRunAfterSave(scope, input) };
+}
+
+/**
+ * The guide's "Save and Run Delta/Full Update" starts the update at once. The save has committed by now, so a
+ * pipeline that cannot take the job is reported next to the saved list rather than failing the save.
+ */
+async function startRunAfterSave(scope: Scope, input: SaveQueriesInput): Promise<SaveAndRunResult["run"]> {
+  try {
+    const { requestId } = await requestJob(scope, { serviceId: input.serviceId, mode: input.runMode, trigger: "save" });
+    return { ok: true, requestId };
+  } catch (error) {
+    if (error instanceof DomainError)
+      return { ok: false, message: `Saved, but the update did not start: ${error.message}` };
+    console.error(`[queries] saved, but the update could not be requested: ${describeErrorForLog(error)}`);
+    return { ok: false, message: "Saved, but the sync pipeline did not accept the update; start it from JOBS" };
+  }
 }
 
 export type ValidationResult = { ok: true; count: number } | FailedCheck;

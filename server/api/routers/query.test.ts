@@ -1,6 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { auditLog, serviceQueries, services } from "@/db/schema";
+import { auditLog, jobs, serviceQueries, services } from "@/db/schema";
+import type { PipelineEvent } from "@/server/deps";
 import { addMember, callerFor, errorOf, makeOrg, testDb } from "@/test/db";
 import { emulatedServiceInput, useEmulators } from "@/test/services";
 
@@ -21,6 +22,48 @@ async function serviceWithAdmin() {
   const service = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
   return { org, owner, api, service, orgSlug: org.slug, serviceId: service.id };
 }
+
+describe("query router: Save and Run", () => {
+  test("starts the chosen update at once, as a job triggered by the save", async () => {
+    const sent: PipelineEvent[] = [];
+    const { org, owner } = await makeOrg();
+    const api = callerFor(owner, {
+      ...emulators.deps,
+      events: { send: (events) => Promise.resolve(void sent.push(...events)) },
+    });
+    const service = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
+    const saved = await api.query.save({
+      orgSlug: org.slug,
+      serviceId: service.id,
+      queriesVersion: 0,
+      runMode: "full",
+      queries: [query("rating >= 4")],
+    });
+    expect(saved.run).toEqual({ ok: true, requestId: expect.any(String) });
+    const requestId = saved.run.ok ? saved.run.requestId : "";
+    const [job] = await testDb.select().from(jobs).where(eq(jobs.requestId, requestId));
+    expect(job).toMatchObject({ serviceId: service.id, mode: "full", trigger: "save", status: "queued" });
+    expect(sent).toEqual([
+      { name: "sync/job.requested", data: { orgId: org.id, serviceId: service.id, jobId: job?.id } },
+    ]);
+  });
+
+  test("keeps the save and says why when the pipeline cannot take the update", async () => {
+    const { api, orgSlug, serviceId } = await serviceWithAdmin();
+    const saved = await api.query.save({
+      orgSlug,
+      serviceId,
+      queriesVersion: 0,
+      runMode: "delta",
+      queries: [query("rating >= 4")],
+    });
+    expect(saved.run).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^Saved, but the update did not start: The sync pipeline is not connected/),
+    });
+    expect((await api.query.list({ orgSlug, serviceId })).queries.map((q) => q.tql)).toEqual(["rating >= 4"]);
+  });
+});
 
 describe("query router: ordered atomic save", () => {
   test("saves the whole list in order, records the run mode, and keeps ids across reorders", async () => {
@@ -77,7 +120,7 @@ describe("query router: ordered atomic save", () => {
 
   test("a save that fails part-way leaves the previous list and version untouched", async () => {
     const { api, orgSlug, serviceId } = await serviceWithAdmin();
-    const saved = await api.query.save({
+    const { run: _run, ...saved } = await api.query.save({
       orgSlug,
       serviceId,
       queriesVersion: 0,

@@ -1,11 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRef, useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/errors";
 import { Alert } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { RunMode } from "@/lib/vocabulary";
+import type { SaveAndRunResult } from "@/server/services/queries";
 import { QueryDialog } from "./query-dialog";
 import { moved, queriesToSave, rowOf, type EditSession, type QueryRowDraft } from "./query-edit-session";
 import { QueryList } from "./query-list";
@@ -33,13 +35,15 @@ export function QueriesEditor({
   const { data } = useSuspenseQuery(listOptions);
   const [session, setSession] = useState<EditSession | null>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [lastRun, setLastRun] = useState<{ mode: RunMode; run: SaveAndRunResult["run"] } | null>(null);
   const nextKey = useRef(0);
   const freshKey = () => `draft-${(nextKey.current += 1)}`;
 
   const save = useMutation(
     trpc.query.save.mutationOptions({
-      onSuccess: async (list) => {
+      onSuccess: async ({ run, ...list }, { runMode }) => {
         queryClient.setQueryData(listOptions.queryKey, list);
+        setLastRun({ mode: runMode, run });
         setSession(null);
         setDialog(null);
         await queryClient.invalidateQueries(trpc.service.pathFilter());
@@ -57,6 +61,7 @@ export function QueriesEditor({
 
   function startEditing() {
     save.reset();
+    setLastRun(null);
     setSession({ queriesVersion: data.queriesVersion, rows: data.queries.map(rowOf) });
   }
 
@@ -96,6 +101,7 @@ export function QueriesEditor({
         </Alert>
       ) : null}
       {saveError && dialog?.kind !== "save" ? <Alert>{saveError}</Alert> : null}
+      {lastRun ? <SaveAndRunNotice orgSlug={orgSlug} mode={lastRun.mode} run={lastRun.run} /> : null}
 
       <QueryList
         orgSlug={orgSlug}
@@ -141,5 +147,18 @@ export function QueriesEditor({
         />
       ) : null}
     </div>
+  );
+}
+
+function SaveAndRunNotice({ orgSlug, mode, run }: { orgSlug: string; mode: RunMode; run: SaveAndRunResult["run"] }) {
+  if (!run.ok) return <Alert>{run.message}</Alert>;
+  return (
+    <Alert tone="success">
+      Saved. The {mode} update{" "}
+      <Link className="font-mono underline" href={`/${orgSlug}/jobs/${run.requestId}`}>
+        {run.requestId}
+      </Link>{" "}
+      has started.
+    </Alert>
   );
 }
