@@ -11,14 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type {
-  AzureCloud,
-  IndicatorType,
-  QuerySortField,
-  RunMode,
-  SentinelApi,
-  SortDirection,
-} from "@/lib/vocabulary";
+import type { AzureCloud, IndicatorType, QuerySortField, RunMode, SentinelApi, SortDirection } from "@/lib/vocabulary";
 import { timestamps } from "./columns";
 import { orgIdColumn } from "./organizations";
 
