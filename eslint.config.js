@@ -11,7 +11,7 @@ const productCode = ["app/**", "server/**", "db/**", "inngest/**"];
 // rule that product code never imports local/.
 
 /** Test code beside product code: it may start the stand-ins in local/. */
-const testCode = ["**/*.test.ts", "**/*.test.tsx", "**/*.test-support.ts", "**/testing/**"];
+const testCode = ["**/*.test.ts", "**/*.test.tsx", "**/*.test-support.ts"];
 
 /** A pattern matching imports of the top-level `folder`, except the listed modules inside it. */
 function importsOf(folder, message, allowedModules = []) {

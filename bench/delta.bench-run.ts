@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, expect, it } from "vitest";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
-import { startPipelineHarness, type PipelineHarness } from "@/inngest/testing/pipeline-harness";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
   createSyncService,
   indicatorsOfQueries,
@@ -10,7 +10,7 @@ import {
   uploadRequests,
   waitForJobEnd,
   type SyncService,
-} from "@/inngest/testing/scenario";
+} from "@/test/pipeline/scenario";
 
 /**
  * bench:delta: a full update of --indicators, then deltas after 0, 100 and 10,000 changes in ThreatConnect (each

@@ -4,8 +4,8 @@ import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import { requestJob } from "@/server/jobs";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { downloadQueryPage, prepareJob, startJob } from "@/server/sync";
-import { startPipelineHarness } from "@/inngest/testing/pipeline-harness";
-import { createSyncService } from "@/inngest/testing/scenario";
+import { startPipelineHarness } from "@/test/pipeline/pipeline-harness";
+import { createSyncService } from "@/test/pipeline/scenario";
 
 /**
  * bench:prepare: the download and prepare verbs called directly (no engine in the way) at a tenth, half and all of

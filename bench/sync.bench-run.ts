@@ -5,7 +5,7 @@ import { tasks } from "@/db/schema";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
-import { startPipelineHarness, type PipelineHarness } from "@/inngest/testing/pipeline-harness";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
   createSyncService,
   expectedStixIds,
@@ -13,7 +13,7 @@ import {
   storedObjects,
   uploadRequests,
   waitForJobEnd,
-} from "@/inngest/testing/scenario";
+} from "@/test/pipeline/scenario";
 
 /**
  * bench:sync: one full update through the real SDK, the local engine (in this process) and both emulators, with

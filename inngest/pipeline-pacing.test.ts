@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
-import { startPipelineHarness, type PipelineHarness } from "./testing/pipeline-harness";
-import { maxRequestsInWindow, shareOfLimit } from "./testing/rate-window";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
+import { maxRequestsInWindow, shareOfLimit } from "@/test/pipeline/rate-window";
 import {
   createSyncService,
   expectedStixIds,
@@ -10,7 +10,7 @@ import {
   storedObjects,
   uploadRequests,
   waitForJobEnd,
-} from "./testing/scenario";
+} from "@/test/pipeline/scenario";
 
 const MINUTE_MS = 3000;
 const ALL_TYPES = [...INDICATOR_TYPES];

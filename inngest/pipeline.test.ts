@@ -7,7 +7,7 @@ import { newRequestId } from "@/server/jobs/request-id";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
 import { cleanerRequested } from "./events";
-import { startPipelineHarness, type PipelineHarness } from "./testing/pipeline-harness";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
   createSyncService,
   expectedStixIds,
@@ -20,7 +20,7 @@ import {
   waitForJobEnd,
   waitUntil,
   type SyncService,
-} from "./testing/scenario";
+} from "@/test/pipeline/scenario";
 
 /** A scaled Sentinel minute: 100 requests per 3 s keeps the suite short while pacing still decides the timing. */
 const MINUTE_MS = 3000;

@@ -4,7 +4,7 @@ import { sentState } from "@/db/schema";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
-import { startPipelineHarness, type PipelineHarness } from "../testing/pipeline-harness";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
   createSyncService,
   expectedStixIds,
@@ -13,7 +13,7 @@ import {
   storedObjects,
   uploadRequests,
   waitForJobEnd,
-} from "../testing/scenario";
+} from "@/test/pipeline/scenario";
 
 /**
  * The engine process killed with SIGKILL three times during one 3,000-indicator full update, at moments drawn from

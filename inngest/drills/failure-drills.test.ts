@@ -4,7 +4,7 @@ import { sentState } from "@/db/schema";
 import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
-import { startPipelineHarness, type PipelineHarness } from "../testing/pipeline-harness";
+import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
   createSyncService,
   expectedStixIds,
@@ -15,7 +15,7 @@ import {
   waitForJobEnd,
   waitUntil,
   type SyncService,
-} from "../testing/scenario";
+} from "@/test/pipeline/scenario";
 
 /**
  * Failure drills on a 2,000-indicator dataset (kept small so each drill takes seconds in CI): every fault a hosted

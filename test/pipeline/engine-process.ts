@@ -45,8 +45,7 @@ export async function spawnEngine(options: EngineProcessOptions): Promise<ChildP
     ...(options.appUrl ? ["--app-url", options.appUrl] : []),
   ];
   const child = spawn(process.execPath, args, {
-    // Test support, not product code: the engine inherits the test run's environment plus its scratch database.
-    // eslint-disable-next-line no-restricted-properties
+    // The engine inherits the test run's environment plus its scratch database.
     env: { ...process.env, DATABASE_URL: options.databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });

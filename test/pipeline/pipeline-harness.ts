@@ -11,7 +11,7 @@ import { destinationOf } from "@/server/net/destinations";
 import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import type { Scope } from "@/server/scope";
 import { testDb, testDeps } from "@/test/db";
-import { createPipelineFunctions } from "../pipeline";
+import { createPipelineFunctions } from "@/inngest/pipeline";
 import { freePort, killHard, spawnEngine, uniqueEngineSchema } from "./engine-process";
 
 export type PipelineHarnessOptions = {
@@ -53,8 +53,7 @@ const quiet = () => undefined;
  * Only the database and the clock of the test process are shared.
  */
 export async function startPipelineHarness(options: PipelineHarnessOptions): Promise<PipelineHarness> {
-  // Test support, not product code: test/global-setup.ts puts the scratch database here for every test worker.
-  // eslint-disable-next-line no-restricted-properties
+  // test/global-setup.ts puts the scratch database here for every test worker.
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set; run through vitest");
   const closers: (() => Promise<void>)[] = [];
