@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { memberships, organizations, services, users } from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
 import type { SystemScope, Scope } from "@/server/scope";
-import { listQueries, saveQueries } from "@/server/services/queries";
+import { listQueries, replaceQueries } from "@/server/services/queries";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService, updateService } from "@/server/services/services";
@@ -98,7 +98,7 @@ export async function seedDemoService(scope: Scope, connections: DemoServiceConn
     : await createService(scope, settings);
   const current = await listQueries(scope, { serviceId: service.id });
   if (current.queries.length === 0) {
-    await saveQueries(scope, {
+    await replaceQueries(scope, {
       serviceId: service.id,
       queriesVersion: current.queriesVersion,
       runMode: "full",

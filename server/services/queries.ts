@@ -58,16 +58,23 @@ const summaryOf = (query: QueryDefinition) => ({
   sortDirection: query.sortDirection,
 });
 
-/**
- * Replaces the whole ordered list in one transaction and records the next run's mode: either every change of
- * an edit session lands, or none does. Positions end dense 0..n-1.
- */
 export type SaveAndRunResult = QueryList & {
   /** The update "Save and Run" started, or why it could not start (the queries are saved either way). */
   run: { ok: true; requestId: string } | { ok: false; message: string };
 };
 
+/** The guide's Save: the stored list, then the update it asked for ("Save and Run Delta/Full Update"). */
 export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promise<SaveAndRunResult> {
+  const saved = await replaceQueries(scope, input);
+  return { ...saved, run: await startRunAfterSave(scope, input) };
+}
+
+/**
+ * Replaces the whole ordered list in one transaction and records the next run's mode, without starting it (seeds
+ * store queries before any pipeline is up): either every change of an edit session lands, or none does.
+ * Positions end dense 0..n-1.
+ */
+export async function replaceQueries(scope: Scope, input: SaveQueriesInput): Promise<QueryList> {
   await scope.db.transaction(async (tx) => {
     const txScope = withDb(scope, tx);
     const service = await getServiceInOrg(txScope, { serviceId: input.serviceId, forUpdate: true });
@@ -122,8 +129,7 @@ export async function saveQueries(scope: Scope, input: SaveQueriesInput): Promis
       },
     });
   });
-  const saved = await listQueries(scope, input);
-  return { ...saved, run: await startRunAfterSave(scope, input) };
+  return listQueries(scope, input);
 }
 
 /**

@@ -3,7 +3,7 @@ import { jobs, tasks, type Job } from "@/db/schema";
 import type { FinalJobStatus, RunMode } from "@/lib/vocabulary";
 import { requestJob } from "@/server/jobs";
 import { createServiceInput } from "@/server/services/service-input";
-import { saveQueries } from "@/server/services/queries";
+import { replaceQueries } from "@/server/services/queries";
 import { createService } from "@/server/services/services";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { dedupeKey, stixIdFor } from "@/server/stix";
@@ -39,7 +39,7 @@ export async function createSyncService(
       ...overrides,
     }),
   );
-  await saveQueries(scope, { serviceId: service.id, queriesVersion: 0, runMode: "full", queries });
+  await replaceQueries(scope, { serviceId: service.id, queriesVersion: 0, runMode: "full", queries });
   return { orgId: org, serviceId: service.id };
 }
 
