@@ -46,10 +46,6 @@ function readRecord(root: string): BuildRecord | undefined {
   }
 }
 
-/**
- * Whether `.next` was built from exactly these sources. A build this script recorded is compared by hash; a
- * build made another way (`npm run build`, `npm test`) counts when it is newer than every input.
- */
 /** What `.data/production-build.json` records next to the build id: the hash of the build's inputs. */
 export function currentSourceHash(root: string): string {
   return sourceHash(root, buildInputs(root));
@@ -60,6 +56,10 @@ export function isBuildCurrent(root: string): boolean {
   return isCurrent(root, files, sourceHash(root, files));
 }
 
+/**
+ * Whether `.next` was built from exactly these sources. A build this script recorded is compared by hash; a
+ * build made another way (`npm run build`, `npm test`) counts when it is newer than every input.
+ */
 function isCurrent(root: string, files: string[], hash: string): boolean {
   if (!existsSync(buildIdFile(root))) return false;
   const buildId = readFileSync(buildIdFile(root), "utf8").trim();
