@@ -5,7 +5,7 @@ import { createDatabaseClient } from "@/db/client";
 import { memberships, organizations, users, type User } from "@/db/schema";
 import type { Role } from "@/lib/vocabulary";
 import { appRouter, createCaller } from "@/server/api/root";
-import { createAppDependencies, type AppDependencies } from "@/server/deps";
+import { createAppDependencies, type AppDependencies, type EventSender, type PipelineEvent } from "@/server/deps";
 import type { Scope, SystemScope } from "@/server/scope";
 import type { Database } from "@/db/client";
 
@@ -57,6 +57,12 @@ export function testDeps(overrides: Partial<AppDependencies> = {}): AppDependenc
 }
 
 /** A domain scope for calling verbs directly, as an Inngest function or a script builds one; the system by default. */
+/** An event sender that keeps what the pipeline would have been told, so tests can assert on it. */
+export function recordingEventSender(): { events: PipelineEvent[]; sender: EventSender } {
+  const events: PipelineEvent[] = [];
+  return { events, sender: { send: (sent) => Promise.resolve(void events.push(...sent)) } };
+}
+
 /** The system acting on `db` with its clock stopped at `at`, for verbs that act before any organization. */
 export function systemScopeAt(db: Database, at: Date): SystemScope {
   return { db, deps: testDeps({ now: () => at }) };

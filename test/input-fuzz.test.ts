@@ -2,9 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import type { PipelineEvent } from "@/server/deps";
 import { appRouter, createCaller } from "@/server/api/root";
-import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "@/test/db";
+import { addMember, callerFor, errorOf, makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
 import { emulatedServiceInput, serviceInput, useEmulators } from "@/test/services";
 
 /**
@@ -164,16 +163,8 @@ const baseInputs: Record<string, BaseInput> = {
 
 async function seedTenant(emulators: ReturnType<typeof useEmulators>) {
   const { org, owner } = await makeOrg();
-  const events: PipelineEvent[] = [];
-  const deps = testDeps({
-    ...emulators.deps,
-    events: {
-      send: (sent) => {
-        events.push(...sent);
-        return Promise.resolve();
-      },
-    },
-  });
+  const { sender } = recordingEventSender();
+  const deps = testDeps({ ...emulators.deps, events: sender });
   const service = await callerFor(owner, deps).service.create({
     orgSlug: org.slug,
     ...emulatedServiceInput(emulators),

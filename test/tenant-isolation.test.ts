@@ -5,9 +5,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as schema from "@/db/schema";
 import { jobErrors, organizations, tasks } from "@/db/schema";
-import type { PipelineEvent } from "@/server/deps";
 import { appRouter } from "@/server/api/root";
-import { addMember, callerFor, makeOrg, testDb, testDeps } from "@/test/db";
+import { addMember, callerFor, makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 
 /**
@@ -147,15 +146,8 @@ const cases: Record<string, SweepCase> = {
 };
 
 function recordingDeps() {
-  const events: PipelineEvent[] = [];
-  const deps = testDeps({
-    events: {
-      send: (sent) => {
-        events.push(...sent);
-        return Promise.resolve();
-      },
-    },
-  });
+  const { events, sender } = recordingEventSender();
+  const deps = testDeps({ events: sender });
   return { deps, events };
 }
 

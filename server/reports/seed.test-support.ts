@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { jobErrors, jobs, sentState, tasks } from "@/db/schema";
 import type { JobPhase, JobStatus, TaskKind, TaskStatus } from "@/lib/vocabulary";
-import type { PipelineEvent } from "@/server/deps";
-import { callerFor, makeOrg, testDb, testDeps } from "@/test/db";
+import { callerFor, makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 
 /** An org with one service whose pipeline events are recorded instead of sent. */
 export async function orgWithService() {
   const { org, owner } = await makeOrg();
-  const events: PipelineEvent[] = [];
-  const deps = testDeps({
-    events: {
-      send: (sent) => {
-        events.push(...sent);
-        return Promise.resolve();
-      },
-    },
-  });
+  const { events, sender } = recordingEventSender();
+  const deps = testDeps({ events: sender });
   const api = callerFor(owner, deps);
   const service = await api.service.create({ orgSlug: org.slug, ...serviceInput() });
   return { org, owner, service, deps, events, api };

@@ -1,24 +1,16 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobErrors, jobs, sentState, services, serviceSyncState, syncStaging, tasks, uploadBatches } from "@/db/schema";
-import type { PipelineEvent } from "@/server/deps";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
-import { makeOrg, testDb, testDeps } from "@/test/db";
+import { makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 import { cancelJob, requestJob } from "../jobs/jobs";
 import type { Scope } from "../scope";
 import { cleanOldRecords, completeBatch, dueServices, failJob, finalizeJob, prepareJob, startJob } from "./index";
 
-const events: PipelineEvent[] = [];
-const deps = testDeps({
-  events: {
-    send: (sent) => {
-      events.push(...sent);
-      return Promise.resolve();
-    },
-  },
-});
+const { events, sender } = recordingEventSender();
+const deps = testDeps({ events: sender });
 
 async function serviceScope(overrides: Record<string, unknown> = {}) {
   const { org } = await makeOrg();

@@ -1,20 +1,12 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { jobErrors, jobs, tasks } from "@/db/schema";
-import type { PipelineEvent } from "@/server/deps";
-import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "@/test/db";
+import { addMember, callerFor, errorOf, makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 
 function recordingDeps() {
-  const events: PipelineEvent[] = [];
-  const deps = testDeps({
-    events: {
-      send: (sent) => {
-        events.push(...sent);
-        return Promise.resolve();
-      },
-    },
-  });
+  const { events, sender } = recordingEventSender();
+  const deps = testDeps({ events: sender });
   return { events, deps };
 }
 

@@ -1,8 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { auditLog, jobs, serviceQueries, services } from "@/db/schema";
-import type { PipelineEvent } from "@/server/deps";
-import { addMember, callerFor, errorOf, makeOrg, testDb } from "@/test/db";
+import { addMember, callerFor, errorOf, makeOrg, recordingEventSender, testDb } from "@/test/db";
 import { emulatedServiceInput, useEmulators } from "@/test/services";
 
 const emulators = useEmulators();
@@ -25,12 +24,9 @@ async function serviceWithAdmin() {
 
 describe("query router: Save and Run", () => {
   test("starts the chosen update at once, as a job triggered by the save", async () => {
-    const sent: PipelineEvent[] = [];
+    const { events: sent, sender } = recordingEventSender();
     const { org, owner } = await makeOrg();
-    const api = callerFor(owner, {
-      ...emulators.deps,
-      events: { send: (events) => Promise.resolve(void sent.push(...events)) },
-    });
+    const api = callerFor(owner, { ...emulators.deps, events: sender });
     const service = await api.service.create({ orgSlug: org.slug, ...emulatedServiceInput(emulators) });
     const saved = await api.query.save({
       orgSlug: org.slug,
