@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -250,6 +251,26 @@ export const sentState = pgTable(
   ],
 );
 
+/**
+ * What Sentinel accepted per service, UTC day and indicator type: the overview's per-day chart, which sent_state
+ * cannot give because it keeps only each indicator's latest send.
+ */
+export const sentDailyCounts = pgTable(
+  "sent_daily_counts",
+  {
+    serviceId: serviceColumn(),
+    day: date({ mode: "string" }).notNull(),
+    indicatorType: text().notNull(),
+    orgId: orgIdColumn(),
+    sentCount: count(),
+    revokedCount: count(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.serviceId, table.day, table.indicatorType] }),
+    index("sent_daily_counts_org_day_idx").on(table.orgId, table.day),
+  ],
+);
+
 /** Per service: when it last started and the delta cursor, so scheduling and delta need no scan of jobs. */
 export const serviceSyncState = pgTable("service_sync_state", {
   serviceId: uuid()
@@ -301,4 +322,5 @@ export type Job = typeof jobs.$inferSelect;
 export type JobError = typeof jobErrors.$inferSelect;
 export type UploadBatch = typeof uploadBatches.$inferSelect;
 export type SentState = typeof sentState.$inferSelect;
+export type SentDailyCount = typeof sentDailyCounts.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
