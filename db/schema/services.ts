@@ -51,6 +51,8 @@ export const services = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     maxRestartAttempts: integer().notNull().default(10),
+    /** How many failed runs in a row before the failure notice goes out. */
+    failureNotificationThreshold: integer().notNull().default(3),
     /** What the next scheduled run must do: resend everything, or only what changed since the last successful run. */
     nextRunMode: text().$type<RunMode>().notNull().default("full"),
     lastSuccessfulRunAt: timestamp({ withTimezone: true }),
@@ -63,6 +65,10 @@ export const services = pgTable(
     uniqueIndex("services_org_name_idx").on(table.orgId, table.name),
     uniqueIndex("services_org_slug_idx").on(table.orgId, table.slug),
     check("services_next_run_mode_check", sql`${table.nextRunMode} in ('delta', 'full')`),
+    check(
+      "services_failure_notification_threshold_check",
+      sql`${table.failureNotificationThreshold} between 1 and 100`,
+    ),
   ],
 );
 

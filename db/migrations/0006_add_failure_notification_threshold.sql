@@ -1,0 +1,2 @@
+ALTER TABLE "services" ADD COLUMN "failure_notification_threshold" integer DEFAULT 3 NOT NULL;--> statement-breakpoint
+ALTER TABLE "services" ADD CONSTRAINT "services_failure_notification_threshold_check" CHECK ("services"."failure_notification_threshold" between 1 and 100);
