@@ -7,6 +7,7 @@ import { sentinelConnectionOf } from "../services/connections";
 import { getServiceInOrg } from "../services/services";
 import { sourceSystemFor } from "../stix";
 import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import { addSentDailyCounts } from "./sent-daily";
 import type { Scope } from "./system-scope";
 
 type Item = typeof uploadBatchItems.$inferSelect;
@@ -144,6 +145,7 @@ async function recordOutcome(
         },
       });
   }
+  await addSentDailyCounts(tx, { orgId: job.orgId, serviceId: service.id, at: now, accepted });
   const errors: JobErrorInput[] = rejected.map((item) => ({
     phase: "upload",
     source: "sentinel",
