@@ -86,6 +86,11 @@ export const faultSettingsSchema = z.object({
   missingRoleStatus: z.union([z.literal(401), z.literal(403)]),
   /** Whether a batch whose every record is invalid gets 200 or 400 is undocumented; 400 still lists errors[]. */
   allInvalidStatus: z.union([z.literal(200), z.literal(400)]),
+  /**
+   * Indicators whose pattern contains one of these strings are refused one record at a time, as Sentinel refuses a
+   * record for reasons the emulator cannot check; the demo uses it so ERRORS shows a reason of Sentinel's.
+   */
+  refusedPatternValues: z.array(z.string().min(1)).max(100),
 });
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -100,4 +105,5 @@ export const NO_FAULTS: FaultSettings = {
   missingRoleRate: 0,
   missingRoleStatus: 403,
   allInvalidStatus: 200,
+  refusedPatternValues: [],
 };

@@ -365,6 +365,41 @@ describe("faults and the control API", () => {
     ).toEqual([500, 429, 401, "reset"]);
   });
 
+  it("refuses only the valid indicators whose pattern names a refused value, each by its index", async () => {
+    const put = await fetch(`${emulator.authorityHost}/_emulator/faults`, {
+      method: "PUT",
+      body: JSON.stringify({ refusedPatternValues: ["refused.example"] }),
+    });
+    expect(put.status).toBe(200);
+    const refusedPattern = "[domain-name:value = 'refused.example']";
+    const response = await upload({
+      sourcesystem: "ThreatConnect-Test",
+      stixobjects: [
+        indicator(),
+        indicator({ id: "indicator--a1b2c3d4-0000-4000-8000-000000000011", pattern: refusedPattern }),
+        indicator({
+          id: "indicator--a1b2c3d4-0000-4000-8000-000000000012",
+          pattern: "[domain-name:value = 'ok.test']",
+        }),
+      ],
+    });
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      errors: [
+        {
+          recordIndex: 1,
+          validationErrorMessages: [
+            `Error for Property=pattern: The workspace refused this indicator (emulator fault refusedPatternValues). Actual value: ${refusedPattern}.`,
+          ],
+        },
+      ],
+    });
+    expect(emulator.control.listObjects().map((stored) => stored.object.pattern)).not.toContain(refusedPattern);
+    expect(emulator.control.listObjects()).toHaveLength(2);
+    emulator.control.reset();
+    expect((await upload({ sourcesystem: "s", stixobjects: [indicator({ pattern: refusedPattern })] })).text).toBe("");
+  });
+
   it("lists, configures and resets over HTTP, and never logs secrets", async () => {
     await upload({ sourcesystem: "ThreatConnect-Http", stixobjects: [indicator()] });
     const objects = (await (

@@ -283,6 +283,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           sendRetryAfterHeader: faults.sendRetryAfterHeader,
           missingRoleStatus: faults.missingRoleStatus,
           allInvalidStatus: faults.allInvalidStatus,
+          refusedPatternValues: faults.refusedPatternValues,
           now: now(),
         },
         {

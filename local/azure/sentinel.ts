@@ -156,6 +156,7 @@ export type UploadContext = {
   sendRetryAfterHeader: boolean;
   missingRoleStatus: 401 | 403;
   allInvalidStatus: 200 | 400;
+  refusedPatternValues: readonly string[];
   now: Date;
 };
 
@@ -186,6 +187,15 @@ async function authenticate(
   } catch {
     return undefined;
   }
+}
+
+/** The refusedPatternValues fault: a valid indicator whose pattern names a refused value is refused alone. */
+function refusal(record: unknown, refusedValues: readonly string[]): string[] {
+  const pattern = (record as { pattern?: unknown }).pattern;
+  if (typeof pattern !== "string" || !refusedValues.some((value) => pattern.includes(value))) return [];
+  return [
+    `Error for Property=pattern: The workspace refused this indicator (emulator fault refusedPatternValues). Actual value: ${pattern}.`,
+  ];
 }
 
 /** Checks in the order a gateway would: token, rate limit, workspace, role, then the body and each record. */
@@ -286,6 +296,7 @@ export async function handleUpload(context: UploadContext, request: UploadReques
   const errors: Record<string, unknown>[] = [];
   records.forEach((record: unknown, recordIndex) => {
     const messages = validateStixObject(record, request.api);
+    if (messages.length === 0) messages.push(...refusal(record, context.refusedPatternValues));
     if (messages.length > 0) {
       errors.push({ recordIndex, [ERROR_MESSAGES_FIELD[request.api]]: messages });
       return;
