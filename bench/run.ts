@@ -16,6 +16,8 @@ const { values } = parseArgs({
     "minute-ms": { type: "string" },
     jobs: { type: "string" },
     tasks: { type: "string" },
+    errors: { type: "string" },
+    workers: { type: "string" },
   },
 });
 const resultDir = join(process.cwd(), ".data", "bench");
