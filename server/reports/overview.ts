@@ -1,5 +1,5 @@
-import { and, count, eq, gte, gt, isNull, not, or, sql } from "drizzle-orm";
-import { jobs, sentState, services, serviceSyncState } from "@/db/schema";
+import { and, count, eq, gte, gt, isNull, not, or, sql, sum } from "drizzle-orm";
+import { jobs, sentDailyCounts, sentState, services, serviceSyncState } from "@/db/schema";
 import type { FinalJobStatus } from "@/lib/vocabulary";
 import type { Scope } from "../scope";
 
@@ -22,10 +22,19 @@ export type ServiceHealth = {
   outcomes: Record<FinalJobStatus, number>;
 };
 
+export type SentDay = {
+  day: string;
+  /** Objects Sentinel accepted that day, by indicator type (revocations not included). */
+  sent: Record<string, number>;
+  revoked: number;
+};
+
 export type ReportOverview = {
   days: number;
-  /** Per UTC day and type, the indicators whose latest accepted send fell on that day. */
-  sentPerDay: { day: string; type: string; count: number }[];
+  /** Every type sent in the window, for a stable legend. */
+  sentTypes: string[];
+  /** One entry per UTC day of the window, oldest first, days without sends included as zeros. */
+  sentPerDay: SentDay[];
   livePerType: { type: string; count: number }[];
   services: ServiceHealth[];
 };
@@ -37,17 +46,40 @@ const noOutcomes = (): Record<FinalJobStatus, number> => ({
   cancelled: 0,
 });
 
+/** The window's UTC days, oldest first, ending on the day of `now`. */
+export function overviewDays(now: Date, days: number = OVERVIEW_DAYS): string[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: days }, (_, index) =>
+    new Date(today - (days - 1 - index) * 24 * 3600_000).toISOString().slice(0, 10),
+  );
+}
+
+function zeroFilled(days: string[], rows: { day: string; type: string; sent: number; revoked: number }[]): SentDay[] {
+  const byDay = new Map(days.map((day): [string, SentDay] => [day, { day, sent: {}, revoked: 0 }]));
+  for (const row of rows) {
+    const entry = byDay.get(row.day);
+    if (!entry) continue;
+    if (row.sent > 0) entry.sent[row.type] = row.sent;
+    entry.revoked += row.revoked;
+  }
+  return [...byDay.values()];
+}
+
 export async function getOverview(scope: Scope): Promise<ReportOverview> {
   const now = scope.deps.now();
   const since = new Date(now.getTime() - OVERVIEW_DAYS * 24 * 3600_000);
-  const day = sql<string>`to_char(${sentState.lastSentAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const [sentPerDay, livePerType, serviceRows, outcomeRows] = await Promise.all([
+  const days = overviewDays(now);
+  const [dailyRows, livePerType, serviceRows, outcomeRows] = await Promise.all([
     scope.db
-      .select({ day, type: sentState.indicatorType, count: count() })
-      .from(sentState)
-      .where(and(eq(sentState.orgId, scope.orgId), gte(sentState.lastSentAt, since), not(sentState.revoked)))
-      .groupBy(day, sentState.indicatorType)
-      .orderBy(day, sentState.indicatorType),
+      .select({
+        day: sentDailyCounts.day,
+        type: sentDailyCounts.indicatorType,
+        sent: sum(sentDailyCounts.sentCount).mapWith(Number),
+        revoked: sum(sentDailyCounts.revokedCount).mapWith(Number),
+      })
+      .from(sentDailyCounts)
+      .where(and(eq(sentDailyCounts.orgId, scope.orgId), gte(sentDailyCounts.day, days[0] ?? "")))
+      .groupBy(sentDailyCounts.day, sentDailyCounts.indicatorType),
     // Live = accepted, not revoked and not yet expired in Sentinel.
     scope.db
       .select({ type: sentState.indicatorType, count: count() })
@@ -88,7 +120,8 @@ export async function getOverview(scope: Scope): Promise<ReportOverview> {
   ]);
   return {
     days: OVERVIEW_DAYS,
-    sentPerDay,
+    sentTypes: [...new Set(dailyRows.filter((row) => row.sent > 0).map((row) => row.type))].sort(),
+    sentPerDay: zeroFilled(days, dailyRows),
     livePerType,
     services: serviceRows.map(({ createdAt, ...service }) => {
       const outcomes = noOutcomes();

@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { jobs, serviceSyncState } from "@/db/schema";
+import type { UploadReason } from "@/lib/vocabulary";
 import { errorsToCsv } from "@/server/reports";
 import { orgWithService, seedError, seedJob, seedSentState } from "@/server/reports/seed.test-support";
+import { addSentDailyCounts } from "@/server/sync/sent-daily";
 import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 
@@ -125,6 +127,8 @@ describe("report.retryFailedRecords", () => {
   });
 });
 
+const host = (reason: UploadReason) => ({ indicatorType: "Host", reason });
+
 describe("report.overview", () => {
   test("sent per day per type, live per type, outcomes per service and an overdue warning", async () => {
     const { org, owner, service } = await orgWithService();
@@ -140,28 +144,48 @@ describe("report.overview", () => {
     );
     await seedSentState({ orgId: org.id, serviceId: service.id }, { type: "URL", sentAt: day(0), revoked: true });
     await seedSentState({ orgId: org.id, serviceId: service.id }, { type: "Host", sentAt: day(60) });
+    const second = await callerFor(owner).service.create({ orgSlug: org.slug, ...serviceInput() });
+    const sends = (serviceId: string, at: Date, accepted: { indicatorType: string; reason: UploadReason }[]) =>
+      addSentDailyCounts(testDb, { orgId: org.id, serviceId, at, accepted });
+    // The same Host sent on two days counts on both: sent_state would show only the latest.
+    await sends(service.id, day(1), [host("new"), host("new")]);
+    await sends(service.id, day(0), [host("keep_alive"), { indicatorType: "Address", reason: "new" }]);
+    await sends(second.id, day(0), [host("changed"), host("revoke"), { indicatorType: "URL", reason: "revoke" }]);
+    await sends(service.id, day(29), [host("new")]);
+    await sends(service.id, day(30), [{ indicatorType: "File", reason: "new" }]);
+    const stranger = await orgWithService();
+    await addSentDailyCounts(testDb, {
+      orgId: stranger.org.id,
+      serviceId: stranger.service.id,
+      at: day(0),
+      accepted: [{ indicatorType: "CIDR", reason: "new" }],
+    });
     await seedJob({ orgId: org.id, serviceId: service.id }, { status: "succeeded", createdAt: day(1) });
     await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed", createdAt: day(2) });
     await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed", createdAt: day(45) });
 
     const overview = await api.report.overview({ orgSlug: org.slug });
-    expect(overview.sentPerDay).toEqual([
-      { day: "2032-08-08", type: "Address", count: 1 },
-      { day: "2032-08-09", type: "Host", count: 2 },
-      { day: "2032-08-10", type: "Address", count: 1 },
+    expect(overview.sentTypes).toEqual(["Address", "Host"]);
+    expect(overview.sentPerDay).toHaveLength(30);
+    expect(overview.sentPerDay[0]).toEqual({ day: "2032-07-12", sent: { Host: 1 }, revoked: 0 });
+    expect(overview.sentPerDay.slice(-3)).toEqual([
+      { day: "2032-08-08", sent: {}, revoked: 0 },
+      { day: "2032-08-09", sent: { Host: 2 }, revoked: 0 },
+      { day: "2032-08-10", sent: { Address: 1, Host: 2 }, revoked: 2 },
     ]);
+    expect(overview.sentPerDay.slice(1, -2).every((entry) => Object.keys(entry.sent).length === 0)).toBe(true);
     expect(overview.livePerType).toEqual([
       { type: "Address", count: 1 },
       { type: "Host", count: 3 },
     ]);
-    expect(overview.services).toHaveLength(1);
-    expect(overview.services[0]).toMatchObject({
-      serviceId: service.id,
+    expect(overview.services.map((health) => health.serviceId).sort()).toEqual([service.id, second.id].sort());
+    const health = overview.services.find((row) => row.serviceId === service.id);
+    expect(health).toMatchObject({
       lastSucceededAt: null,
       outcomes: { succeeded: 1, failed: 1, partially_succeeded: 0, cancelled: 0 },
     });
     // Created "now" in real time, long before this test's clock: never succeeded and overdue.
-    expect(overview.services[0]?.overdueSince).toBeInstanceOf(Date);
+    expect(health?.overdueSince).toBeInstanceOf(Date);
   });
 
   test("a service that succeeded within its interval is not overdue", async () => {

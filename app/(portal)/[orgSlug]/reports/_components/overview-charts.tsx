@@ -11,21 +11,14 @@ import { LocalTime } from "../../jobs/_components/local-time";
 /** Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito). */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"];
 
-/** Recharts wants one row per day with a key per type; days without sends stay in the axis as zero. */
-export function sentPerDayRows(overview: Pick<Overview, "sentPerDay" | "days">, today: Date) {
-  const types = [...new Set(overview.sentPerDay.map((row) => row.type))].sort();
-  const byDay = new Map<string, Record<string, number | string>>();
-  for (let offset = overview.days - 1; offset >= 0; offset -= 1) {
-    const day = new Date(today.getTime() - offset * 24 * 3600_000).toISOString().slice(0, 10);
-    const entry: Record<string, number | string> = { day };
-    for (const type of types) entry[type] = 0;
-    byDay.set(day, entry);
-  }
-  for (const row of overview.sentPerDay) {
-    const entry = byDay.get(row.day);
-    if (entry) entry[row.type] = row.count;
-  }
-  return { types, rows: [...byDay.values()] };
+/** Recharts wants one row per day with a key per type; the server already includes the days without sends. */
+export function sentPerDayRows(overview: Pick<Overview, "sentPerDay" | "sentTypes">) {
+  const rows = overview.sentPerDay.map((entry) => {
+    const row: Record<string, number | string> = { day: entry.day };
+    for (const type of overview.sentTypes) row[type] = entry.sent[type] ?? 0;
+    return row;
+  });
+  return { types: overview.sentTypes, rows };
 }
 
 export function successRate(outcomes: Overview["services"][number]["outcomes"]): number | null {
@@ -34,26 +27,37 @@ export function successRate(outcomes: Overview["services"][number]["outcomes"]):
 }
 
 function SentPerDay({ overview }: { overview: Overview }) {
-  const { types, rows } = sentPerDayRows(overview, new Date());
+  const { types, rows } = sentPerDayRows(overview);
   if (types.length === 0) {
     return (
       <EmptyState title="Nothing sent yet">Indicators appear here once a job has sent them to Sentinel.</EmptyState>
     );
   }
+  const total = rows.reduce((sum, row) => sum + types.reduce((daySum, type) => daySum + Number(row[type]), 0), 0);
+  const revoked = overview.sentPerDay.reduce((sum, entry) => sum + entry.revoked, 0);
   return (
-    <div className="h-72" role="img" aria-label={`Indicators sent per day by type over the last ${overview.days} days`}>
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} fontSize={12} />
-          <YAxis allowDecimals={false} fontSize={12} />
-          <Tooltip />
-          <Legend />
-          {types.map((type, index) => (
-            <Bar key={type} dataKey={type} stackId="sent" fill={PALETTE[index % PALETTE.length]} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+    <div>
+      <p className="mb-2 text-sm text-slate-600">
+        {total.toLocaleString()} sent and {revoked.toLocaleString()} revoked over the last {overview.days} days.
+      </p>
+      <div
+        className="h-72"
+        role="img"
+        aria-label={`Indicators sent per day by type over the last ${overview.days} days`}
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={rows}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} fontSize={12} />
+            <YAxis allowDecimals={false} fontSize={12} />
+            <Tooltip />
+            <Legend />
+            {types.map((type, index) => (
+              <Bar key={type} dataKey={type} stackId="sent" fill={PALETTE[index % PALETTE.length]} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
     </div>
   );
 }
@@ -169,7 +173,7 @@ export function OverviewCharts({ orgSlug }: { orgSlug: string }) {
       </Card>
       <Card
         title="Indicators sent per day"
-        description={`By type, over the last ${overview.days} days (UTC days; each indicator counted on the day of its latest send).`}
+        description={`By type, over the last ${overview.days} days (UTC days; every object Sentinel accepted, counted on the day it was sent).`}
       >
         <SentPerDay overview={overview} />
       </Card>
