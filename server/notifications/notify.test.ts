@@ -9,13 +9,21 @@ import { servicesDueNotice } from "./sweep";
 
 describe("noticeDue", () => {
   test("one failure notice per bad spell, a recovery only after a failure notice", () => {
-    expect(noticeDue({ consecutiveFailures: 1, failingSince: null }, undefined)).toBeNull();
-    expect(noticeDue({ consecutiveFailures: 3, failingSince: null }, undefined)).toBe("failure");
-    expect(noticeDue({ consecutiveFailures: 1, failingSince: new Date() }, "recovery")).toBe("failure");
-    expect(noticeDue({ consecutiveFailures: 5, failingSince: new Date() }, "failure")).toBeNull();
-    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, "failure")).toBe("recovery");
-    expect(noticeDue(undefined, "failure")).toBe("recovery");
-    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, undefined)).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: null }, undefined, 3)).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 3, failingSince: null }, undefined, 3)).toBe("failure");
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: new Date() }, "recovery", 3)).toBe("failure");
+    expect(noticeDue({ consecutiveFailures: 5, failingSince: new Date() }, "failure", 3)).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, "failure", 3)).toBe("recovery");
+    expect(noticeDue(undefined, "failure", 3)).toBe("recovery");
+    expect(noticeDue({ consecutiveFailures: 0, failingSince: null }, undefined, 3)).toBeNull();
+  });
+
+  test("the service's threshold decides how many failures in a row call for a notice", () => {
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: null }, undefined, 1)).toBe("failure");
+    expect(noticeDue({ consecutiveFailures: 9, failingSince: null }, undefined, 10)).toBeNull();
+    expect(noticeDue({ consecutiveFailures: 10, failingSince: null }, "recovery", 10)).toBe("failure");
+    // Restarts exhausted is reported whatever the threshold.
+    expect(noticeDue({ consecutiveFailures: 1, failingSince: new Date() }, undefined, 100)).toBe("failure");
   });
 });
 
@@ -109,6 +117,37 @@ describe("notifyServiceHealth", () => {
     const other = await makeOrg();
     const denied = await errorOf(notifyServiceHealth(testScope({ orgId: other.org.id }), { serviceId: service.id }));
     expect(denied.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("the failure notification threshold", () => {
+  test("a service set to 5 is reported at its fifth failure in a row, by the job event and the sweep alike", async () => {
+    const { org, service, api } = await orgWithService();
+    await api.service.update({ orgSlug: org.slug, serviceId: service.id, failureNotificationThreshold: 5 });
+    await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed" });
+    await testDb.insert(serviceSyncState).values({ serviceId: service.id, orgId: org.id, consecutiveFailures: 4 });
+    const scope = testScope({ orgId: org.id });
+    expect(await servicesDueNotice(scope)).not.toContainEqual({ orgId: org.id, serviceId: service.id });
+    expect(await notifyServiceHealth(scope, { serviceId: service.id })).toBeNull();
+
+    await testDb
+      .update(serviceSyncState)
+      .set({ consecutiveFailures: 5 })
+      .where(eq(serviceSyncState.serviceId, service.id));
+    expect(await servicesDueNotice(scope)).toContainEqual({ orgId: org.id, serviceId: service.id });
+    const notice = await notifyServiceHealth(scope, { serviceId: service.id });
+    expect(notice).toMatchObject({ kind: "failure" });
+    expect(notice?.body).toContain("failed 5 times in a row");
+  });
+
+  test("a service set to 1 is reported at its first failure", async () => {
+    const { org, service, api } = await orgWithService();
+    await api.service.update({ orgSlug: org.slug, serviceId: service.id, failureNotificationThreshold: 1 });
+    await seedJob({ orgId: org.id, serviceId: service.id }, { status: "failed" });
+    await testDb.insert(serviceSyncState).values({ serviceId: service.id, orgId: org.id, consecutiveFailures: 1 });
+    const scope = testScope({ orgId: org.id });
+    expect(await servicesDueNotice(scope)).toContainEqual({ orgId: org.id, serviceId: service.id });
+    expect(await notifyServiceHealth(scope, { serviceId: service.id })).toMatchObject({ kind: "failure" });
   });
 });
 

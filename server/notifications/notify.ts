@@ -5,18 +5,19 @@ import { getJobInOrg } from "../jobs/job-rows";
 import type { Scope } from "../scope";
 import { getServiceInOrg } from "../services/services";
 
-/** A service that failed this many jobs in a row is reported even while restarts are still being tried. */
-export const FAILURES_IN_A_ROW = 3;
-
 type ServiceRow = typeof services.$inferSelect;
 type JobRow = typeof jobs.$inferSelect;
 
-/** What the service's state calls for, given the last notice sent about it: one failure notice per bad spell. */
+/**
+ * What the service's state calls for, given the last notice sent about it: one failure notice per bad spell.
+ * `threshold` failed jobs in a row are reported even while restarts are still being tried.
+ */
 export function noticeDue(
   state: { consecutiveFailures: number; failingSince: Date | null } | undefined,
   lastKind: NotificationKind | undefined,
+  threshold: number,
 ): NotificationKind | null {
-  const isFailing = Boolean(state?.failingSince) || (state?.consecutiveFailures ?? 0) >= FAILURES_IN_A_ROW;
+  const isFailing = Boolean(state?.failingSince) || (state?.consecutiveFailures ?? 0) >= threshold;
   const isHealthy = !state || (state.consecutiveFailures === 0 && !state.failingSince);
   if (isFailing && lastKind !== "failure") return "failure";
   if (isHealthy && lastKind === "failure") return "recovery";
@@ -48,9 +49,9 @@ function compose(
 
 /**
  * Sends the notice the service's state calls for, if any: a failure notice when a job failed for good or the
- * service failed FAILURES_IN_A_ROW jobs in a row, and a recovery notice after the next success. The decision and
- * the notice row are made under a lock on the service, so concurrent callers (the finished-job event and the
- * sweep) never send one twice. Without a mailer, or without recipients, the notice stays in the outbox.
+ * service failed as many jobs in a row as its failure notification threshold, and a recovery notice after the
+ * next success. The decision and the notice row are made under a lock on the service, so concurrent callers (the
+ * finished-job event and the sweep) never send one twice. Without a mailer, or without recipients, the notice stays in the outbox.
  */
 export async function notifyServiceHealth(scope: Scope, input: { serviceId: string }): Promise<Notification | null> {
   const notice = await scope.db.transaction(async (tx) => {
@@ -66,7 +67,7 @@ export async function notifyServiceHealth(scope: Scope, input: { serviceId: stri
       .where(and(eq(notifications.orgId, scope.orgId), eq(notifications.serviceId, service.id)))
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(1);
-    const kind = noticeDue(state, last?.kind);
+    const kind = noticeDue(state, last?.kind, service.failureNotificationThreshold);
     if (!kind) return null;
     const [job] = await tx
       .select()

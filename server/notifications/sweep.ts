@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import type { Scope } from "../scope";
-import { FAILURES_IN_A_ROW } from "./notify";
 
 /**
  * System verb for the periodic sweep: the services whose state calls for a notice that has not been sent (the
@@ -17,7 +16,7 @@ export async function servicesDueNotice(system: Pick<Scope, "db">): Promise<{ or
       order by n.created_at desc, n.id desc
       limit 1
     ) last on true
-    where ((st.failing_since is not null or st.consecutive_failures >= ${FAILURES_IN_A_ROW})
+    where ((st.failing_since is not null or st.consecutive_failures >= s.failure_notification_threshold)
            and last.kind is distinct from 'failure')
        or (coalesce(st.consecutive_failures, 0) = 0 and st.failing_since is null and last.kind = 'failure')
   `);

@@ -7,6 +7,7 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 export const MAX_TTL_HOURS = 8760;
 export const MAX_SCHEDULE_INTERVAL_HOURS = 168;
 export const MAX_RESTART_ATTEMPTS = 100;
+export const MAX_FAILURE_NOTIFICATION_THRESHOLD = 100;
 const MAX_SOURCE_NAME_LENGTH = 100;
 const MAX_SECRET_LENGTH = 1024;
 
@@ -113,6 +114,7 @@ const settingsFields = {
   ttlHours,
   notificationEmails,
   maxRestartAttempts: wholeNumber("Max restart attempts", 0, MAX_RESTART_ATTEMPTS),
+  failureNotificationThreshold: wholeNumber("Failed runs before notifying", 1, MAX_FAILURE_NOTIFICATION_THRESHOLD),
 };
 
 const secretFields = {
@@ -128,6 +130,7 @@ export const SERVICE_DEFAULTS = {
   ttlHours: { ...DEFAULT_TTL_HOURS },
   notificationEmails: [],
   maxRestartAttempts: 10,
+  failureNotificationThreshold: 3,
 } as const;
 
 export const createServiceInput = z.object({
@@ -140,6 +143,9 @@ export const createServiceInput = z.object({
   ttlHours: ttlHours.default(() => ({ ...DEFAULT_TTL_HOURS })),
   notificationEmails: notificationEmails.default([]),
   maxRestartAttempts: settingsFields.maxRestartAttempts.default(SERVICE_DEFAULTS.maxRestartAttempts),
+  failureNotificationThreshold: settingsFields.failureNotificationThreshold.default(
+    SERVICE_DEFAULTS.failureNotificationThreshold,
+  ),
 });
 export type CreateServiceInput = z.infer<typeof createServiceInput>;
 

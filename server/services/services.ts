@@ -32,6 +32,7 @@ export const serviceViewColumns = {
   ttlHours: services.ttlHours,
   notificationEmails: services.notificationEmails,
   maxRestartAttempts: services.maxRestartAttempts,
+  failureNotificationThreshold: services.failureNotificationThreshold,
   nextRunMode: services.nextRunMode,
   lastSuccessfulRunAt: services.lastSuccessfulRunAt,
   queriesVersion: services.queriesVersion,

@@ -56,6 +56,11 @@ describe("service router: validation", () => {
     ["notificationEmails", ["ops@example.com", "nope"], "Each notification email must be a valid email address"],
     ["maxRestartAttempts", -1, "Max restart attempts must be from 0 to 100"],
     ["maxRestartAttempts", 101, "Max restart attempts must be from 0 to 100"],
+    ["failureNotificationThreshold", 0, "Failed runs before notifying must be from 1 to 100"],
+    ["failureNotificationThreshold", 101, "Failed runs before notifying must be from 1 to 100"],
+    ["failureNotificationThreshold", 2.5, "Failed runs before notifying must be a whole number"],
+    ["failureNotificationThreshold", "3", "Failed runs before notifying must be a number"],
+    ["failureNotificationThreshold", null, "Failed runs before notifying must be a number"],
     ["isEnabled", "yes", "Enabled must be true or false"],
   ])("%s = %j is refused with its field and reason", async (field, value, message) => {
     const { org, owner } = await makeOrg();
@@ -100,6 +105,7 @@ describe("service router: validation", () => {
       sentinelApi: "stix-objects",
       scheduleIntervalHours: 24,
       maxRestartAttempts: 10,
+      failureNotificationThreshold: 3,
       notificationEmails: [],
       nextRunMode: "full",
       queriesVersion: 0,
@@ -253,6 +259,32 @@ describe("service router: update, delete and audit", () => {
     const reordered = Object.fromEntries(Object.entries(created.ttlHours).reverse()) as typeof created.ttlHours;
     await api.service.update({ orgSlug: org.slug, serviceId: created.id, ttlHours: reordered });
     expect((await testDb.select().from(auditLog).where(eq(auditLog.orgId, org.id))).length).toBe(auditCount);
+  });
+
+  test("the failure notification threshold is saved from 1 to 100 and audited; an update outside it keeps the old", async () => {
+    const { org, owner } = await makeOrg();
+    const api = callerFor(owner);
+    const created = await api.service.create({
+      orgSlug: org.slug,
+      ...serviceInput({ failureNotificationThreshold: 1 }),
+    });
+    expect(created.failureNotificationThreshold).toBe(1);
+    const updated = await api.service.update({
+      orgSlug: org.slug,
+      serviceId: created.id,
+      failureNotificationThreshold: 100,
+    });
+    expect(updated.failureNotificationThreshold).toBe(100);
+    expect((await lastAudit(org.id))?.diff).toEqual({ failureNotificationThreshold: { before: 1, after: 100 } });
+    const refused = await errorOf(
+      api.service.update({ orgSlug: org.slug, serviceId: created.id, failureNotificationThreshold: 0 }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.fieldErrors.failureNotificationThreshold).toEqual([
+      "Failed runs before notifying must be from 1 to 100",
+    ]);
+    const [stored] = await api.service.list({ orgSlug: org.slug });
+    expect(stored?.failureNotificationThreshold).toBe(100);
   });
 
   test("delete removes the service and is audited", async () => {

@@ -26,6 +26,7 @@ const FIELD_LABELS: Record<string, string> = {
   ttlHours: "TTL hours",
   notificationEmails: "Notification emails",
   maxRestartAttempts: "Max restart attempts",
+  failureNotificationThreshold: "Failed runs before notifying",
   nextRunMode: "Next run",
   runMode: "Next run",
   queriesVersion: "Queries version",

@@ -19,6 +19,7 @@ const saved = {
   threatConnectAccessId: "10000000000000000001",
   scheduleIntervalHours: 24,
   maxRestartAttempts: 10,
+  failureNotificationThreshold: 5,
   notificationEmails: ["soc@example.com", "cert@example.com"],
   ttlHours,
 } as const;
@@ -51,11 +52,13 @@ describe("service form values", () => {
     const values = {
       ...emptyValues({ ...saved, ttlHours }),
       scheduleIntervalHours: " ",
+      failureNotificationThreshold: "",
       notificationEmails: "a@example.com;b@example.com\nc@example.com, ",
     };
     const settings = settingsOf(values);
     expect(settings.scheduleIntervalHours).toBeNaN();
     expect(settings.maxRestartAttempts).toBe(10);
+    expect(settings.failureNotificationThreshold).toBeNaN();
     expect(settings.notificationEmails).toEqual(["a@example.com", "b@example.com", "c@example.com"]);
     expect(settings.threatConnectBaseUrl).toBe("");
   });

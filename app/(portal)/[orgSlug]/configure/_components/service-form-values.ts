@@ -15,6 +15,7 @@ export type FormValues = {
   threatConnectAccessId: string;
   scheduleIntervalHours: string;
   maxRestartAttempts: string;
+  failureNotificationThreshold: string;
   notificationEmails: string;
   ttlHours: Record<IndicatorType, string>;
 };
@@ -28,6 +29,7 @@ export type ServiceDefaults = {
   sentinelApi: SentinelApi;
   scheduleIntervalHours: number;
   maxRestartAttempts: number;
+  failureNotificationThreshold: number;
   ttlHours: Record<IndicatorType, number>;
 };
 
@@ -48,6 +50,7 @@ export function emptyValues(defaults: ServiceDefaults): FormValues {
     threatConnectAccessId: "",
     scheduleIntervalHours: String(defaults.scheduleIntervalHours),
     maxRestartAttempts: String(defaults.maxRestartAttempts),
+    failureNotificationThreshold: String(defaults.failureNotificationThreshold),
     notificationEmails: "",
     ttlHours: ttlTextOf(defaults.ttlHours),
   };
@@ -67,6 +70,7 @@ export function valuesOf(service: ServiceView): FormValues {
     threatConnectAccessId: service.threatConnectAccessId,
     scheduleIntervalHours: String(service.scheduleIntervalHours),
     maxRestartAttempts: String(service.maxRestartAttempts),
+    failureNotificationThreshold: String(service.failureNotificationThreshold),
     notificationEmails: service.notificationEmails.join(", "),
     ttlHours: ttlTextOf(service.ttlHours),
   };
@@ -90,6 +94,7 @@ export function settingsOf(values: FormValues) {
     threatConnectAccessId: values.threatConnectAccessId,
     scheduleIntervalHours: numberOf(values.scheduleIntervalHours),
     maxRestartAttempts: numberOf(values.maxRestartAttempts),
+    failureNotificationThreshold: numberOf(values.failureNotificationThreshold),
     notificationEmails: values.notificationEmails.split(/[\s,;]+/).filter(Boolean),
     ttlHours: Object.fromEntries(INDICATOR_TYPES.map((type) => [type, numberOf(values.ttlHours[type])])) as Record<
       IndicatorType,

@@ -81,6 +81,14 @@ export function ServiceForm(props: ServiceFormProps) {
             <TextField form={form} name="maxRestartAttempts" label="Max restart attempts on failure" isNumeric>
               How many times a failed run is retried; 10 is recommended.
             </TextField>
+            <TextField
+              form={form}
+              name="failureNotificationThreshold"
+              label="Failed runs in a row before notifying"
+              isNumeric
+            >
+              From 1 to 100; 3 by default. A run whose restarts are exhausted is reported at once.
+            </TextField>
             <div className="sm:col-span-2">
               <Field
                 label="Failure notification emails"
