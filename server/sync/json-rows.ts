@@ -2,7 +2,10 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "@/db/client";
 
 /** A column of a bulk insert: its name in the table and its SQL type. */
-export type JsonRowColumn = readonly [name: string, type: "text" | "int" | "uuid" | "timestamptz" | "jsonb"];
+export type JsonRowColumn = readonly [
+  name: string,
+  type: "text" | "int" | "uuid" | "timestamptz" | "jsonb" | "boolean",
+];
 
 /**
  * Inserts many rows as one JSON parameter that Postgres unpacks with jsonb_to_recordset. Building a

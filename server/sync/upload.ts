@@ -1,16 +1,43 @@
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "@/db/client";
-import { jobs, sentState, uploadBatches, uploadBatchItems } from "@/db/schema";
+import { jobs, uploadBatches, uploadBatchItems } from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
 import { createSentinelClient, type UploadOutcome } from "../sentinel";
 import { sentinelConnectionOf } from "../services/connections";
 import { getServiceInOrg } from "../services/services";
 import { sourceSystemFor } from "../stix";
 import { recordJobErrors, type JobErrorInput } from "./job-errors";
+import { insertJsonRows, type JsonRowColumn } from "./json-rows";
 import { addSentDailyCounts } from "./sent-daily";
 import type { Scope } from "./system-scope";
 
 type Item = typeof uploadBatchItems.$inferSelect;
+
+/**
+ * sent_state's columns, the key first. A batch's 100 rows go in as one JSON parameter: through the query builder
+ * they were 1,700 parameters, whose building cost more app CPU than the rest of an upload.
+ */
+const SENT_STATE_COLUMNS: readonly JsonRowColumn[] = [
+  ["service_id", "uuid"],
+  ["workspace_id", "text"],
+  ["indicator_key", "text"],
+  ["org_id", "uuid"],
+  ["stix_id", "text"],
+  ["revocation_generation", "int"],
+  ["content_hash", "text"],
+  ["valid_until", "timestamptz"],
+  ["revoked", "boolean"],
+  ["last_modified_sent", "timestamptz"],
+  ["last_sent_at", "timestamptz"],
+  ["tc_id", "text"],
+  ["query_position", "int"],
+  ["indicator_type", "text"],
+  ["indicator_value", "text"],
+  ["owner_name", "text"],
+  ["object", "jsonb"],
+];
+/** A re-send replaces everything but the key and the org. */
+const SENT_STATE_KEPT_COLUMNS = 4;
 
 async function batchOf(db: DatabaseOrTransaction, jobId: string, batchId: string) {
   const [batch] = await db
@@ -102,49 +129,35 @@ async function recordOutcome(
     .where(and(eq(uploadBatches.id, input.batchId), ne(uploadBatches.status, "sent")))
     .returning({ id: uploadBatches.id });
   if (!marked) return null;
-  if (accepted.length > 0) {
-    await tx
-      .insert(sentState)
-      .values(
-        accepted.map((item) => ({
-          serviceId: service.id,
-          workspaceId: service.workspaceId,
-          indicatorKey: item.indicatorKey,
-          orgId: job.orgId,
-          stixId: item.stixId,
-          revocationGeneration: item.revocationGeneration,
-          contentHash: item.contentHash,
-          validUntil: item.validUntil,
-          revoked: item.reason === "revoke",
-          lastModifiedSent: item.modified,
-          lastSentAt: now,
-          tcId: item.tcId,
-          queryPosition: item.queryPosition,
-          indicatorType: item.indicatorType,
-          indicatorValue: item.indicatorValue,
-          ownerName: item.ownerName,
-          object: item.object,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [sentState.serviceId, sentState.workspaceId, sentState.indicatorKey],
-        set: {
-          stixId: sql`excluded.stix_id`,
-          revocationGeneration: sql`excluded.revocation_generation`,
-          contentHash: sql`excluded.content_hash`,
-          validUntil: sql`excluded.valid_until`,
-          revoked: sql`excluded.revoked`,
-          lastModifiedSent: sql`excluded.last_modified_sent`,
-          lastSentAt: sql`excluded.last_sent_at`,
-          tcId: sql`excluded.tc_id`,
-          queryPosition: sql`excluded.query_position`,
-          indicatorType: sql`excluded.indicator_type`,
-          indicatorValue: sql`excluded.indicator_value`,
-          ownerName: sql`excluded.owner_name`,
-          object: sql`excluded.object`,
-        },
-      });
-  }
+  await insertJsonRows(
+    tx,
+    "sent_state",
+    SENT_STATE_COLUMNS,
+    accepted.map((item) => ({
+      service_id: service.id,
+      workspace_id: service.workspaceId,
+      indicator_key: item.indicatorKey,
+      org_id: job.orgId,
+      stix_id: item.stixId,
+      revocation_generation: item.revocationGeneration,
+      content_hash: item.contentHash,
+      valid_until: item.validUntil,
+      revoked: item.reason === "revoke",
+      last_modified_sent: item.modified,
+      last_sent_at: now,
+      tc_id: item.tcId,
+      query_position: item.queryPosition,
+      indicator_type: item.indicatorType,
+      indicator_value: item.indicatorValue,
+      owner_name: item.ownerName,
+      object: item.object,
+    })),
+    sql`on conflict (service_id, workspace_id, indicator_key) do update set ${sql.raw(
+      SENT_STATE_COLUMNS.slice(SENT_STATE_KEPT_COLUMNS)
+        .map(([name]) => `"${name}" = excluded."${name}"`)
+        .join(", "),
+    )}`,
+  );
   await addSentDailyCounts(tx, { orgId: job.orgId, serviceId: service.id, at: now, accepted });
   const errors: JobErrorInput[] = rejected.map((item) => ({
     phase: "upload",
