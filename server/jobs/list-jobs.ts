@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, like, lt, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, like, lt, min, sql } from "drizzle-orm";
 import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
 import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -16,6 +16,8 @@ export type JobListItem = {
   counts: JobCounts;
   /** Progress of the upload phase. */
   batches: { total: number; done: number };
+  /** When the first batch's upload started, for an ETA from the upload rate alone; set while uploading. */
+  uploadStartedAt: Date | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -23,7 +25,7 @@ export type JobListItem = {
 
 export type JobPage = { items: JobListItem[]; nextCursor: string | null };
 
-function toListItem(job: Job): JobListItem {
+function toListItem(job: Job, uploadStarts: ReadonlyMap<string, Date> = new Map()): JobListItem {
   return {
     requestId: job.requestId,
     serviceId: job.serviceId,
@@ -33,10 +35,23 @@ function toListItem(job: Job): JobListItem {
     phase: job.phase,
     counts: countsOf(job),
     batches: { total: job.batchCount, done: job.batchCount - job.batchesRemaining },
+    uploadStartedAt: uploadStarts.get(job.id) ?? null,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
   };
+}
+
+/** The first upload task of each job still uploading; finished jobs need no ETA, so they cost no query. */
+async function uploadStartsOf(scope: Scope, page: Job[]): Promise<Map<string, Date>> {
+  const uploading = page.filter((job) => job.status === "running" && job.phase === "upload").map((job) => job.id);
+  if (uploading.length === 0) return new Map();
+  const rows = await scope.db
+    .select({ jobId: tasks.jobId, startedAt: min(tasks.startedAt) })
+    .from(tasks)
+    .where(and(inArray(tasks.jobId, uploading), eq(tasks.kind, "upload")))
+    .groupBy(tasks.jobId);
+  return new Map(rows.flatMap((row) => (row.jobId && row.startedAt ? [[row.jobId, row.startedAt] as const] : [])));
 }
 
 // (createdAt, id) of the last item: stable while new jobs arrive, unlike an offset. createdAt keeps milliseconds.
@@ -82,8 +97,9 @@ export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobP
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
+  const uploadStarts = await uploadStartsOf(scope, page);
   return {
-    items: page.map(toListItem),
+    items: page.map((job) => toListItem(job, uploadStarts)),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
   };
 }
@@ -105,7 +121,7 @@ export type JobDetail = JobListItem & {
 
 export async function getJob(scope: Scope, input: { requestId: string }): Promise<JobDetail> {
   const job = await getJobInOrg(scope.db, scope.orgId, { requestId: input.requestId });
-  const [jobTasks, [taskTotal], errors, [errorTotal], restartOf] = await Promise.all([
+  const [jobTasks, [taskTotal], errors, [errorTotal], restartOf, uploadStarts] = await Promise.all([
     scope.db
       .select()
       .from(tasks)
@@ -126,9 +142,10 @@ export async function getJob(scope: Scope, input: { requestId: string }): Promis
           .from(jobs)
           .where(and(eq(jobs.orgId, scope.orgId), eq(jobs.id, job.restartOf)))
       : Promise.resolve([]),
+    uploadStartsOf(scope, [job]),
   ]);
   return {
-    ...toListItem(job),
+    ...toListItem(job, uploadStarts),
     toSendByType: job.toSendByType,
     error: job.error,
     attempt: job.attempt,

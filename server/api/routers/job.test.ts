@@ -160,6 +160,56 @@ describe("job.list", () => {
   });
 });
 
+describe("the upload start behind the ETA", () => {
+  test("is the first upload task of a job still uploading, and absent before upload or once finished", async () => {
+    const { org, service, api } = await orgWithService();
+    const ids = await Promise.all(
+      ["upload", "download", "upload"].map(async () => {
+        const { requestId } = await api.job.run({ orgSlug: org.slug, serviceId: service.id, mode: "full" });
+        const [row] = await testDb.select().from(jobs).where(eq(jobs.requestId, requestId));
+        return { requestId, jobId: row?.id ?? "" };
+      }),
+    );
+    const [uploading, downloading, finished] = ids as [
+      (typeof ids)[number],
+      (typeof ids)[number],
+      (typeof ids)[number],
+    ];
+    // A service runs one job at a time, so only the first is running.
+    await testDb.update(jobs).set({ status: "running", phase: "upload" }).where(eq(jobs.id, uploading.jobId));
+    await testDb.update(jobs).set({ status: "queued", phase: "download" }).where(eq(jobs.id, downloading.jobId));
+    await testDb.update(jobs).set({ status: "succeeded", phase: "done" }).where(eq(jobs.id, finished.jobId));
+    const at = (minute: number) => new Date(Date.UTC(2031, 0, 1, 0, minute));
+    const task = (jobId: string, kind: "download" | "upload", minute: number) => ({
+      orgId: org.id,
+      jobId,
+      runId: `run-${jobId}-${minute}`,
+      stepId: `${kind}:${minute}`,
+      kind,
+      label: kind,
+      status: "succeeded" as const,
+      startedAt: at(minute),
+    });
+    await testDb
+      .insert(tasks)
+      .values([
+        task(uploading.jobId, "download", 0),
+        task(uploading.jobId, "upload", 7),
+        task(uploading.jobId, "upload", 5),
+        task(downloading.jobId, "download", 1),
+        task(finished.jobId, "upload", 2),
+      ]);
+
+    const { items } = await api.job.list({ orgSlug: org.slug });
+    const startOf = (requestId: string) => items.find((item) => item.requestId === requestId)?.uploadStartedAt;
+    expect(startOf(uploading.requestId)).toEqual(at(5));
+    expect(startOf(downloading.requestId)).toBeNull();
+    expect(startOf(finished.requestId)).toBeNull();
+    const detail = await api.job.get({ orgSlug: org.slug, requestId: uploading.requestId });
+    expect(detail.uploadStartedAt).toEqual(at(5));
+  });
+});
+
 describe("job.get", () => {
   test("members read a job with its tasks and errors; other orgs get NOT_FOUND", async () => {
     const { org, service, api } = await orgWithService();

@@ -59,12 +59,26 @@ describe("live numbers", () => {
     expect(formatDuration(3_840_000)).toBe("1 h 04 min");
   });
 
-  test("the ETA follows the measured batch rate and is unknown before the first batch", () => {
-    const startedAt = new Date("2033-01-01T00:00:00Z");
-    const now = new Date("2033-01-01T00:01:00Z");
-    expect(uploadEtaMs({ startedAt, batches: { total: 40, done: 10 } }, now)).toBe(180_000);
-    expect(uploadEtaMs({ startedAt, batches: { total: 40, done: 0 } }, now)).toBeNull();
-    expect(uploadEtaMs({ startedAt: null, batches: { total: 40, done: 5 } }, now)).toBeNull();
+  test("the ETA follows the upload rate since the first batch started, not the job's start", () => {
+    const uploadStartedAt = new Date("2033-01-01T01:00:00Z");
+    const now = new Date("2033-01-01T01:01:00Z");
+    const counts = { toSend: 4000, sent: 800, revoked: 150, rejected: 50 };
+    // 1,000 objects in the minute since upload began: 3,000 left is three minutes, however long download took.
+    expect(uploadEtaMs({ uploadStartedAt, batches: { total: 40, done: 10 }, counts }, now)).toBe(180_000);
+    expect(
+      uploadEtaMs({ uploadStartedAt, batches: { total: 40, done: 40 }, counts: { ...counts, toSend: 1000 } }, now),
+    ).toBe(0);
+  });
+
+  test("there is no ETA before the first batch is done or without an upload start", () => {
+    const uploadStartedAt = new Date("2033-01-01T01:00:00Z");
+    const now = new Date("2033-01-01T01:01:00Z");
+    const counts = { toSend: 4000, sent: 0, revoked: 0, rejected: 0 };
+    expect(uploadEtaMs({ uploadStartedAt, batches: { total: 40, done: 0 }, counts }, now)).toBeNull();
+    expect(uploadEtaMs({ uploadStartedAt, batches: { total: 40, done: 1 }, counts }, now)).toBeNull();
+    const sent = { ...counts, sent: 100 };
+    expect(uploadEtaMs({ uploadStartedAt: null, batches: { total: 40, done: 1 }, counts: sent }, now)).toBeNull();
+    expect(uploadEtaMs({ uploadStartedAt: now, batches: { total: 40, done: 1 }, counts: sent }, now)).toBeNull();
   });
 
   test("ThreatConnect links point at the indicator on the service's host, and only for numeric ids", () => {

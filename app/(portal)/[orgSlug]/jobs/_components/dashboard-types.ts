@@ -173,17 +173,23 @@ export function jobDurationMs(job: { startedAt: Date | null; finishedAt: Date | 
 }
 
 /**
- * Time left of the upload phase at the rate measured so far (batches done per millisecond since the job
- * started); null until a batch is done, since there is no rate to measure yet.
+ * Time left of the upload phase at the upload rate alone: objects Sentinel answered for (sent, revoked or
+ * rejected) since the first batch started, so download and prepare time never inflate it. Null until a batch is
+ * done, since there is no rate to measure yet.
  */
 export function uploadEtaMs(
-  job: { startedAt: Date | null; batches: { total: number; done: number } },
+  job: {
+    uploadStartedAt: Date | null;
+    batches: { total: number; done: number };
+    counts: { toSend: number; sent: number; revoked: number; rejected: number };
+  },
   now: Date,
 ): number | null {
-  if (!job.startedAt || job.batches.done === 0 || job.batches.total === 0) return null;
-  const elapsed = now.getTime() - job.startedAt.getTime();
-  if (elapsed <= 0) return null;
-  return Math.round((elapsed / job.batches.done) * (job.batches.total - job.batches.done));
+  if (!job.uploadStartedAt || job.batches.done === 0) return null;
+  const uploaded = job.counts.sent + job.counts.revoked + job.counts.rejected;
+  const elapsed = now.getTime() - job.uploadStartedAt.getTime();
+  if (uploaded === 0 || elapsed <= 0) return null;
+  return Math.round((Math.max(0, job.counts.toSend - uploaded) * elapsed) / uploaded);
 }
 
 /** ThreatConnect's own page for an indicator (the `webLink` form its API returns); null when it cannot be built. */

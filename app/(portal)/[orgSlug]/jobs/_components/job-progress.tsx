@@ -3,7 +3,10 @@
 import { formatDuration, jobDurationMs, PHASE_LABELS, uploadEtaMs, type JobItem } from "./dashboard-types";
 import { useIsClient, useNow } from "./local-time";
 
-type ProgressJob = Pick<JobItem, "status" | "phase" | "counts" | "batches" | "startedAt" | "finishedAt">;
+type ProgressJob = Pick<
+  JobItem,
+  "status" | "phase" | "counts" | "batches" | "startedAt" | "finishedAt" | "uploadStartedAt"
+>;
 
 /** Run time so far for a live job (after hydration, so server and browser agree), or the final duration. */
 export function JobDuration({ job }: { job: ProgressJob }) {
@@ -17,7 +20,7 @@ export function JobDuration({ job }: { job: ProgressJob }) {
 
 /**
  * A running job's progress: objects sent of those to send, batches done of all, the phase, and an ETA from the
- * rate measured so far. The numbers come from the polled list, so the bar moves without a reload.
+ * upload rate measured so far. The numbers come from the polled list, so the bar moves without a reload.
  */
 export function JobProgress({ job }: { job: ProgressJob }) {
   const isClient = useIsClient();
