@@ -1,24 +1,20 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
-import { EmptyState } from "@/app/_components/ui";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
 import { nextCursorOf, outboxInput } from "../../jobs/_components/dashboard-types";
 import { TableSkeleton } from "../../jobs/_components/table-skeleton";
 import { NotificationOutbox } from "../_components/notification-outbox";
+import { canReadOutbox } from "../_components/report-links";
 
 export const metadata: Metadata = { title: "Notifications" };
 
 export default async function NotificationsPage({ params }: PageProps<"/[orgSlug]/reports/notifications">) {
   const { orgSlug } = await params;
   const org = await fetchQueryOrNotFound(trpc.organization.bySlug.queryOptions({ orgSlug }));
-  if (org.myRole === "member") {
-    return (
-      <EmptyState title="Admins only">
-        Failure and recovery notices name their recipients, so only admins and owners read them here.
-      </EmptyState>
-    );
-  }
+  // The procedure refuses members too; the page answers as if it did not exist, as the tab is not shown to them.
+  if (!canReadOutbox(org.myRole)) notFound();
   void getQueryClient().prefetchInfiniteQuery(
     trpc.notification.list.infiniteQueryOptions(outboxInput(orgSlug), { getNextPageParam: nextCursorOf }),
   );
