@@ -5,7 +5,7 @@ import { PageHeader } from "@/app/_components/ui";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { jobListInput, nextCursorOf, searchParamsOf } from "./_components/dashboard-types";
 import { JobsDashboard } from "./_components/jobs-dashboard";
-import { TableSkeleton } from "./_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -25,7 +25,7 @@ export default async function JobsPage({ params, searchParams }: PageProps<"/[or
       />
       <HydrateClient>
         <QueryErrorBoundary>
-          <Suspense fallback={<TableSkeleton label="Loading jobs" />}>
+          <Suspense fallback={<TableSkeleton label="Loading jobs" columnCount={6} rowCount={5} />}>
             <JobsDashboard orgSlug={orgSlug} isAdmin={org.myRole !== "member"} />
           </Suspense>
         </QueryErrorBoundary>

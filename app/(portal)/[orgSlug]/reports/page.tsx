@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
-import { TableSkeleton } from "../jobs/_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { OverviewCharts } from "./_components/overview-charts";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -13,7 +13,7 @@ export default async function ReportsOverviewPage({ params }: PageProps<"/[orgSl
   return (
     <HydrateClient>
       <QueryErrorBoundary>
-        <Suspense fallback={<TableSkeleton label="Loading overview" columnCount={4} />}>
+        <Suspense fallback={<TableSkeleton label="Loading overview" columnCount={4} rowCount={5} />}>
           <OverviewCharts orgSlug={orgSlug} />
         </Suspense>
       </QueryErrorBoundary>

@@ -4,7 +4,7 @@ import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { PageHeader } from "@/app/_components/ui";
 import { getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
 import { nextCursorOf, searchParamsOf, taskListInput } from "../jobs/_components/dashboard-types";
-import { TableSkeleton } from "../jobs/_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { TasksDashboard } from "./_components/tasks-dashboard";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -23,7 +23,7 @@ export default async function TasksPage({ params, searchParams }: PageProps<"/[o
       />
       <HydrateClient>
         <QueryErrorBoundary>
-          <Suspense fallback={<TableSkeleton label="Loading tasks" />}>
+          <Suspense fallback={<TableSkeleton label="Loading tasks" columnCount={6} rowCount={5} />}>
             <TasksDashboard orgSlug={orgSlug} />
           </Suspense>
         </QueryErrorBoundary>

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { fetchQueryOrNotFound, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { JobDetailView } from "../_components/job-detail";
-import { TableSkeleton } from "../_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 
 export const metadata: Metadata = { title: "Job" };
 
@@ -19,7 +19,7 @@ export default async function JobPage({ params }: PageProps<"/[orgSlug]/jobs/[re
   return (
     <HydrateClient>
       <QueryErrorBoundary>
-        <Suspense fallback={<TableSkeleton label="Loading job" />}>
+        <Suspense fallback={<TableSkeleton label="Loading job" columnCount={6} rowCount={5} />}>
           <JobDetailView orgSlug={orgSlug} requestId={requestId} isAdmin={org.myRole !== "member"} />
         </Suspense>
       </QueryErrorBoundary>

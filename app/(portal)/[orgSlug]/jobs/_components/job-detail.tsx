@@ -10,7 +10,7 @@ import { isActiveJob, PHASE_LABELS, type JobDetail } from "./dashboard-types";
 import { ErrorMessageCell, IndicatorCell } from "./error-cells";
 import { CancelJobButton } from "./job-actions";
 import { JobDuration, JobProgress } from "./job-progress";
-import { LocalTime, useIsClient, useNow } from "./local-time";
+import { LocalTime, useIsClient, useNow } from "@/app/_components/local-time";
 import { JobStatusBadge } from "./status-badge";
 import { TaskTimeline } from "./task-timeline";
 import { LIVE_REFRESH_MS } from "./jobs-dashboard";

@@ -1,7 +1,7 @@
 "use client";
 
 import { formatDuration, jobDurationMs, PHASE_LABELS, uploadEtaMs, type JobItem } from "./dashboard-types";
-import { useIsClient, useNow } from "./local-time";
+import { useIsClient, useNow } from "@/app/_components/local-time";
 
 type ProgressJob = Pick<
   JobItem,

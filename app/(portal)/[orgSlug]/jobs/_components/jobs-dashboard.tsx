@@ -19,7 +19,7 @@ import {
 import { CancelJobButton, RunNow } from "./job-actions";
 import { JobFilters } from "./job-filters";
 import { JobDuration, JobProgress } from "./job-progress";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/app/_components/local-time";
 import { JobStatusBadge } from "./status-badge";
 
 /** How often a list with a queued or running job asks again; finished lists do not poll. */

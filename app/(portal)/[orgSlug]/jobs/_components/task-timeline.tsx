@@ -5,7 +5,7 @@ import { useRef } from "react";
 import { cn } from "@/app/_components/ui";
 import type { TaskStatus } from "@/lib/vocabulary";
 import { formatDuration, TASK_KIND_LABELS, TASK_STATUS_LABELS, type JobDetail } from "./dashboard-types";
-import { formatUtc } from "./local-time";
+import { formatUtc } from "@/app/_components/local-time";
 import { timelineBar, timelineSpan } from "./timeline-layout";
 
 type Task = JobDetail["tasks"][number];

@@ -22,7 +22,7 @@ import {
 } from "../../jobs/_components/dashboard-types";
 import { ErrorMessageCell, IndicatorCell } from "../../jobs/_components/error-cells";
 import { ServiceFilter } from "../../jobs/_components/job-filters";
-import { LocalTime } from "../../jobs/_components/local-time";
+import { LocalTime } from "@/app/_components/local-time";
 
 const PHASE_OPTIONS = JOB_PHASES.filter((phase) => phase !== "queued" && phase !== "done").map((phase) => ({
   value: phase,

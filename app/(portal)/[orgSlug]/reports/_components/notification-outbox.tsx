@@ -11,7 +11,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import type { NotificationDelivery } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/api/root";
 import { nextCursorOf, outboxInput } from "../../jobs/_components/dashboard-types";
-import { LocalTime } from "../../jobs/_components/local-time";
+import { LocalTime } from "@/app/_components/local-time";
 
 type NotificationPage = inferRouterOutputs<AppRouter>["notification"]["list"];
 type NotificationRow = NotificationPage["items"][number] & { orgSlug: string };

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { Badge, Card, EmptyState } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { Overview } from "../../jobs/_components/dashboard-types";
-import { LocalTime } from "../../jobs/_components/local-time";
+import { LocalTime } from "@/app/_components/local-time";
 
 /** Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito). */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"];

@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { errorListInput, nextCursorOf, searchParamsOf } from "../../jobs/_components/dashboard-types";
-import { TableSkeleton } from "../../jobs/_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { ErrorsReport } from "../_components/errors-report";
 
 export const metadata: Metadata = { title: "Errors" };
@@ -20,7 +20,7 @@ export default async function ErrorsPage({ params, searchParams }: PageProps<"/[
   return (
     <HydrateClient>
       <QueryErrorBoundary>
-        <Suspense fallback={<TableSkeleton label="Loading errors" />}>
+        <Suspense fallback={<TableSkeleton label="Loading errors" columnCount={6} rowCount={5} />}>
           <ErrorsReport orgSlug={orgSlug} isAdmin={org.myRole !== "member"} />
         </Suspense>
       </QueryErrorBoundary>

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { QueryErrorBoundary } from "@/app/_components/query-error-boundary";
 import { fetchQueryOrNotFound, getQueryClient, HydrateClient, trpc } from "@/app/_trpc/server";
 import { nextCursorOf, outboxInput } from "../../jobs/_components/dashboard-types";
-import { TableSkeleton } from "../../jobs/_components/table-skeleton";
+import { TableSkeleton } from "@/app/_components/table-parts";
 import { NotificationOutbox } from "../_components/notification-outbox";
 import { canReadOutbox } from "../_components/report-links";
 
@@ -24,7 +24,7 @@ export default async function NotificationsPage({ params }: PageProps<"/[orgSlug
         Notices to each service&apos;s notification emails. Without an SMTP server (SMTP_URL) they are kept here only.
       </p>
       <QueryErrorBoundary>
-        <Suspense fallback={<TableSkeleton label="Loading notifications" columnCount={3} />}>
+        <Suspense fallback={<TableSkeleton label="Loading notifications" columnCount={3} rowCount={5} />}>
           <NotificationOutbox orgSlug={orgSlug} />
         </Suspense>
       </QueryErrorBoundary>

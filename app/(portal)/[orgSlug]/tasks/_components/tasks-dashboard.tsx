@@ -21,7 +21,7 @@ import {
   type TaskPage,
 } from "../../jobs/_components/dashboard-types";
 import { LIVE_REFRESH_MS } from "../../jobs/_components/jobs-dashboard";
-import { LocalTime } from "../../jobs/_components/local-time";
+import { LocalTime } from "@/app/_components/local-time";
 import { TaskStatusBadge } from "../../jobs/_components/status-badge";
 
 const KIND_OPTIONS = TASK_KINDS.map((kind) => ({ value: kind, label: TASK_KIND_LABELS[kind] }));
