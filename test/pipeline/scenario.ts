@@ -13,9 +13,12 @@ import type { PipelineHarness } from "./pipeline-harness";
 
 export type SyncService = { orgId: string; serviceId: string };
 
+/** What the scenario helpers use of a harness, so a harness that runs the app in a process of its own fits too. */
+export type ScenarioHarness = Pick<PipelineHarness, "threatConnect" | "azure" | "scopeFor">;
+
 /** An org with one service wired to the harness's emulators and the given ordered queries. */
 export async function createSyncService(
-  harness: PipelineHarness,
+  harness: ScenarioHarness,
   queries: QueryDefinition[],
   overrides: Record<string, unknown> = {},
   orgId?: string,
@@ -43,7 +46,7 @@ export async function createSyncService(
   return { orgId: org, serviceId: service.id };
 }
 
-export async function runJob(harness: PipelineHarness, service: SyncService, mode: RunMode) {
+export async function runJob(harness: ScenarioHarness, service: SyncService, mode: RunMode) {
   return requestJob(harness.scopeFor(service.orgId), { serviceId: service.serviceId, mode, trigger: "manual" });
 }
 
@@ -82,7 +85,7 @@ export async function tasksOf(jobId: string) {
 }
 
 /** Every result of every query, straight from the ThreatConnect emulator through our client, copies included. */
-export async function indicatorsOfQueries(harness: PipelineHarness, queries: QueryDefinition[]) {
+export async function indicatorsOfQueries(harness: ScenarioHarness, queries: QueryDefinition[]) {
   const client = createThreatConnectClient({
     credentials: {
       baseUrl: harness.threatConnect.baseUrl,
@@ -104,16 +107,16 @@ export async function indicatorsOfQueries(harness: PipelineHarness, queries: Que
 }
 
 /** What Sentinel must hold after a full update, computed without the pipeline: one id per distinct observable. */
-export async function expectedStixIds(harness: PipelineHarness, queries: QueryDefinition[]): Promise<Set<string>> {
+export async function expectedStixIds(harness: ScenarioHarness, queries: QueryDefinition[]): Promise<Set<string>> {
   return new Set((await indicatorsOfQueries(harness, queries)).map((indicator) => stixIdFor(indicator.key)));
 }
 
 /** The STIX ids Sentinel's emulator stores for the workspace: the ground truth, not the app's counters. */
-export function storedObjects(harness: PipelineHarness) {
+export function storedObjects(harness: ScenarioHarness) {
   return harness.azure.control.listObjects({ workspaceId: harness.azure.workspaceId }).map((stored) => stored.object);
 }
 
 /** Upload requests Sentinel answered, in order, with their status and object count. */
-export function uploadRequests(harness: PipelineHarness) {
+export function uploadRequests(harness: ScenarioHarness) {
   return harness.azure.control.requests().filter((request) => request.path.includes(":upload"));
 }
