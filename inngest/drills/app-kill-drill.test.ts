@@ -1,0 +1,95 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sentState } from "@/db/schema";
+import { INDICATOR_TYPES, JOB_PHASES, type JobPhase } from "@/lib/vocabulary";
+import type { QueryDefinition } from "@/server/services/query-input";
+import { uploadsInFlightPerPrincipal } from "@/server/sync/pacing";
+import { testDb } from "@/test/db";
+import { startAppProcessHarness, type AppProcessHarness } from "@/test/pipeline/app-process-harness";
+import { drillSeed, seededRandom } from "@/test/pipeline/seeded-random";
+import {
+  createSyncService,
+  expectedStixIds,
+  jobRow,
+  runJob,
+  storedObjects,
+  uploadRequests,
+  waitForJobEnd,
+  waitUntil,
+} from "@/test/pipeline/scenario";
+
+/**
+ * The app's process (its Inngest endpoint, as the portal serves it) killed with SIGKILL three times during one
+ * 20,000-indicator full update and started again: the engine retries what the dead app did not answer, and the job
+ * still ends succeeded with Sentinel's store and the sent-state equal to the expected set. The kill points come from
+ * a seed printed in the test's name (DRILL_SEED=<seed> replays them): once the job reaches the download or prepare
+ * phase, then after two seeded counts of batches Sentinel accepted.
+ */
+const INDICATORS = 20_000;
+const MINUTE_MS = 2000;
+const SEED = drillSeed();
+const KILLS = (() => {
+  const random = seededRandom(SEED);
+  const firstPhase: JobPhase = random() < 0.5 ? "download" : "prepare";
+  const firstBatches = 5 + Math.floor(random() * 80);
+  const secondBatches = firstBatches + 20 + Math.floor(random() * 80);
+  return { firstPhase, firstBatches, secondBatches };
+})();
+
+const QUERIES: QueryDefinition[] = [
+  {
+    owners: ["Demo Organization", "Demo Source", "Demo Community"],
+    types: [...INDICATOR_TYPES],
+    tql: "confidence >= 0",
+    sortField: "dateAdded",
+    sortDirection: "ASC",
+  },
+];
+
+let harness: AppProcessHarness;
+
+beforeAll(async () => {
+  harness = await startAppProcessHarness({ indicators: INDICATORS, seed: 20, minuteMs: MINUTE_MS });
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const acceptedBatches = () => uploadRequests(harness).filter((request) => request.status === 200).length;
+
+describe("the app killed -9 at seeded moments of a 20,000-indicator full update", () => {
+  it(`completes with the exact set (seed ${SEED}: kills in ${KILLS.firstPhase}, after ${KILLS.firstBatches} and ${KILLS.secondBatches} batches)`, async () => {
+    const service = await createSyncService(harness, QUERIES);
+    const expected = await expectedStixIds(harness, QUERIES);
+    const { jobId } = await runJob(harness, service, "full");
+
+    const killedIn: string[] = [];
+    const killWhen = async (what: string, reached: (phase: JobPhase) => boolean) => {
+      const phase = await waitUntil(what, 120_000, async () => {
+        const job = await jobRow(jobId);
+        return reached(job.phase) || job.finishedAt ? job.phase : undefined;
+      });
+      killedIn.push(`${phase} after ${acceptedBatches()} batches`);
+      await harness.restartAppHard();
+    };
+    const firstPhaseIndex = JOB_PHASES.indexOf(KILLS.firstPhase);
+    await killWhen(`phase ${KILLS.firstPhase}`, (phase) => JOB_PHASES.indexOf(phase) >= firstPhaseIndex);
+    await killWhen(`${KILLS.firstBatches} batches`, () => acceptedBatches() >= KILLS.firstBatches);
+    await killWhen(`${KILLS.secondBatches} batches`, () => acceptedBatches() >= KILLS.secondBatches);
+    const job = await waitForJobEnd(jobId, 150_000);
+
+    const context = `seed ${SEED}, killed in ${killedIn.join("; ")}`;
+    expect([job.status, job.error], context).toEqual(["succeeded", null]);
+    const stored = new Set(storedObjects(harness).map((object) => object.id as string));
+    expect(stored, context).toEqual(expected);
+    const sent = await testDb.select().from(sentState).where(eq(sentState.serviceId, service.serviceId));
+    expect(new Set(sent.map((row) => row.stixId)), context).toEqual(expected);
+    const accepted = uploadRequests(harness)
+      .filter((request) => request.status === 200)
+      .reduce((sum, request) => sum + (request.objectCount ?? 0), 0);
+    // Only batches whose answer a kill cut off may go twice (Sentinel keeps one copy): at most those in flight.
+    const inFlight = uploadsInFlightPerPrincipal(MINUTE_MS);
+    expect(accepted - expected.size, context).toBeLessThanOrEqual(100 * inFlight * killedIn.length);
+  }, 240_000);
+});

@@ -1,0 +1,118 @@
+import type { ChildProcess } from "node:child_process";
+import { Inngest } from "inngest";
+import { startAzureEmulator, type AzureEmulator, type FaultSettings } from "@/local/azure";
+import { startEngine, type RunningEngine } from "@/local/inngest-engine";
+import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
+import { destinationOf } from "@/server/net/destinations";
+import { createOutboundPolicy } from "@/server/net/outbound-policy";
+import type { Scope } from "@/server/scope";
+import { TEST_KEYS, testDb, testDeps } from "@/test/db";
+import { spawnApp } from "./app-process";
+import { freePort, killHard, uniqueEngineSchema } from "./engine-process";
+import type { ScenarioHarness } from "./scenario";
+
+export type AppProcessHarnessOptions = {
+  indicators: number;
+  seed?: number;
+  minuteMs: number;
+  azureFaults?: Partial<FaultSettings>;
+};
+
+export type AppProcessHarness = ScenarioHarness & {
+  /** Kills the app's process with SIGKILL and starts it again on the same port; resolves once it listens. */
+  restartAppHard(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Doubling from 1 s, at most 8 s between attempts: a restarted app takes a few seconds to listen on this machine, and
+ * each call the engine makes meanwhile fails as an attempt, as with Inngest's own backoff. The fixed 200 ms of
+ * pipeline-harness would spend a run's five attempts before the app is back.
+ */
+const retryBackoffMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 8000);
+const quiet = () => undefined;
+
+/**
+ * The pipeline with the app in a process of its own (`app-server.ts`, configured through the portal's environment)
+ * and the engine in this one, so a drill can kill -9 the app mid-job. The emulators, the database and the test's
+ * verbs (creating services, requesting jobs) stay in the test process, as the portal would run them.
+ */
+export async function startAppProcessHarness(options: AppProcessHarnessOptions): Promise<AppProcessHarness> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set; run through vitest");
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closeOne of closers.splice(0).reverse()) await closeOne().catch(() => undefined);
+  };
+
+  try {
+    const threatConnect: ThreatConnectEmulator = await startThreatConnectEmulator({
+      indicators: options.indicators,
+      seed: options.seed ?? 1,
+    });
+    closers.push(() => threatConnect.close());
+    const azure: AzureEmulator = await startAzureEmulator({
+      port: 0,
+      minuteMs: options.minuteMs,
+      faults: options.azureFaults,
+    });
+    closers.push(() => azure.close());
+
+    const engineUrl = `http://127.0.0.1:${await freePort()}`;
+    const appPort = await freePort();
+    const inngest = new Inngest({
+      id: "sentinel-bridge",
+      isDev: true,
+      baseUrl: engineUrl,
+      logger: { info: quiet, warn: quiet, error: quiet, debug: quiet },
+    });
+    const threatConnectDestination = destinationOf(new URL(threatConnect.baseUrl));
+    const deps = testDeps({
+      sentinelEndpoints: { authorityHost: azure.authorityHost, sentinelBaseUrl: azure.sentinelBaseUrl },
+      outbound: createOutboundPolicy({ allowlist: threatConnectDestination }),
+      events: {
+        async send(events) {
+          if (events.length > 0) await inngest.send(events);
+        },
+      },
+    });
+    const scopeFor = (orgId: string): Scope => ({ db: testDb, deps, orgId, actorUserId: null });
+
+    const appSettings = {
+      port: appPort,
+      databaseUrl,
+      engineUrl,
+      credentialKeys: `${TEST_KEYS.a},${TEST_KEYS.b}`,
+      sentinelAuthorityHost: azure.authorityHost,
+      sentinelBaseUrl: azure.sentinelBaseUrl,
+      outboundAllowlist: threatConnectDestination,
+      sentinelMinuteMs: options.minuteMs,
+    };
+    let app: ChildProcess = await spawnApp(appSettings);
+    closers.push(() => killHard(app));
+
+    const engine: RunningEngine = await startEngine({
+      port: Number(new URL(engineUrl).port),
+      databaseUrl,
+      schema: uniqueEngineSchema(),
+      retryBackoffMs,
+      pollIntervalMs: 20,
+      appUrls: [`http://127.0.0.1:${appPort}/api/inngest`],
+    });
+    closers.push(() => engine.close());
+
+    return {
+      threatConnect,
+      azure,
+      scopeFor,
+      async restartAppHard() {
+        await killHard(app);
+        app = await spawnApp(appSettings);
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+
+export type AppProcessOptions = {
+  port: number;
+  databaseUrl: string;
+  engineUrl: string;
+  /** `keyId:key,…`, the keyring the test process encrypted the services' secrets with. */
+  credentialKeys: string;
+  sentinelAuthorityHost: string;
+  sentinelBaseUrl: string;
+  /** `host:port` of the ThreatConnect emulator, the one loopback destination the app may reach. */
+  outboundAllowlist: string;
+  sentinelMinuteMs: number;
+};
+
+/**
+ * The app's Inngest endpoint (`app-server.ts`) in its own process, configured only through the environment the
+ * portal reads, so a test can kill -9 it and start it again on the same port. Node runs tsx's loader directly (the
+ * tsx binary would fork a grandchild that SIGKILL orphans), with the `react-server` condition Next's server has, so
+ * `import "server-only"` in the runtime resolves as it does there.
+ */
+export async function spawnApp(options: AppProcessOptions): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "test/pipeline/app-server.ts"],
+    {
+      env: {
+        // The test run's environment (NODE_EXTRA_CA_CERTS trusts the Azure emulator's CA) plus the portal's settings.
+        ...process.env,
+        APP_SERVER_PORT: String(options.port),
+        DATABASE_URL: options.databaseUrl,
+        AUTH_SECRET: "drill-app-process-auth-secret-not-used-0000",
+        CREDENTIALS_ENCRYPTION_KEYS: options.credentialKeys,
+        SENTINEL_AUTHORITY_HOST: options.sentinelAuthorityHost,
+        SENTINEL_BASE_URL: options.sentinelBaseUrl,
+        OUTBOUND_ALLOWLIST: options.outboundAllowlist,
+        SENTINEL_MINUTE_MS: String(options.sentinelMinuteMs),
+        INNGEST_DEV: "1",
+        INNGEST_BASE_URL: options.engineUrl,
+        NODE_ENV: "production",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the app did not start: ${output}`)), 60_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("listening on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the app exited with ${code ?? signal}: ${output}`));
+    });
+  });
+  // Keep draining its output, without keeping it, so a chatty app never blocks on a full pipe.
+  child.stdout.removeAllListeners("data");
+  child.stderr.removeAllListeners("data");
+  child.stdout.resume();
+  child.stderr.resume();
+  return child;
+}
