@@ -95,6 +95,14 @@ export const jobs = pgTable(
     uniqueIndex("jobs_request_id_idx").on(table.requestId),
     index("jobs_org_created_idx").on(table.orgId, table.createdAt.desc(), table.id.desc()),
     index("jobs_service_created_idx").on(table.serviceId, table.createdAt.desc()),
+    // JOBS filtered by service or status reads one range per (service, status) pair instead of walking the org.
+    index("jobs_org_service_status_created_idx").on(
+      table.orgId,
+      table.serviceId,
+      table.status,
+      table.createdAt.desc(),
+      table.id.desc(),
+    ),
     index("jobs_org_request_id_prefix_idx").on(table.orgId, table.requestId.op("text_pattern_ops")),
     uniqueIndex("jobs_one_running_per_service_idx")
       .on(table.serviceId)
@@ -133,6 +141,14 @@ export const jobErrors = pgTable(
   (table) => [
     uniqueIndex("job_errors_job_fingerprint_idx").on(table.jobId, table.fingerprint),
     index("job_errors_org_seen_idx").on(table.orgId, table.firstSeenAt.desc(), table.id.desc()),
+    // REPORTS → Errors filtered by service or phase reads one range per (service, phase) pair.
+    index("job_errors_org_service_phase_seen_idx").on(
+      table.orgId,
+      table.serviceId,
+      table.phase,
+      table.firstSeenAt.desc(),
+      table.id.desc(),
+    ),
   ],
 );
 
@@ -314,6 +330,14 @@ export const tasks = pgTable(
   (table) => [
     uniqueIndex("tasks_run_step_attempt_idx").on(table.runId, table.stepId, table.attempt),
     index("tasks_org_started_idx").on(table.orgId, table.startedAt.desc(), table.id.desc()),
+    // TASKS filtered by kind or status reads one range per (kind, status) pair instead of walking the org.
+    index("tasks_org_kind_status_started_idx").on(
+      table.orgId,
+      table.kind,
+      table.status,
+      table.startedAt.desc(),
+      table.id.desc(),
+    ),
     index("tasks_job_idx").on(table.jobId),
   ],
 );

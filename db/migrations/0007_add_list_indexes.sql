@@ -1,0 +1,3 @@
+CREATE INDEX "job_errors_org_service_phase_seen_idx" ON "job_errors" USING btree ("org_id","service_id","phase","first_seen_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "jobs_org_service_status_created_idx" ON "jobs" USING btree ("org_id","service_id","status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "tasks_org_kind_status_started_idx" ON "tasks" USING btree ("org_id","kind","status","started_at" DESC NULLS LAST,"id" DESC NULLS LAST);
