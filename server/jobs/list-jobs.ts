@@ -1,9 +1,10 @@
-import { and, asc, count, eq, gte, inArray, like, lt, min, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, min } from "drizzle-orm";
 import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
 import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
 import type { Scope } from "../scope";
 import type { ListJobsInput } from "./job-input";
+import { readJobPage } from "./job-page";
 import { countsOf, getJobInOrg, type JobCounts } from "./job-rows";
 
 export type JobListItem = {
@@ -76,25 +77,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 /** The org's jobs, newest first, filtered by service, statuses and request id prefix. */
 export async function listJobs(scope: Scope, input: ListJobsInput): Promise<JobPage> {
   const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-  const rows = await scope.db
-    .select()
-    .from(jobs)
-    .where(
-      and(
-        eq(jobs.orgId, scope.orgId),
-        input.serviceId ? eq(jobs.serviceId, input.serviceId) : undefined,
-        input.status && input.status.length > 0 ? inArray(jobs.status, input.status) : undefined,
-        input.requestId ? like(jobs.requestId, `${input.requestId.toUpperCase()}%`) : undefined,
-        input.createdFrom ? gte(jobs.createdAt, input.createdFrom) : undefined,
-        input.createdTo ? lt(jobs.createdAt, input.createdTo) : undefined,
-        after
-          ? sql`(${jobs.createdAt}, ${jobs.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    // NULLS LAST as jobs_org_created_idx is built; a bare DESC (NULLS FIRST) cannot be read from it and sorts the org.
-    .orderBy(sql`${jobs.createdAt} desc nulls last`, sql`${jobs.id} desc nulls last`)
-    .limit(input.limit + 1);
+  const rows = await readJobPage(scope, input, after);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   const uploadStarts = await uploadStartsOf(scope, page);

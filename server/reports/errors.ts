@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { jobErrors, jobs, services } from "@/db/schema";
-import type { JobErrorSource, JobPhase } from "@/lib/vocabulary";
+import { JOB_PHASES, type JobErrorSource, type JobPhase } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
 import { getJobInOrg } from "../jobs/job-rows";
 import { requestJob } from "../jobs/jobs";
@@ -71,6 +71,39 @@ function reportQuery(scope: Scope, conditions: SQL[]) {
   );
 }
 
+/**
+ * A page under a service or phase filter: one range of job_errors_org_service_phase_seen_idx per (service, phase)
+ * pair the filter allows, each cut at the page size, then merged and cut again. Walking the org's errors in time
+ * order and skipping the others read every error of the org when the filter matched rarely, and `phase IN (…)` on an
+ * index yields no order before PostgreSQL 17. The pairs carry the service's name, so only the job is joined.
+ */
+function filteredPage(scope: Scope, input: ListErrorsInput, conditions: SQL[]) {
+  const phases = sql.join(
+    (input.phase?.length ? input.phase : JOB_PHASES).map((phase) => sql`(${phase})`),
+    sql`, `,
+  );
+  const wanted = sql`(select wanted_service.id as service_id, wanted_service.name as service_name, wanted_phase.phase
+    from ${services} as wanted_service cross join (values ${phases}) as wanted_phase(phase)
+    where wanted_service.org_id = ${scope.orgId}
+      ${input.serviceId ? sql`and wanted_service.id = ${input.serviceId}` : sql``}) as wanted`;
+  const { requestId: _requestId, serviceName: _serviceName, ...errorColumns } = reportColumns;
+  const perPair = scope.db
+    .select({ ...errorColumns, jobId: jobErrors.jobId })
+    .from(jobErrors)
+    .where(and(...conditions, sql`${jobErrors.serviceId} = wanted.service_id`, sql`${jobErrors.phase} = wanted.phase`))
+    .orderBy(sql`${jobErrors.firstSeenAt} desc nulls last`, sql`${jobErrors.id} desc nulls last`)
+    .limit(input.limit + 1)
+    .as("per_pair");
+  const { jobId, ...pairColumns } = perPair._.selectedFields;
+  return scope.db
+    .select({ ...pairColumns, requestId: jobs.requestId, serviceName: sql<string>`wanted.service_name` })
+    .from(wanted)
+    .crossJoinLateral(perPair)
+    .innerJoin(jobs, and(eq(jobs.id, jobId), eq(jobs.orgId, scope.orgId)))
+    .orderBy(sql`${perPair.firstSeenAt} desc nulls last`, sql`${perPair.id} desc nulls last`)
+    .limit(input.limit + 1);
+}
+
 /** REPORTS → ERRORS: every error of the org's jobs, newest first, keyset-paged. */
 export async function listErrors(scope: Scope, input: ListErrorsInput) {
   const conditions = await errorConditions(scope, input);
@@ -80,7 +113,11 @@ export async function listErrors(scope: Scope, input: ListErrorsInput) {
       sql`(${jobErrors.firstSeenAt}, ${jobErrors.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
     );
   }
-  const rows = await reportQuery(scope, conditions).limit(input.limit + 1);
+  // A job filter reads that job's errors through job_errors_job_fingerprint_idx, whatever else is asked.
+  const rows =
+    !input.requestId && (input.serviceId || input.phase?.length)
+      ? await filteredPage(scope, input, conditions)
+      : await reportQuery(scope, conditions).limit(input.limit + 1);
   return keysetPage<ErrorReportItem>(rows, input.limit, (row) => ({ at: row.firstSeenAt, id: row.id }));
 }
 

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { jobs, tasks } from "@/db/schema";
-import type { TaskKind, TaskStatus } from "@/lib/vocabulary";
+import { TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from "@/lib/vocabulary";
 import { getJobInOrg } from "../jobs/job-rows";
 import type { Scope } from "../scope";
 import { decodeKeysetCursor, keysetPage } from "./cursor";
@@ -20,6 +20,75 @@ export type TaskListItem = {
   error: string | null;
 };
 
+// NULLS LAST as the indexes are built (drizzle's .desc() in an index); a bare DESC means NULLS FIRST in Postgres
+// and cannot be read from them, so every page would sort all of the org's tasks.
+const newestFirst = (startedAt: AnyColumn, id: AnyColumn) => [
+  sql`${startedAt} desc nulls last`,
+  sql`${id} desc nulls last`,
+];
+
+const taskColumns = {
+  id: tasks.id,
+  kind: tasks.kind,
+  label: tasks.label,
+  status: tasks.status,
+  attempt: tasks.attempt,
+  jobId: tasks.jobId,
+  startedAt: tasks.startedAt,
+  finishedAt: tasks.finishedAt,
+  counts: tasks.counts,
+  error: tasks.error,
+};
+
+/**
+ * The shown columns, with the job's request id looked up per shown row: PostgreSQL evaluates this after the page
+ * is cut, while a join let the planner hash all of the org's jobs before reading one page of tasks.
+ */
+function listColumns<TColumns extends { jobId: AnyColumn }>(scope: Scope, { jobId, ...columns }: TColumns) {
+  return {
+    ...columns,
+    requestId: sql<string | null>`(${scope.db
+      .select({ requestId: jobs.requestId })
+      .from(jobs)
+      .where(and(eq(jobs.id, jobId), eq(jobs.orgId, scope.orgId)))})`,
+  };
+}
+
+/** A page of the tasks matching `where`, newest first, read in the order of the index that leads with its owner. */
+function pageOf(scope: Scope, where: SQL | undefined, limit: number) {
+  return scope.db
+    .select(listColumns(scope, taskColumns))
+    .from(tasks)
+    .where(where)
+    .orderBy(...newestFirst(tasks.startedAt, tasks.id))
+    .limit(limit + 1);
+}
+
+/**
+ * A page of the org's tasks under a kind or status filter: one range of tasks_org_kind_status_started_idx per
+ * (kind, status) pair the filter allows, each cut at the page size, then merged and cut again. Walking the org's
+ * tasks in time order and skipping the others read every task of the org when a filter matches rarely (failed
+ * uploads), and `kind IN (…)` on an index yields no order before PostgreSQL 17.
+ */
+function filteredPageOf(scope: Scope, input: ListTasksInput, where: SQL | undefined) {
+  const pairs = (input.kind?.length ? input.kind : TASK_KINDS).flatMap((kind) =>
+    (input.status?.length ? input.status : TASK_STATUSES).map((status) => sql`(${kind}, ${status})`),
+  );
+  const perPair = scope.db
+    .select(taskColumns)
+    .from(tasks)
+    .where(and(where, sql`${tasks.kind} = wanted.kind`, sql`${tasks.status} = wanted.status`))
+    .orderBy(...newestFirst(tasks.startedAt, tasks.id))
+    .limit(input.limit + 1)
+    .as("per_pair");
+  return scope.db
+    .select(listColumns(scope, perPair._.selectedFields))
+    .from(sql`(values ${sql.join(pairs, sql`, `)}) as wanted(kind, status)`)
+    .crossJoinLateral(perPair)
+    .orderBy(...newestFirst(perPair.startedAt, perPair.id))
+    .limit(input.limit + 1);
+}
+
 /**
  * Every task of the org's jobs plus the system's own (the cleaner, recorded without an org), newest first. Another
  * org's tasks are never matched: a task row carries its org, and a job filter resolves the request id in this org.
@@ -27,41 +96,23 @@ export type TaskListItem = {
 export async function listTasks(scope: Scope, input: ListTasksInput) {
   const job = input.requestId ? await getJobInOrg(scope.db, scope.orgId, { requestId: input.requestId }) : null;
   const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
-  const pageWhere = (owner: SQL | undefined) =>
-    scope.db
-      .select({
-        id: tasks.id,
-        kind: tasks.kind,
-        label: tasks.label,
-        status: tasks.status,
-        attempt: tasks.attempt,
-        requestId: jobs.requestId,
-        startedAt: tasks.startedAt,
-        finishedAt: tasks.finishedAt,
-        counts: tasks.counts,
-        error: tasks.error,
-      })
-      .from(tasks)
-      .leftJoin(jobs, and(eq(jobs.id, tasks.jobId), eq(jobs.orgId, scope.orgId)))
-      .where(
-        and(
-          owner,
-          input.kind && input.kind.length > 0 ? inArray(tasks.kind, input.kind) : undefined,
-          input.status && input.status.length > 0 ? inArray(tasks.status, input.status) : undefined,
-          after
-            ? sql`(${tasks.startedAt}, ${tasks.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
-            : undefined,
-        ),
-      )
-      // NULLS LAST as the index is built (drizzle's .desc() in an index); a bare DESC means NULLS FIRST in Postgres
-      // and cannot be read from that index, so every page sorted all of the org's tasks.
-      .orderBy(sql`${tasks.startedAt} desc nulls last`, sql`${tasks.id} desc nulls last`)
-      .limit(input.limit + 1);
+  const before = after
+    ? sql`(${tasks.startedAt}, ${tasks.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+    : undefined;
+  const filtered = and(
+    before,
+    input.kind?.length ? inArray(tasks.kind, input.kind) : undefined,
+    input.status?.length ? inArray(tasks.status, input.status) : undefined,
+  );
+  const orgPage =
+    input.kind?.length || input.status?.length
+      ? filteredPageOf(scope, input, and(eq(tasks.orgId, scope.orgId), before))
+      : pageOf(scope, and(eq(tasks.orgId, scope.orgId), before), input.limit);
   // The org's tasks and the system's are read as two pages and merged: one `org_id = $1 OR org_id IS NULL` cannot
   // walk the (org_id, started_at, id) index in order.
   const rows = job
-    ? await pageWhere(eq(tasks.jobId, job.id))
-    : (await Promise.all([pageWhere(eq(tasks.orgId, scope.orgId)), pageWhere(isNull(tasks.orgId))]))
+    ? await pageOf(scope, and(eq(tasks.jobId, job.id), filtered), input.limit)
+    : (await Promise.all([orgPage, pageOf(scope, and(isNull(tasks.orgId), filtered), input.limit)]))
         .flat()
         .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
         .slice(0, input.limit + 1);
