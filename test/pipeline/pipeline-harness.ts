@@ -40,6 +40,8 @@ export type PipelineHarness = {
   advanceEngineClock(milliseconds: number): void;
   /** Kills the engine process with SIGKILL and starts it again on the same port and schema. */
   restartEngineHard(): Promise<void>;
+  /** The engine's process id when it runs as a process, so a benchmark can read its own CPU and memory. */
+  engineProcessId(): number | undefined;
   close(): Promise<void>;
 };
 
@@ -137,6 +139,7 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
         await killHard(engineProcess);
         await startEngineNow();
       },
+      engineProcessId: () => engineProcess?.pid,
       close,
     };
   } catch (error) {
