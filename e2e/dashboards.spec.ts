@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
-import { createOrganization, expect, newUser, signUpFromScratch, test } from "./fixtures";
+import { addMemberDirectly, createOrganization, expect, newUser, signUpFromScratch, test } from "./fixtures";
 import { readRuntime } from "./runtime";
 
 type Seeded = { running: string; failed: string; succeeded: string; value: string };
@@ -90,6 +90,8 @@ test("[DASHBOARDS]: JOBS filters and live progress, a job's timeline, cancel, ER
   const runningRow = page.getByTestId("job-row").filter({ hasText: seeded.running });
   await expect(runningRow.getByRole("progressbar", { name: "Batches uploaded" })).toHaveAttribute("aria-valuenow", "4");
   await expect(runningRow).toContainText("400 of 1,000 sent");
+  // The upload rate since the first upload task (400 objects in 90 s or more) leaves minutes, not seconds.
+  await expect(runningRow).toContainText(/about \d+ min \d{2} s left/);
 
   await page.getByText("Status:").click();
   // The box is controlled by the URL: it shows checked once the filtered list has arrived, not on the click.
@@ -137,6 +139,16 @@ test("[DASHBOARDS]: JOBS filters and live progress, a job's timeline, cancel, ER
 
   await page.goto(`/${orgSlug}/reports`);
   await expect(page.getByTestId("service-health")).toContainText("Dashboards");
+
+  const member = await (await browser.newContext()).newPage();
+  const memberUser = newUser("dashboards-member");
+  await signUpFromScratch(member, memberUser);
+  await addMemberDirectly(runtime.databaseUrl, orgSlug, memberUser.email, "member");
+  await member.goto(`/${orgSlug}/reports`);
+  await expect(member.getByTestId("service-health")).toContainText("Dashboards");
+  await expect(member.getByRole("link", { name: "Errors" })).toBeVisible();
+  await expect(member.getByRole("link", { name: "Notifications" })).toHaveCount(0);
+  expect((await member.goto(`/${orgSlug}/reports/notifications`))?.status()).toBe(404);
 
   const outsider = await (await browser.newContext()).newPage();
   await signUpFromScratch(outsider, newUser("dashboards-outsider"));
