@@ -306,6 +306,11 @@ export const serviceSyncState = pgTable("service_sync_state", {
 export const principalPacing = pgTable("principal_pacing", {
   principalKey: text().primaryKey(),
   lastAcceptedStartAt: at().notNull(),
+  /** The principal's last 100 claimed starts, oldest first: the sliding window server/sync/pacing.ts claims from. */
+  recentStarts: at()
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
 });
 
 /** Every run and step of a job, recorded by the Inngest middleware; upserts are keyed by (run, step, attempt). */

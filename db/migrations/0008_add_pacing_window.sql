@@ -1,0 +1,1 @@
+ALTER TABLE "principal_pacing" ADD COLUMN "recent_starts" timestamp (3) with time zone[] DEFAULT '{}' NOT NULL;
