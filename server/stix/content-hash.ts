@@ -4,15 +4,31 @@ import type { StixIndicator } from "./map-indicator";
 /** Fields that say when a version was sent rather than what it says; they change on every send. */
 const SEND_TIME_FIELDS = new Set(["modified", "valid_from", "valid_until"]);
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(",")}}`;
+/**
+ * JSON with object keys sorted (by UTF-16 code units, as `<` compares them) and undefined properties left out.
+ * Written as loops rather than entries/sort/map/join: it runs once per indicator per job, and the output must stay
+ * byte-for-byte what every stored content hash was computed from.
+ */
+function canonicalJson(value: unknown, skipKeys?: ReadonlySet<string>): string | undefined {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ",";
+      out += canonicalJson(value[index]) ?? "";
+    }
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  for (const key of keys) {
+    const entry = record[key];
+    if (entry === undefined || skipKeys?.has(key)) continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(key)}:${canonicalJson(entry)}`;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -21,6 +37,7 @@ function canonicalJson(value: unknown): string {
  * of properties; anything else, including the id (revocation generation) and `revoked`, changes it.
  */
 export function stixContentHash(object: StixIndicator): string {
-  const content = Object.fromEntries(Object.entries(object).filter(([key]) => !SEND_TIME_FIELDS.has(key)));
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(object, SEND_TIME_FIELDS) ?? "")
+    .digest("hex");
 }
