@@ -1,4 +1,13 @@
-import { downloadDeletedPage, downloadQueryPage, failJob, listBatches, prepareJob, startJob } from "@/server/sync";
+import {
+  beginPrepare,
+  downloadDeletedPage,
+  downloadQueryPage,
+  failJob,
+  finishPrepare,
+  listBatches,
+  preparePart,
+  startJob,
+} from "@/server/sync";
 import { principalKeyOfService } from "@/server/sync/pacing";
 import { batchReady, jobCancelled, jobRequested, type JobRequestedData } from "../events";
 import type { PipelineContext } from "../pipeline";
@@ -12,7 +21,7 @@ const busyWaitSeconds = (wait: number) => Math.min(60, 5 * 2 ** Math.min(wait - 
 
 /**
  * A job from request to fan-out: download every query page into staging (one step per page, so a retry fetches
- * one page again), prepare the batches, then hand each batch to its own upload run. The last upload run finalizes
+ * one page again), prepare the batches (one step per part), then hand each batch to its own upload run. The last upload run finalizes
  * the job, so this run never waits on thousands of children and stays far inside Inngest's step limits.
  */
 export function createRunSyncJob(context: PipelineContext) {
@@ -92,9 +101,20 @@ export function createRunSyncJob(context: PipelineContext) {
         }
       }
 
-      const prepared = await step.run(
-        taskStep("prepare", "prepare", "Dedupe, map and compare with what was sent"),
-        () => prepareJob(scope(), { jobId }),
+      // Prepare in parts of bounded size (about 40 for 1,000,000 indicators): a retry redoes one part, not the job.
+      let progress = await step.run(taskStep("prepare", "prepare-begin", "Prepare: clear an earlier attempt"), () =>
+        beginPrepare(scope(), { jobId }),
+      );
+      for (let part = 1; progress.cursor; part++) {
+        const partProgress = progress;
+        progress = await step.run(
+          taskStep("prepare", `prepare-part-${part}`, `Dedupe, map and compare with what was sent, part ${part}`),
+          () => preparePart(scope(), { jobId, progress: partProgress }),
+        );
+      }
+      const finalProgress = progress;
+      const prepared = await step.run(taskStep("prepare", "prepare", "Prepare: count what goes to Sentinel"), () =>
+        finishPrepare(scope(), { jobId, progress: finalProgress }),
       );
       if (prepared.batches === 0) {
         const finalized = await step.run(...finalizeJobStep(context, { orgId, jobId }));

@@ -30,11 +30,17 @@ const BATCHES_PER_WRITE = 10;
 
 /**
  * Collects prepared objects and writes them as upload batches of at most Sentinel's 100 objects, a few batches
- * per round trip, so memory holds at most those few batches however large the job.
+ * per round trip, so memory holds at most those few batches however large the job. Batches are numbered from
+ * `firstSeq`, so a part of prepare can continue the numbering where the part before it stopped.
  */
-export function createBatchWriter(db: DatabaseOrTransaction, job: { id: string; orgId: string }) {
+export function createBatchWriter(
+  db: DatabaseOrTransaction,
+  job: { id: string; orgId: string },
+  options: { firstSeq?: number } = {},
+) {
   let pending: BatchItem[] = [];
   let batches = 0;
+  const seqBase = (options.firstSeq ?? 1) - 1;
   let objects = 0;
 
   async function flush(): Promise<void> {
@@ -44,7 +50,7 @@ export function createBatchWriter(db: DatabaseOrTransaction, job: { id: string; 
       groups.push(pending.slice(start, start + MAX_OBJECTS_PER_REQUEST));
     }
     pending = [];
-    const firstSeq = batches + 1;
+    const firstSeq = seqBase + batches + 1;
     batches += groups.length;
     objects += groups.reduce((sum, group) => sum + group.length, 0);
     const written = await db

@@ -9,6 +9,8 @@
  *   downloadQueryPage one page of one query into staging; call with cursor null, then each `next` until null
  *   downloadDeletedPage  delta only: one page of deletions of one of `deletionOwners`, same cursor protocol
  *   prepareJob        dedupe, map, compare with the sent-state, write batches of ≤ 100; returns `batches`
+ *                     (the pipeline runs it in parts: beginPrepare, then preparePart until `cursor` is null,
+ *                     then finishPrepare, each part resumable on its own)
  *   listBatches       the batches' ids and 1-based seq, by offset/limit, for the fan-out
  *   uploadBatch       one batch to Sentinel (throws the client's IntegrationError on 429/5xx to be retried)
  *   completeBatch     count a batch down once (with `error` when it failed for good); remaining 0 → finalizeJob
@@ -21,7 +23,14 @@
 export { requestJob, cancelJob, type RequestJobInput } from "../jobs/jobs";
 export { DELTA_OVERLAP_MS, dueServices, startJob, type DueService, type StartedJob } from "./start-job";
 export { downloadDeletedPage, downloadQueryPage, type DownloadedPage } from "./download";
-export { prepareJob, type PreparedJob } from "./prepare";
+export {
+  beginPrepare,
+  finishPrepare,
+  prepareJob,
+  preparePart,
+  type PreparedJob,
+  type PrepareProgress,
+} from "./prepare";
 export { completeBatch, listBatches, uploadBatch, type UploadedBatch } from "./upload";
 export { failJob, finalizeJob, restartBackoffMs, type FailedJob, type FinalizedJob } from "./finalize";
 export { cleanOldRecords, type CleanedRecords } from "./cleaner";

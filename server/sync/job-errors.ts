@@ -19,13 +19,15 @@ const MAX_MESSAGE_LENGTH = 2000;
 
 /**
  * Records failures of a job; the same failure seen again (a retried page or batch) counts another occurrence
- * instead of a second row.
+ * instead of a second row. `repeats: "ignore"` is for work that derives the same errors again when it is retried
+ * (a part of prepare): there a repeat is not a new occurrence.
  */
 export async function recordJobErrors(
   db: DatabaseOrTransaction,
   job: JobRef,
   errors: readonly JobErrorInput[],
   now: Date,
+  options: { repeats?: "count" | "ignore" } = {},
 ): Promise<void> {
   if (errors.length === 0) return;
   const rows = new Map<string, typeof jobErrors.$inferInsert>();
@@ -51,11 +53,13 @@ export async function recordJobErrors(
       lastSeenAt: now,
     });
   }
-  await db
-    .insert(jobErrors)
-    .values([...rows.values()])
-    .onConflictDoUpdate({
-      target: [jobErrors.jobId, jobErrors.fingerprint],
-      set: { occurrences: sql`${jobErrors.occurrences} + 1`, lastSeenAt: now },
-    });
+  const insert = db.insert(jobErrors).values([...rows.values()]);
+  if (options.repeats === "ignore") {
+    await insert.onConflictDoNothing({ target: [jobErrors.jobId, jobErrors.fingerprint] });
+    return;
+  }
+  await insert.onConflictDoUpdate({
+    target: [jobErrors.jobId, jobErrors.fingerprint],
+    set: { occurrences: sql`${jobErrors.occurrences} + 1`, lastSeenAt: now },
+  });
 }

@@ -1,32 +1,18 @@
-import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
-import {
-  jobErrors,
-  jobs,
-  sentState,
-  syncDeletions,
-  syncStaging,
-  uploadBatches,
-  type Job,
-  type SentState,
-} from "@/db/schema";
+import { and, count, eq, gte, sql } from "drizzle-orm";
+import { jobErrors, jobs, syncStaging, uploadBatches } from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
+import { MAX_OBJECTS_PER_REQUEST } from "../sentinel";
 import { getServiceInOrg } from "../services/services";
-import {
-  compareCandidatePriority,
-  mapIndicator,
-  stixContentHash,
-  type MappingSettings,
-  type StixIndicator,
-} from "../stix";
-import type { ThreatConnectIndicator } from "../threatconnect";
 import { createBatchWriter, type BatchItem } from "./batch-writer";
-import { decide, generationFor, keepAliveHorizon, nextModified } from "./decide";
+import { keepAliveHorizon } from "./decide";
 import { recordJobErrors, type JobErrorInput } from "./job-errors";
-import { removalCandidates, type RemovalKind } from "./removals";
+import { fetchStagePage, stagesOf, type Outcome, type StageContext, type StagePage } from "./prepare-stages";
 import type { Scope } from "./system-scope";
 
-/** Winners mapped per round trip: bounded memory however large the job. */
-const CHUNK = 500;
+/** Observables read per round trip: large enough to amortise the round trip, small enough to hold in memory. */
+const PAGE_ROWS = 2000;
+/** Observables one part of prepare handles before it hands back: 1,000,000 winners take about 40 parts. */
+export const PART_ROWS = 25_000;
 
 export type PreparedJob = {
   batches: number;
@@ -38,54 +24,186 @@ export type PreparedJob = {
   mappingErrors: number;
 };
 
-type Service = Awaited<ReturnType<typeof getServiceInOrg>>;
-type Tally = {
+export type PrepareTally = {
+  winners: number;
   toSend: number;
   unchanged: number;
+  duplicates: number;
   revoked: number;
   keepAlive: number;
-  duplicates: number;
   byType: Record<string, number>;
+};
+
+/**
+ * Where prepare stands between parts: the next stage and the last observable key done in it (null when every
+ * stage is done), the next batch number, the counts so far, and the clock every part maps with. Ids and counts
+ * only, so an orchestration step can carry it.
+ */
+export type PrepareProgress = {
+  cursor: { stage: number; afterKey: string | null } | null;
+  nextSeq: number;
+  now: string;
+  tally: PrepareTally;
+};
+
+const NOTHING: PreparedJob = {
+  batches: 0,
+  toSend: 0,
+  unchanged: 0,
+  duplicates: 0,
+  revoked: 0,
+  keepAlive: 0,
+  mappingErrors: 0,
 };
 
 /**
  * Turns the staged download into upload batches: dedupe in the database (highest query wins, one copy across
  * owners), map each winner, skip what Sentinel already has and will still have at the next run, and add the
  * revocations of what stopped matching (full) or was deleted (delta). Running it again rebuilds the same batches.
+ * This runs every part in one call; the pipeline runs them as separate steps (beginPrepare, preparePart,
+ * finishPrepare) so a retry redoes one part, not the whole job.
  */
 export async function prepareJob(scope: Scope, input: { jobId: string }): Promise<PreparedJob> {
+  let progress = await beginPrepare(scope, input);
+  while (progress.cursor) progress = await preparePart(scope, { ...input, progress });
+  return finishPrepare(scope, { ...input, progress });
+}
+
+/** Clears what an earlier prepare of this job wrote and fixes the clock its parts map with. */
+export async function beginPrepare(scope: Scope, input: { jobId: string }): Promise<PrepareProgress> {
   const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
-  const nothing = { batches: 0, toSend: 0, unchanged: 0, duplicates: 0, revoked: 0, keepAlive: 0, mappingErrors: 0 };
-  if (job.status !== "running") return nothing;
-  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  const now = scope.deps.now().toISOString();
+  const tally = { winners: 0, toSend: 0, unchanged: 0, duplicates: 0, revoked: 0, keepAlive: 0, byType: {} };
+  if (job.status !== "running") return { cursor: null, nextSeq: 1, now, tally };
   await scope.db.delete(uploadBatches).where(eq(uploadBatches.jobId, job.id));
   await scope.db.delete(jobErrors).where(and(eq(jobErrors.jobId, job.id), eq(jobErrors.phase, "prepare")));
   await scope.db.update(jobs).set({ phase: "prepare" }).where(eq(jobs.id, job.id));
-  const { staged, winners } = await markWinners(scope, job.id);
+  return { cursor: { stage: 0, afterKey: null }, nextSeq: 1, now, tally };
+}
 
-  const now = scope.deps.now();
-  const horizon = keepAliveHorizon(now, service.scheduleIntervalHours);
-  const writer = createBatchWriter(scope.db, job);
-  const tally: Tally = { toSend: 0, unchanged: 0, revoked: 0, keepAlive: 0, duplicates: 0, byType: {} };
-  const add = async (item: BatchItem) => {
-    await writer.add(item);
-    tally.toSend += 1;
-    tally.byType[item.indicatorType] = (tally.byType[item.indicatorType] ?? 0) + 1;
-  };
-  await prepareWinners(scope, { job, service, now, horizon, add, tally });
-  if (!job.indicatorIds) {
-    const kinds: RemovalKind[] = job.mode === "full" ? ["no_longer_matching"] : ["deleted", "lapsing"];
-    for (const kind of kinds) {
-      for await (const lastSent of removalCandidates(scope.db, { job, service, kind, horizon })) {
-        const item = kind === "lapsing" ? keepAliveItem(lastSent, service, now) : revocationItem(lastSent, now);
-        await add(item);
-        if (kind === "lapsing") tally.keepAlive += 1;
-        else tally.revoked += 1;
+/**
+ * One part of prepare: from the cursor, at least PART_ROWS observables (fewer at the end), stopping only where
+ * every object so far fills whole batches, so no batch spans two parts. Running a part again first deletes the
+ * batches it wrote, so a retried part writes each object once.
+ */
+export async function preparePart(
+  scope: Scope,
+  input: { jobId: string; progress: PrepareProgress; partRows?: number },
+): Promise<PrepareProgress> {
+  const { progress } = input;
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  if (!progress.cursor || job.status !== "running") return { ...progress, cursor: null };
+  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
+  const now = new Date(progress.now);
+  const context: StageContext = { job, service, now, horizon: keepAliveHorizon(now, service.scheduleIntervalHours) };
+  const stages = stagesOf(job);
+  const partRows = input.partRows ?? PART_ROWS;
+
+  await scope.db
+    .delete(uploadBatches)
+    .where(and(eq(uploadBatches.jobId, job.id), gte(uploadBatches.seq, progress.nextSeq)));
+  const writer = createBatchWriter(scope.db, job, { firstSeq: progress.nextSeq });
+  const tally = { ...progress.tally, byType: { ...progress.tally.byType } };
+  let errors: JobErrorInput[] = [];
+  const open = openPart();
+  const start = progress.cursor;
+  let handled = 0;
+
+  for (const [offset, name] of stages.slice(start.stage).entries()) {
+    const stage = start.stage + offset;
+    const fetchPage = (afterKey: string | null) => {
+      const page = fetchStagePage(scope, context, { stage: name, afterKey, limit: PAGE_ROWS });
+      // Read ahead while the page before is mapped; a failure surfaces when it is awaited, not as unhandled.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next: Promise<StagePage> | undefined = fetchPage(offset === 0 ? start.afterKey : null);
+    while (next) {
+      const page: StagePage = await next;
+      next = page.rows > 0 ? fetchPage(page.lastKey) : undefined;
+      for (const outcome of page.toOutcomes()) {
+        open.add(outcome);
+        handled += 1;
+        if (open.items.length % MAX_OBJECTS_PER_REQUEST !== 0) continue;
+        // A cut: everything so far is whole batches, so the next part may start after this observable.
+        for (const item of open.items) await writer.add(item);
+        errors.push(...open.commitTo(tally));
+        if (errors.length >= PAGE_ROWS) errors = await recordErrors(scope, job, errors, now);
+        if (handled >= partRows) {
+          const cursor = { stage, afterKey: outcome.key };
+          return finishPart(scope, { job, writer, errors, now, progress, cursor, tally });
+        }
       }
     }
   }
-  const { batches } = await writer.finish();
+  for (const item of open.items) await writer.add(item);
+  errors.push(...open.commitTo(tally));
+  return finishPart(scope, { job, writer, errors, now, progress, cursor: null, tally });
+}
 
+/** Outcomes since the last cut, counted into the tally only once their objects are in whole batches. */
+function openPart() {
+  let outcomes: Outcome[] = [];
+  let items: BatchItem[] = [];
+  return {
+    get items() {
+      return items;
+    },
+    add(outcome: Outcome) {
+      outcomes.push(outcome);
+      if (outcome.item) items.push(outcome.item);
+    },
+    commitTo(tally: PrepareTally): JobErrorInput[] {
+      const errors: JobErrorInput[] = [];
+      for (const { winner, item, counter, error } of outcomes) {
+        if (winner) tally.winners += 1;
+        if (counter) tally[counter] += 1;
+        if (error) errors.push(error);
+        if (item) {
+          tally.toSend += 1;
+          tally.byType[item.indicatorType] = (tally.byType[item.indicatorType] ?? 0) + 1;
+        }
+      }
+      outcomes = [];
+      items = [];
+      return errors;
+    },
+  };
+}
+
+async function recordErrors(scope: Scope, job: StageContext["job"], errors: JobErrorInput[], now: Date) {
+  await recordJobErrors(scope.db, job, errors, now, { repeats: "ignore" });
+  return [];
+}
+
+async function finishPart(
+  scope: Scope,
+  part: {
+    job: StageContext["job"];
+    writer: ReturnType<typeof createBatchWriter>;
+    errors: JobErrorInput[];
+    now: Date;
+    progress: PrepareProgress;
+    cursor: PrepareProgress["cursor"];
+    tally: PrepareTally;
+  },
+): Promise<PrepareProgress> {
+  const { batches } = await part.writer.finish();
+  await recordErrors(scope, part.job, part.errors, part.now);
+  return { cursor: part.cursor, nextSeq: part.progress.nextSeq + batches, now: part.progress.now, tally: part.tally };
+}
+
+/** Writes the job's counts once every part is done and moves it on to upload (or straight to finalize). */
+export async function finishPrepare(
+  scope: Scope,
+  input: { jobId: string; progress: PrepareProgress },
+): Promise<PreparedJob> {
+  const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
+  if (job.status !== "running") return NOTHING;
+  const { tally } = input.progress;
+  const batches = input.progress.nextSeq - 1;
+  const [total] = await scope.db.select({ staged: count() }).from(syncStaging).where(eq(syncStaging.jobId, job.id));
+  const staged = total?.staged ?? 0;
   const errorCounts = await scope.db
     .select({ phase: jobErrors.phase, errors: count() })
     .from(jobErrors)
@@ -93,7 +211,7 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
     .groupBy(jobErrors.phase);
   const unreadable = errorCounts.find((row) => row.phase === "download")?.errors ?? 0;
   const mappingErrors = errorCounts.reduce((sum, row) => sum + row.errors, 0);
-  const duplicates = staged - winners + tally.duplicates;
+  const duplicates = staged - tally.winners + tally.duplicates;
   await scope.db
     .update(jobs)
     .set({
@@ -112,202 +230,4 @@ export async function prepareJob(scope: Scope, input: { jobId: string }): Promis
     .where(eq(jobs.id, job.id));
   const { toSend, unchanged, revoked, keepAlive } = tally;
   return { batches, toSend, unchanged, duplicates, revoked, keepAlive, mappingErrors };
-}
-
-/** Query-order dedupe in SQL: per observable, the lowest query position, then owner name, then ThreatConnect id. */
-async function markWinners(scope: Scope, jobId: string): Promise<{ staged: number; winners: number }> {
-  await scope.db.update(syncStaging).set({ isWinner: false }).where(eq(syncStaging.jobId, jobId));
-  // Counted in the database: a million winners must not come back as a million rows.
-  const [marked] = await scope.db.execute<{ winners: number }>(sql`
-    with winners as (
-      select distinct on (indicator_key) id
-      from sync_staging
-      where job_id = ${jobId}
-      order by indicator_key, query_position, owner_name collate "C", length(tc_id), tc_id
-    ),
-    marked as (update sync_staging set is_winner = true where id in (select id from winners) returning 1)
-    select count(*)::int as winners from marked`);
-  const [total] = await scope.db.select({ staged: count() }).from(syncStaging).where(eq(syncStaging.jobId, jobId));
-  return { staged: total?.staged ?? 0, winners: marked?.winners ?? 0 };
-}
-
-type WinnerContext = {
-  job: Job;
-  service: Service;
-  now: Date;
-  horizon: Date;
-  add: (item: BatchItem) => Promise<void>;
-  tally: Tally;
-};
-
-async function prepareWinners(scope: Scope, context: WinnerContext): Promise<void> {
-  const { job, service, now, horizon, add, tally } = context;
-  const settings: MappingSettings = { sourceName: service.sourceName, ttlHours: service.ttlHours, now };
-  for (let lastId = 0; ;) {
-    const rows = await scope.db
-      .select({
-        id: syncStaging.id,
-        indicatorKey: syncStaging.indicatorKey,
-        queryPosition: syncStaging.queryPosition,
-        raw: syncStaging.raw,
-      })
-      .from(syncStaging)
-      .where(and(eq(syncStaging.jobId, job.id), eq(syncStaging.isWinner, true), gt(syncStaging.id, lastId)))
-      .orderBy(asc(syncStaging.id))
-      .limit(CHUNK);
-    const last = rows.at(-1);
-    if (!last) return;
-    lastId = last.id;
-    const keys = rows.map((row) => row.indicatorKey);
-    const lastSentByKey = await lastSentFor(scope, service, keys);
-    const outranks = job.mode === "delta" ? await sentCopyOutranks(scope, job.id, keys, lastSentByKey) : () => false;
-    const errors: JobErrorInput[] = [];
-    for (const row of rows) {
-      const indicator = row.raw as ThreatConnectIndicator;
-      const lastSent = lastSentByKey.get(row.indicatorKey);
-      if (outranks({ ...row, ownerName: indicator.ownerName, tcId: indicator.id })) {
-        tally.duplicates += 1;
-        continue;
-      }
-      const revocationGeneration = generationFor(lastSent);
-      const mapped = mapIndicator(indicator, settings, { revocationGeneration });
-      if (!mapped.ok) {
-        errors.push({
-          phase: "prepare",
-          source: "mapping",
-          field: mapped.error.field,
-          message: `${mapped.error.field}: ${mapped.error.message}`,
-          indicator: {
-            id: indicator.id,
-            type: indicator.type,
-            value: indicator.summary,
-            ownerName: indicator.ownerName,
-          },
-        });
-        continue;
-      }
-      const contentHash = stixContentHash(mapped.object);
-      const decision = decide(lastSent, contentHash, horizon);
-      if (!decision.send) {
-        tally.unchanged += 1;
-        continue;
-      }
-      const modified = nextModified(new Date(mapped.object.modified), lastSent?.lastModifiedSent);
-      await add({
-        reason: decision.reason,
-        indicatorKey: row.indicatorKey,
-        tcId: indicator.id,
-        queryPosition: row.queryPosition,
-        indicatorType: indicator.type,
-        indicatorValue: indicator.summary,
-        ownerName: indicator.ownerName,
-        stixId: mapped.object.id,
-        revocationGeneration,
-        contentHash,
-        modified,
-        validUntil: new Date(mapped.object.valid_until),
-        object: { ...mapped.object, modified: modified.toISOString() },
-      });
-      if (decision.reason === "keep_alive") tally.keepAlive += 1;
-    }
-    await recordJobErrors(scope.db, job, errors, now);
-  }
-}
-
-async function lastSentFor(scope: Scope, service: Service, keys: string[]) {
-  const rows = await scope.db
-    .select({
-      indicatorKey: sentState.indicatorKey,
-      revocationGeneration: sentState.revocationGeneration,
-      revoked: sentState.revoked,
-      contentHash: sentState.contentHash,
-      validUntil: sentState.validUntil,
-      lastModifiedSent: sentState.lastModifiedSent,
-      tcId: sentState.tcId,
-      ownerName: sentState.ownerName,
-      queryPosition: sentState.queryPosition,
-    })
-    .from(sentState)
-    .where(
-      and(
-        eq(sentState.serviceId, service.id),
-        eq(sentState.workspaceId, service.workspaceId),
-        inArray(sentState.indicatorKey, keys),
-      ),
-    );
-  return new Map(rows.map((row) => [row.indicatorKey, row]));
-}
-
-type LastSentRow = Awaited<ReturnType<typeof lastSentFor>> extends Map<string, infer Row> ? Row : never;
-
-/**
- * A delta downloads only what changed, so a lower-ranked copy of an observable (another owner, a later query) can
- * arrive without the copy that won the last full run. The live copy keeps its place unless it was deleted now.
- */
-async function sentCopyOutranks(
-  scope: Scope,
-  jobId: string,
-  keys: string[],
-  lastSentByKey: Map<string, LastSentRow>,
-): Promise<(candidate: { indicatorKey: string; queryPosition: number; ownerName: string; tcId: string }) => boolean> {
-  const deletions = await scope.db
-    .select({ indicatorKey: syncDeletions.indicatorKey, ownerName: syncDeletions.ownerName })
-    .from(syncDeletions)
-    .where(and(eq(syncDeletions.jobId, jobId), inArray(syncDeletions.indicatorKey, keys)));
-  const deleted = new Set(deletions.map((row) => `${row.indicatorKey}\u0000${row.ownerName}`));
-  return (candidate) => {
-    const live = lastSentByKey.get(candidate.indicatorKey);
-    if (!live || live.revoked || live.tcId === null || live.tcId === candidate.tcId) return false;
-    if (deleted.has(`${live.indicatorKey}\u0000${live.ownerName}`)) return false;
-    const asCandidate = (row: { queryPosition: number; ownerName: string; tcId: string }) => ({
-      dedupeKey: candidate.indicatorKey,
-      queryPosition: row.queryPosition,
-      ownerName: row.ownerName,
-      indicatorId: row.tcId,
-    });
-    return compareCandidatePriority(asCandidate({ ...live, tcId: live.tcId }), asCandidate(candidate)) < 0;
-  };
-}
-
-/** The last accepted object again, revoked: Sentinel keeps it, listed as inactive. */
-function revocationItem(lastSent: SentState, now: Date): BatchItem {
-  const modified = nextModified(now, lastSent.lastModifiedSent);
-  const object = { ...lastSent.object, revoked: true, modified: modified.toISOString() };
-  return {
-    ...itemIdentity(lastSent),
-    reason: "revoke",
-    contentHash: stixContentHash(object as StixIndicator),
-    modified,
-    validUntil: lastSent.validUntil,
-    object,
-  };
-}
-
-/** Delta keep-alive: the unchanged object with a new valid_until, without asking ThreatConnect for it again. */
-function keepAliveItem(lastSent: SentState, service: Service, now: Date): BatchItem {
-  const modified = nextModified(now, lastSent.lastModifiedSent);
-  const ttlHours = service.ttlHours[lastSent.indicatorType as keyof Service["ttlHours"]];
-  const validUntil = new Date(now.getTime() + ttlHours * 3_600_000);
-  const object = { ...lastSent.object, modified: modified.toISOString(), valid_until: validUntil.toISOString() };
-  return {
-    ...itemIdentity(lastSent),
-    reason: "keep_alive",
-    contentHash: lastSent.contentHash,
-    modified,
-    validUntil,
-    object,
-  };
-}
-
-function itemIdentity(lastSent: SentState) {
-  return {
-    indicatorKey: lastSent.indicatorKey,
-    tcId: lastSent.tcId,
-    queryPosition: lastSent.queryPosition,
-    indicatorType: lastSent.indicatorType,
-    indicatorValue: lastSent.indicatorValue,
-    ownerName: lastSent.ownerName,
-    stixId: lastSent.stixId,
-    revocationGeneration: lastSent.revocationGeneration,
-  };
 }

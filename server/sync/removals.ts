@@ -10,12 +10,18 @@ import { jobErrors, sentState, syncDeletions, syncStaging, type Job, type SentSt
  */
 export type RemovalKind = "no_longer_matching" | "deleted" | "lapsing";
 
-const CHUNK = 500;
-
-export async function* removalCandidates(
+/** One page of a kind's candidates in indicator-key order, after `afterKey` (null: from the start). */
+export async function removalCandidatePage(
   db: DatabaseOrTransaction,
-  input: { job: Job; service: { id: string; workspaceId: string }; kind: RemovalKind; horizon: Date },
-): AsyncGenerator<SentState> {
+  input: {
+    job: Job;
+    service: { id: string; workspaceId: string };
+    kind: RemovalKind;
+    horizon: Date;
+    afterKey: string | null;
+    limit: number;
+  },
+): Promise<SentState[]> {
   const { job, service, kind } = input;
   const downloaded = db
     .select({ one: syncStaging.id })
@@ -43,25 +49,19 @@ export async function* removalCandidates(
     deleted: exists(deletedFromItsOwner),
     lapsing: and(lte(sentState.validUntil, input.horizon), not(exists(deletedFromItsOwner))),
   }[kind];
-  for (let lastKey: string | null = null; ;) {
-    const rows: SentState[] = await db
-      .select()
-      .from(sentState)
-      .where(
-        and(
-          eq(sentState.serviceId, service.id),
-          eq(sentState.workspaceId, service.workspaceId),
-          eq(sentState.revoked, false),
-          notExists(downloaded),
-          byKind,
-          lastKey === null ? undefined : gt(sentState.indicatorKey, lastKey),
-        ),
-      )
-      .orderBy(asc(sentState.indicatorKey))
-      .limit(CHUNK);
-    yield* rows;
-    const last = rows.at(-1);
-    if (!last || rows.length < CHUNK) return;
-    lastKey = last.indicatorKey;
-  }
+  return db
+    .select()
+    .from(sentState)
+    .where(
+      and(
+        eq(sentState.serviceId, service.id),
+        eq(sentState.workspaceId, service.workspaceId),
+        eq(sentState.revoked, false),
+        notExists(downloaded),
+        byKind,
+        input.afterKey === null ? undefined : gt(sentState.indicatorKey, input.afterKey),
+      ),
+    )
+    .orderBy(asc(sentState.indicatorKey))
+    .limit(input.limit);
 }
