@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { principalPacing } from "@/db/schema";
 import type { AzureCloud } from "@/lib/vocabulary";
 import { getServiceInOrg } from "@/server/services/services";
@@ -56,74 +56,44 @@ export function uploadsInFlightPerPrincipal(minuteMs: number): number {
 
 type PacingScope = Pick<Scope, "db" | "deps">;
 
-/** A principal's last claimed start, and before any claim the distant past. */
-const NEVER = new Date(0);
-
-/**
- * The principal's last 100 starts are kept as rows `<principalKey>#00` … `#99` beside the principal's own row,
- * which holds the latest start and is the lock every claim takes. Principal keys are cloud:tenant:client GUIDs,
- * so no real key has a "#".
- */
-const slotKey = (principalKey: string, slot: number) => `${principalKey}#${String(slot).padStart(2, "0")}`;
-
 /**
  * Claims the principal's next request start: the earliest moment that is not in the past, half an interval after
  * the last start, and a minute and 2% after the start 100 requests ago. A sliding window rather than a fixed
  * spacing: a start claimed late (the engine was slow to dispatch, the machine was busy) leaves room in the window
  * that the following starts use, so a stall no longer costs the principal its budget, while no 100 requests ever
- * fall in less than a minute. One transaction that locks the principal's row, so every process and function
- * sharing the principal sees the same window.
+ * fall in less than a minute. One atomic upsert of the principal's row, which keeps its last 100 starts, so every
+ * process and function sharing the principal claims from the same window, and the row is locked for one statement.
  */
 export async function reserveRequestStart(
   scope: PacingScope,
   input: { principalKey: string; minuteMs: number },
 ): Promise<Date> {
   const now = scope.deps.now();
-  const { principalKey, minuteMs } = input;
-  return scope.db.transaction(async (tx) => {
-    const [head] = await tx
-      .insert(principalPacing)
-      .values({ principalKey, lastAcceptedStartAt: NEVER })
-      .onConflictDoUpdate({
-        target: principalPacing.principalKey,
-        set: { lastAcceptedStartAt: sql`${principalPacing.lastAcceptedStartAt}` },
-      })
-      .returning({ lastStartAt: principalPacing.lastAcceptedStartAt });
-    if (!head) throw new Error("pacing upsert returned no row");
-    const [oldest] = await tx
-      .select({
-        key: principalPacing.principalKey,
-        startAt: principalPacing.lastAcceptedStartAt,
-        slots: sql<number>`count(*) over ()`.mapWith(Number),
-      })
-      .from(principalPacing)
-      .where(
-        and(gt(principalPacing.principalKey, `${principalKey}#`), lt(principalPacing.principalKey, `${principalKey}$`)),
-      )
-      .orderBy(asc(principalPacing.lastAcceptedStartAt), asc(principalPacing.principalKey))
-      .limit(1);
-    const isWindowFull = oldest !== undefined && oldest.slots >= SENTINEL_REQUESTS_PER_MINUTE;
-    const startMs = Math.ceil(
-      Math.max(
-        now.getTime(),
-        head.lastStartAt.getTime() + pacingIntervalMs(minuteMs) / CATCH_UP_SPEED,
-        isWindowFull ? oldest.startAt.getTime() + minuteMs * (1 + WINDOW_MARGIN) : -Infinity,
-      ),
-    );
-    const startAt = new Date(startMs);
-    await tx
-      .update(principalPacing)
-      .set({ lastAcceptedStartAt: startAt })
-      .where(eq(principalPacing.principalKey, principalKey));
-    await tx
-      .insert(principalPacing)
-      .values({
-        principalKey: isWindowFull ? oldest.key : slotKey(principalKey, oldest?.slots ?? 0),
-        lastAcceptedStartAt: startAt,
-      })
-      .onConflictDoUpdate({ target: principalPacing.principalKey, set: { lastAcceptedStartAt: startAt } });
-    return startAt;
-  });
+  // Whole milliseconds, rounded up, as the column keeps them: rounding to the nearest could shave the margin.
+  const spacingSeconds = Math.ceil(pacingIntervalMs(input.minuteMs) / CATCH_UP_SPEED) / 1000;
+  const windowSeconds = Math.ceil(input.minuteMs * (1 + WINDOW_MARGIN)) / 1000;
+  const starts = sql`${principalPacing.recentStarts}`;
+  const count = sql`cardinality(${starts})`;
+  // greatest() skips the null of a window not yet full.
+  const start = sql`greatest(
+    excluded.last_accepted_start_at,
+    ${principalPacing.lastAcceptedStartAt} + make_interval(secs => ${spacingSeconds}),
+    case when ${count} >= ${SENTINEL_REQUESTS_PER_MINUTE}
+      then ${starts}[${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 1}] + make_interval(secs => ${windowSeconds}) end
+  )`;
+  const [row] = await scope.db
+    .insert(principalPacing)
+    .values({ principalKey: input.principalKey, lastAcceptedStartAt: now, recentStarts: [now] })
+    .onConflictDoUpdate({
+      target: principalPacing.principalKey,
+      set: {
+        lastAcceptedStartAt: start,
+        recentStarts: sql`(array_append(${starts}, ${start}))[greatest(1, ${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 2}):]`,
+      },
+    })
+    .returning({ startAt: principalPacing.lastAcceptedStartAt });
+  if (!row) throw new Error("pacing upsert returned no row");
+  return row.startAt;
 }
 
 /** Waits for the principal's next request start; returns how long it waited, which task rows show as throttling. */
