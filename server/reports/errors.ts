@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { jobErrors, jobs, services } from "@/db/schema";
 import { JOB_PHASES, type JobErrorSource, type JobPhase } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
@@ -71,40 +71,51 @@ function reportQuery(scope: Scope, conditions: SQL[]) {
   );
 }
 
+const newestFirst = (firstSeenAt: AnyColumn, id: AnyColumn) => [
+  sql`${firstSeenAt} desc nulls last`,
+  sql`${id} desc nulls last`,
+];
+
 /**
- * A page under a service or phase filter: one range of job_errors_org_service_phase_seen_idx per (service, phase)
- * pair the filter allows, each cut at the page size, then merged and cut again. Walking the org's errors in time
- * order and skipping the others read every error of the org when the filter matched rarely, and `phase IN (…)` on an
- * index yields no order before PostgreSQL 17. The pairs carry the service's name, so only the job is joined.
+ * The page's error rows, before their job and service are joined. Under a service or phase filter it reads one
+ * range of job_errors_org_service_phase_seen_idx per (service, phase) pair the filter allows, each cut at the page
+ * size, then merged and cut again: walking the org's errors in time order and skipping the others read every error
+ * of the org when the filter matched rarely, and `phase IN (…)` on an index yields no order before PostgreSQL 17.
+ * A job filter reads that job's errors through job_errors_job_fingerprint_idx, whatever else is asked.
  */
-function filteredPage(scope: Scope, input: ListErrorsInput, conditions: SQL[]) {
-  const phases = sql.join(
-    (input.phase?.length ? input.phase : JOB_PHASES).map((phase) => sql`(${phase})`),
-    sql`, `,
-  );
-  const wanted = sql`(select wanted_service.id as service_id, wanted_service.name as service_name, wanted_phase.phase
-    from ${services} as wanted_service cross join (values ${phases}) as wanted_phase(phase)
-    where wanted_service.org_id = ${scope.orgId}
-      ${input.serviceId ? sql`and wanted_service.id = ${input.serviceId}` : sql``}) as wanted`;
+function pageRows(scope: Scope, input: ListErrorsInput, conditions: SQL[]) {
   const { requestId: _requestId, serviceName: _serviceName, ...errorColumns } = reportColumns;
-  const perPair = scope.db
-    .select({ ...errorColumns, jobId: jobErrors.jobId })
-    .from(jobErrors)
-    .where(and(...conditions, sql`${jobErrors.serviceId} = wanted.service_id`, sql`${jobErrors.phase} = wanted.phase`))
-    .orderBy(sql`${jobErrors.firstSeenAt} desc nulls last`, sql`${jobErrors.id} desc nulls last`)
-    .limit(input.limit + 1)
-    .as("per_pair");
-  const { jobId, ...pairColumns } = perPair._.selectedFields;
+  const rows = (where: SQL[]) =>
+    scope.db
+      .select({ ...errorColumns, jobId: jobErrors.jobId })
+      .from(jobErrors)
+      .where(and(...where))
+      .orderBy(...newestFirst(jobErrors.firstSeenAt, jobErrors.id))
+      .limit(input.limit + 1);
+  if (input.requestId || !(input.serviceId || input.phase?.length)) return rows(conditions).as("page_rows");
+  const phases = (input.phase?.length ? input.phase : JOB_PHASES).map((phase) => sql`(${phase})`);
+  const wanted = sql`(select ${services.id} as service_id, wanted_phase.phase
+    from ${services} cross join (values ${sql.join(phases, sql`, `)}) as wanted_phase(phase)
+    where ${and(eq(services.orgId, scope.orgId), input.serviceId ? eq(services.id, input.serviceId) : undefined)}
+  ) as wanted`;
+  const perPair = rows([
+    ...conditions,
+    sql`${jobErrors.serviceId} = wanted.service_id`,
+    sql`${jobErrors.phase} = wanted.phase`,
+  ]).as("per_pair");
   return scope.db
-    .select({ ...pairColumns, requestId: jobs.requestId, serviceName: sql<string>`wanted.service_name` })
+    .select(perPair._.selectedFields)
     .from(wanted)
     .crossJoinLateral(perPair)
-    .innerJoin(jobs, and(eq(jobs.id, jobId), eq(jobs.orgId, scope.orgId)))
-    .orderBy(sql`${perPair.firstSeenAt} desc nulls last`, sql`${perPair.id} desc nulls last`)
-    .limit(input.limit + 1);
+    .orderBy(...newestFirst(perPair.firstSeenAt, perPair.id))
+    .limit(input.limit + 1)
+    .as("page_rows");
 }
 
-/** REPORTS → ERRORS: every error of the org's jobs, newest first, keyset-paged. */
+/**
+ * REPORTS → ERRORS: every error of the org's jobs, newest first, keyset-paged. The page is cut before its job and
+ * service are joined, so the planner cannot hash all of the org's jobs to show 50 errors.
+ */
 export async function listErrors(scope: Scope, input: ListErrorsInput) {
   const conditions = await errorConditions(scope, input);
   if (input.cursor) {
@@ -113,11 +124,14 @@ export async function listErrors(scope: Scope, input: ListErrorsInput) {
       sql`(${jobErrors.firstSeenAt}, ${jobErrors.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
     );
   }
-  // A job filter reads that job's errors through job_errors_job_fingerprint_idx, whatever else is asked.
-  const rows =
-    !input.requestId && (input.serviceId || input.phase?.length)
-      ? await filteredPage(scope, input, conditions)
-      : await reportQuery(scope, conditions).limit(input.limit + 1);
+  const page = pageRows(scope, input, conditions);
+  const { jobId, ...pageColumns } = page._.selectedFields;
+  const rows = await scope.db
+    .select({ ...pageColumns, requestId: jobs.requestId, serviceName: services.name })
+    .from(page)
+    .innerJoin(jobs, and(eq(jobs.id, jobId), eq(jobs.orgId, scope.orgId)))
+    .innerJoin(services, and(eq(services.id, page.serviceId), eq(services.orgId, scope.orgId)))
+    .orderBy(...newestFirst(page.firstSeenAt, page.id));
   return keysetPage<ErrorReportItem>(rows, input.limit, (row) => ({ at: row.firstSeenAt, id: row.id }));
 }
 
