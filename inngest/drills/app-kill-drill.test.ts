@@ -67,6 +67,7 @@ describe("the app killed -9 at seeded moments of a 20,000-indicator full update"
     const killedIn: string[] = [];
     const killWhen = async (what: string, reached: (phase: JobPhase) => boolean) => {
       const phase = await waitUntil(what, 120_000, async () => {
+        harness.assertAppAlive();
         const job = await jobRow(jobId);
         return reached(job.phase) || job.finishedAt ? job.phase : undefined;
       });

@@ -154,9 +154,8 @@ describe("Postgres connections terminated in the middle of a job", () => {
 
     let terminated = 0;
     for (let round = 0; round < 3; round += 1) {
-      // The idle sessions of the app's and the engine's pools, as a failover or an idle-killing pooler drops them.
-      // Sessions in the middle of a query are spared: postgres.js 3.4.9 can then throw an uncatchable TypeError
-      // from a deferred write (porsager/postgres#1154, #1208), which takes the whole process down.
+      // The idle sessions of the app's and the engine's pools, as an idle-killing pooler drops them. Sessions in the
+      // middle of a query are postgres-kill-drill.test.ts's: here the app shares this process and its pool.
       const rows = await testDb.execute<{ terminated: boolean }>(
         sql`select pg_terminate_backend(pid) as terminated from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid() and state = 'idle'`,

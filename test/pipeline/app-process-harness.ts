@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { Inngest } from "inngest";
 import { startAzureEmulator, type AzureEmulator, type FaultSettings } from "@/local/azure";
 import { startEngine, type RunningEngine } from "@/local/inngest-engine";
@@ -7,7 +7,7 @@ import { destinationOf } from "@/server/net/destinations";
 import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import type { Scope } from "@/server/scope";
 import { TEST_KEYS, testDb, testDeps } from "@/test/db";
-import { spawnApp } from "./app-process";
+import { spawnApp, type AppProcess } from "./app-process";
 import { freePort, killHard, uniqueEngineSchema } from "./engine-process";
 import type { ScenarioHarness } from "./scenario";
 
@@ -19,6 +19,10 @@ export type AppProcessHarnessOptions = {
 };
 
 export type AppProcessHarness = ScenarioHarness & {
+  /** The application_name of the app process's Postgres sessions. */
+  applicationName: string;
+  /** Throws, with the app's last output, once its process has exited (which only a kill or a crash does). */
+  assertAppAlive(): void;
   /** Kills the app's process with SIGKILL and starts it again on the same port; resolves once it listens. */
   restartAppHard(): Promise<void>;
   close(): Promise<void>;
@@ -87,9 +91,10 @@ export async function startAppProcessHarness(options: AppProcessHarnessOptions):
       sentinelBaseUrl: azure.sentinelBaseUrl,
       outboundAllowlist: threatConnectDestination,
       sentinelMinuteMs: options.minuteMs,
+      applicationName: `drill-app-${randomBytes(3).toString("hex")}`,
     };
-    let app: ChildProcess = await spawnApp(appSettings);
-    closers.push(() => killHard(app));
+    let app: AppProcess = await spawnApp(appSettings);
+    closers.push(() => killHard(app.child));
 
     const engine: RunningEngine = await startEngine({
       port: Number(new URL(engineUrl).port),
@@ -105,8 +110,15 @@ export async function startAppProcessHarness(options: AppProcessHarnessOptions):
       threatConnect,
       azure,
       scopeFor,
+      applicationName: appSettings.applicationName,
+      assertAppAlive() {
+        const { exitCode, signalCode } = app.child;
+        if (exitCode !== null || signalCode !== null) {
+          throw new Error(`the app's process exited (${exitCode ?? signalCode}): ${app.recentOutput()}`);
+        }
+      },
       async restartAppHard() {
-        await killHard(app);
+        await killHard(app.child);
         app = await spawnApp(appSettings);
       },
       close,

@@ -11,6 +11,8 @@ export type AppProcessOptions = {
   /** `host:port` of the ThreatConnect emulator, the one loopback destination the app may reach. */
   outboundAllowlist: string;
   sentinelMinuteMs: number;
+  /** The app's Postgres sessions carry it as application_name, so a drill can pick them in pg_stat_activity. */
+  applicationName: string;
 };
 
 /**
@@ -19,7 +21,15 @@ export type AppProcessOptions = {
  * tsx binary would fork a grandchild that SIGKILL orphans), with the `react-server` condition Next's server has, so
  * `import "server-only"` in the runtime resolves as it does there.
  */
-export async function spawnApp(options: AppProcessOptions): Promise<ChildProcess> {
+export type AppProcess = {
+  child: ChildProcess;
+  /** The last few KB the process wrote, so a drill can show why an app died. */
+  recentOutput(): string;
+};
+
+const KEPT_OUTPUT_CHARS = 4000;
+
+export async function spawnApp(options: AppProcessOptions): Promise<AppProcess> {
   const child = spawn(
     process.execPath,
     ["--conditions=react-server", "--import", "tsx", "test/pipeline/app-server.ts"],
@@ -38,6 +48,7 @@ export async function spawnApp(options: AppProcessOptions): Promise<ChildProcess
         INNGEST_DEV: "1",
         INNGEST_BASE_URL: options.engineUrl,
         NODE_ENV: "production",
+        PGAPPNAME: options.applicationName,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -58,10 +69,11 @@ export async function spawnApp(options: AppProcessOptions): Promise<ChildProcess
       reject(new Error(`the app exited with ${code ?? signal}: ${output}`));
     });
   });
-  // Keep draining its output, without keeping it, so a chatty app never blocks on a full pipe.
+  // Keep draining its output, keeping only its tail, so a chatty app never blocks on a full pipe.
   child.stdout.removeAllListeners("data");
   child.stderr.removeAllListeners("data");
-  child.stdout.resume();
-  child.stderr.resume();
-  return child;
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return { child, recentOutput: () => output };
 }
