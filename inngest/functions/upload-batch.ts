@@ -1,5 +1,6 @@
-import { completeBatch, uploadBatch } from "@/server/sync";
+import { completeBatch } from "@/server/sync";
 import { uploadsInFlightPerPrincipal, waitForRequestStart } from "@/server/sync/pacing";
+import { uploadAndCompleteBatch } from "@/server/sync/upload";
 import { batchReady, jobCancelled, type BatchReadyData } from "../events";
 import type { PipelineContext } from "../pipeline";
 import { taskStep } from "../task-steps";
@@ -49,9 +50,8 @@ export function createUploadBatch(context: PipelineContext) {
             principalKey,
             minuteMs: context.sentinelMinuteMs,
           });
-          const outcome = await uploadBatch(context.scopeFor(orgId), { jobId, batchId });
-          const { remaining } = await countDown(orgId, jobId, batchId);
-          return { ...outcome, throttleWaitMs: waitedMs, remaining };
+          const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId });
+          return { ...outcome, throttleWaitMs: waitedMs };
         },
       );
       const { remaining } = uploaded;

@@ -77,16 +77,41 @@ export type UploadedBatch = { sent: number; revoked: number; rejected: number };
  * caller to retry; a batch of a job no longer running is not sent.
  */
 export async function uploadBatch(scope: Scope, input: { jobId: string; batchId: string }): Promise<UploadedBatch> {
+  return (await sendBatch(scope, input, false)).uploaded;
+}
+
+/**
+ * uploadBatch then completeBatch, with the count-down in the transaction that records Sentinel's answer: the
+ * pipeline's upload step, five database round trips shorter than the two verbs one after the other.
+ */
+export async function uploadAndCompleteBatch(
+  scope: Scope,
+  input: { jobId: string; batchId: string },
+): Promise<UploadedBatch & { remaining: number }> {
+  const { uploaded, remaining } = await sendBatch(scope, input, true);
+  return { ...uploaded, remaining: remaining ?? (await completeBatch(scope, input)).remaining };
+}
+
+const NOTHING_SENT: UploadedBatch = { sent: 0, revoked: 0, rejected: 0 };
+
+/** `remaining` is set when the batch was counted down with its outcome, and undefined when nothing was sent. */
+async function sendBatch(
+  scope: Scope,
+  input: { jobId: string; batchId: string },
+  countDown: boolean,
+): Promise<{ uploaded: UploadedBatch; remaining?: number }> {
   const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
-  const batch = await batchOf(scope.db, job.id, input.batchId);
-  if (batch.status === "sent") return { sent: 0, revoked: 0, rejected: 0 };
-  if (job.status !== "running" || batch.status !== "pending") return { sent: 0, revoked: 0, rejected: 0 };
-  const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
-  const items = await scope.db
-    .select()
-    .from(uploadBatchItems)
-    .where(eq(uploadBatchItems.batchId, batch.id))
-    .orderBy(asc(uploadBatchItems.ordinal));
+  // Independent reads go out together: each round trip is paid once per batch, a hundred times a minute.
+  const [batch, service, items] = await Promise.all([
+    batchOf(scope.db, job.id, input.batchId),
+    getServiceInOrg(scope, { serviceId: job.serviceId }),
+    scope.db
+      .select()
+      .from(uploadBatchItems)
+      .where(eq(uploadBatchItems.batchId, input.batchId))
+      .orderBy(asc(uploadBatchItems.ordinal)),
+  ]);
+  if (job.status !== "running" || batch.status !== "pending") return { uploaded: NOTHING_SENT };
   await scope.db
     .update(uploadBatches)
     .set({ attempt: sql`${uploadBatches.attempt} + 1` })
@@ -101,8 +126,11 @@ export async function uploadBatch(scope: Scope, input: { jobId: string; batchId:
   );
   return scope.db.transaction(async (tx) => {
     await lockJobRow(tx, job.id);
-    const result = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now: scope.deps.now() });
-    return result ?? { sent: 0, revoked: 0, rejected: 0 };
+    const now = scope.deps.now();
+    const recorded = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now });
+    const uploaded = recorded ?? NOTHING_SENT;
+    if (!countDown) return { uploaded };
+    return { uploaded, remaining: await countBatchDown(tx, job, { batchId: batch.id, now }) };
   });
 }
 
@@ -194,33 +222,43 @@ export async function completeBatch(
   const now = scope.deps.now();
   return scope.db.transaction(async (tx) => {
     await lockJobRow(tx, job.id);
-    const batch = await batchOf(tx, job.id, input.batchId);
-    if (input.error !== undefined && batch.status === "pending") {
-      await tx
-        .update(uploadBatches)
-        .set({ status: "failed", error: input.error })
-        .where(and(eq(uploadBatches.id, batch.id), eq(uploadBatches.status, "pending")));
-      await recordJobErrors(
-        tx,
-        job,
-        [{ phase: "upload", source: "sentinel", message: `Batch ${batch.seq} was not delivered: ${input.error}` }],
-        now,
-      );
-    }
-    const [counted] = await tx
-      .update(uploadBatches)
-      .set({ completedAt: now })
-      .where(and(eq(uploadBatches.id, batch.id), isNull(uploadBatches.completedAt)))
-      .returning({ id: uploadBatches.id });
-    if (!counted) {
-      const [current] = await tx.select({ remaining: jobs.batchesRemaining }).from(jobs).where(eq(jobs.id, job.id));
-      return { remaining: current?.remaining ?? 0 };
-    }
-    const [updated] = await tx
-      .update(jobs)
-      .set({ batchesRemaining: sql`greatest(${jobs.batchesRemaining} - 1, 0)` })
-      .where(eq(jobs.id, job.id))
-      .returning({ remaining: jobs.batchesRemaining });
-    return { remaining: updated?.remaining ?? 0 };
+    return { remaining: await countBatchDown(tx, job, { ...input, now }) };
   });
+}
+
+/** Inside a transaction holding the job row: marks the batch completed once and returns the job's batches left. */
+async function countBatchDown(
+  tx: DatabaseOrTransaction,
+  job: { id: string; orgId: string; serviceId: string },
+  input: { batchId: string; error?: string; now: Date },
+): Promise<number> {
+  const { now } = input;
+  const batch = await batchOf(tx, job.id, input.batchId);
+  if (input.error !== undefined && batch.status === "pending") {
+    await tx
+      .update(uploadBatches)
+      .set({ status: "failed", error: input.error })
+      .where(and(eq(uploadBatches.id, batch.id), eq(uploadBatches.status, "pending")));
+    await recordJobErrors(
+      tx,
+      job,
+      [{ phase: "upload", source: "sentinel", message: `Batch ${batch.seq} was not delivered: ${input.error}` }],
+      now,
+    );
+  }
+  const [counted] = await tx
+    .update(uploadBatches)
+    .set({ completedAt: now })
+    .where(and(eq(uploadBatches.id, batch.id), isNull(uploadBatches.completedAt)))
+    .returning({ id: uploadBatches.id });
+  if (!counted) {
+    const [current] = await tx.select({ remaining: jobs.batchesRemaining }).from(jobs).where(eq(jobs.id, job.id));
+    return current?.remaining ?? 0;
+  }
+  const [updated] = await tx
+    .update(jobs)
+    .set({ batchesRemaining: sql`greatest(${jobs.batchesRemaining} - 1, 0)` })
+    .where(eq(jobs.id, job.id))
+    .returning({ remaining: jobs.batchesRemaining });
+  return updated?.remaining ?? 0;
 }

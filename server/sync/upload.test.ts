@@ -1,0 +1,86 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { jobs, uploadBatches } from "@/db/schema";
+import { INDICATOR_TYPES } from "@/lib/vocabulary";
+import { testDb } from "@/test/db";
+import { IntegrationError } from "../errors";
+import { jobRow, runJob, setQueries, usePipelineStack } from "./pipeline-harness.test-support";
+import { listBatches, uploadAndCompleteBatch } from "./upload";
+
+const stack = usePipelineStack({ indicators: 600, seed: 29 });
+
+// A few hundred objects: several batches of 100.
+const QUERIES = [{ owners: ["Demo Organization", "Demo Source"], types: [...INDICATOR_TYPES], tql: "rating >= 0" }];
+
+const remainingOf = async (jobId: string) => (await jobRow(jobId)).batchesRemaining;
+
+describe("uploadAndCompleteBatch", () => {
+  it("sends a batch and counts it down in one go; a replay sends nothing and counts nothing again", async () => {
+    const { scope, serviceId } = await stack.newService();
+    await setQueries(scope, serviceId, QUERIES);
+    const seen: { sent: number; remaining: number }[] = [];
+    let replay: unknown;
+    const { job } = await runJob(scope, {
+      serviceId,
+      mode: "full",
+      beforeUpload: async (jobId) => {
+        const batches = await listBatches(scope, { jobId, offset: 0, limit: 1000 });
+        expect(batches.length).toBeGreaterThan(1);
+        for (const batch of batches) {
+          const { sent, remaining } = await uploadAndCompleteBatch(scope, { jobId, batchId: batch.batchId });
+          seen.push({ sent, remaining });
+        }
+        replay = await uploadAndCompleteBatch(scope, { jobId, batchId: batches[0]?.batchId ?? "" });
+      },
+    });
+
+    expect(seen.map((batch) => batch.remaining)).toEqual(seen.map((_, index) => seen.length - index - 1));
+    expect(seen.every((batch) => batch.sent > 0)).toBe(true);
+    expect(replay).toEqual({ sent: 0, revoked: 0, rejected: 0, remaining: 0 });
+    expect(job).toMatchObject({ status: "succeeded", batchesRemaining: 0 });
+    expect(job.sentCount).toBe(seen.reduce((sum, batch) => sum + batch.sent, 0));
+    expect(stack.azure.control.listObjects({ workspaceId: stack.azure.workspaceId }).length).toBeGreaterThan(0);
+  });
+
+  it("leaves a batch Sentinel did not take uncounted, for the retry; a stopped job's batch is counted without a send", async () => {
+    const { scope, serviceId } = await stack.newService();
+    await setQueries(scope, serviceId, QUERIES);
+    const requestsBefore = stack.azure.control.requests().length;
+    let requestsAfterStop = 0;
+    await runJob(scope, {
+      serviceId,
+      mode: "full",
+      beforeUpload: async (jobId) => {
+        const [first, second] = await listBatches(scope, { jobId, offset: 0, limit: 1000 });
+        const before = await remainingOf(jobId);
+        stack.azure.control.setFaults({ serverErrorRate: 1 });
+        try {
+          await expect(uploadAndCompleteBatch(scope, { jobId, batchId: first?.batchId ?? "" })).rejects.toBeInstanceOf(
+            IntegrationError,
+          );
+        } finally {
+          stack.azure.control.setFaults({ serverErrorRate: 0 });
+        }
+        expect(await remainingOf(jobId)).toBe(before);
+        const [pending] = await testDb
+          .select()
+          .from(uploadBatches)
+          .where(eq(uploadBatches.id, first?.batchId ?? ""));
+        expect(pending).toMatchObject({ status: "pending", completedAt: null });
+
+        await testDb.update(jobs).set({ status: "cancelled" }).where(eq(jobs.id, jobId));
+        const sentBefore = stack.azure.control.requests().length;
+        expect(await uploadAndCompleteBatch(scope, { jobId, batchId: second?.batchId ?? "" })).toEqual({
+          sent: 0,
+          revoked: 0,
+          rejected: 0,
+          remaining: before - 1,
+        });
+        requestsAfterStop = stack.azure.control.requests().length - sentBefore;
+        await testDb.update(jobs).set({ status: "running" }).where(eq(jobs.id, jobId));
+      },
+    });
+    expect(stack.azure.control.requests().length).toBeGreaterThan(requestsBefore);
+    expect(requestsAfterStop).toBe(0);
+  });
+});
