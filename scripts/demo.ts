@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { Inngest } from "inngest";
 import { createDatabaseClient } from "@/db/client";
 import { sentState } from "@/db/schema";
@@ -6,7 +6,7 @@ import { createAppDependencies } from "@/server/deps";
 import { requestJob } from "@/server/jobs";
 import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
 import { ensureProductionBuild } from "./production-build";
-import { DEMO_ORG_SLUG, seedDemo, seedDemoService } from "./seed-demo";
+import { DEMO_ORG_SLUG, seedDemo, seedDemoServices, stageDemoFeed } from "./seed-demo";
 import { startStandIns } from "./stand-ins";
 
 /**
@@ -46,10 +46,17 @@ const { threatConnect, azure, engine } = standIns;
 const database = createDatabaseClient(environment.databaseUrl, { max: 2 });
 const seedScope = { db: database.db, deps: createAppDependencies(standIns.appEnv) };
 const { org } = await seedDemo(seedScope, admin);
-const demoService = await seedDemoService({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
-// The Sentinel emulator starts empty on every run, so nothing the demo service sent to the last one is there now.
-await database.db.delete(sentState).where(eq(sentState.serviceId, demoService.id));
+const demoServices = await seedDemoServices({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
+const demoService = demoServices.demo;
+// The Sentinel emulator starts empty on every run, so nothing the demo services sent to the last one is there now.
+await database.db.delete(sentState).where(
+  inArray(
+    sentState.serviceId,
+    Object.values(demoServices).map((service) => service.id),
+  ),
+);
 await database.close();
+stageDemoFeed(standIns);
 
 const next = spawnNext(["start", "--port", String(port), "--hostname", host], {
   ...standIns.appEnv,
@@ -77,18 +84,24 @@ const localHost = isAnyInterface || host === "127.0.0.1" || host === "::1" ? "lo
 const appUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}`;
 await waitForHttp(`${appUrl}/api/inngest`);
 await engine.sync(`${appUrl}/api/inngest`);
-const firstUpdate = await requestDemoFullUpdate();
+const firstUpdate = await requestDemoFullUpdate(demoService.id);
+// Started now rather than by the scheduler's next minute, so its failure notice is in the outbox within a minute.
+const failingUpdate = await requestDemoFullUpdate(demoServices.failing.id);
 
 log(`portal            ${appUrl}/${DEMO_ORG_SLUG}${isAnyInterface ? "  (listening on every interface: HOST)" : ""}`);
 log(`demo admin        ${admin.email} / ${admin.password}`);
-log(`ThreatConnect     ${threatConnect.baseUrl}  (access id ${threatConnect.accessId}, 5,000 indicators)`);
+log(`ThreatConnect     ${threatConnect.baseUrl}  (access id ${threatConnect.accessId}, 5,002 indicators)`);
 log(`Entra ID/Sentinel ${azure.authorityHost}  (tenant ${azure.tenantId}, workspace ${azure.workspaceId})`);
 log(`Inngest engine    ${engine.url}  (runs at ${engine.url}/runs)`);
 log(`first sync        full update ${firstUpdate.requestId} of "${demoService.name}" is running (see JOBS)`);
+log(
+  `expected failure  full update ${failingUpdate.requestId} of "${demoServices.failing.name}" (see REPORTS → Notifications)`,
+);
+log(`start by hand     "${demoServices.bulk.name}": CONFIGURE → Edit → Save → Save and Run Full Update`);
 log("press Ctrl-C to stop everything");
 
-/** Every start begins with a full update of the demo service, sent to the engine the portal was just synced with. */
-async function requestDemoFullUpdate() {
+/** A full update of a demo service, sent to the engine the portal was just synced with. */
+async function requestDemoFullUpdate(serviceId: string) {
   const events = new Inngest({ id: "sentinel-bridge", isDev: true, baseUrl: engine.url });
   const client = createDatabaseClient(environment.databaseUrl, { max: 1 });
   const deps = createAppDependencies(standIns.appEnv, {
@@ -100,7 +113,7 @@ async function requestDemoFullUpdate() {
   });
   try {
     const scope = { db: client.db, deps, orgId: org.id, actorUserId: null };
-    return await requestJob(scope, { serviceId: demoService.id, mode: "full", trigger: "manual" });
+    return await requestJob(scope, { serviceId, mode: "full", trigger: "manual" });
   } finally {
     await client.close();
   }
