@@ -104,17 +104,19 @@ export async function listTasks(scope: Scope, input: ListTasksInput) {
     input.kind?.length ? inArray(tasks.kind, input.kind) : undefined,
     input.status?.length ? inArray(tasks.status, input.status) : undefined,
   );
-  const orgPage =
+  if (job) {
+    const rows = await pageOf(scope, and(eq(tasks.jobId, job.id), filtered), input.limit);
+    return keysetPage<TaskListItem>(rows, input.limit, (row) => ({ at: row.startedAt, id: row.id }));
+  }
+  // The org's tasks and the system's are read as two pages and merged in one statement: one
+  // `org_id = $1 OR org_id IS NULL` cannot walk the (org_id, started_at, id) index in order. The merge orders by the
+  // output's column names, which are the database's.
+  const systemPage = pageOf(scope, and(isNull(tasks.orgId), filtered), input.limit);
+  const orgOnly = and(eq(tasks.orgId, scope.orgId), before);
+  const merged =
     input.kind?.length || input.status?.length
-      ? filteredPageOf(scope, input, and(eq(tasks.orgId, scope.orgId), before))
-      : pageOf(scope, and(eq(tasks.orgId, scope.orgId), before), input.limit);
-  // The org's tasks and the system's are read as two pages and merged: one `org_id = $1 OR org_id IS NULL` cannot
-  // walk the (org_id, started_at, id) index in order.
-  const rows = job
-    ? await pageOf(scope, and(eq(tasks.jobId, job.id), filtered), input.limit)
-    : (await Promise.all([orgPage, pageOf(scope, and(isNull(tasks.orgId), filtered), input.limit)]))
-        .flat()
-        .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .slice(0, input.limit + 1);
+      ? filteredPageOf(scope, input, orgOnly).unionAll(systemPage)
+      : pageOf(scope, orgOnly, input.limit).unionAll(systemPage);
+  const rows = await merged.orderBy(sql`started_at desc nulls last`, sql`id desc nulls last`).limit(input.limit + 1);
   return keysetPage<TaskListItem>(rows, input.limit, (row) => ({ at: row.startedAt, id: row.id }));
 }
