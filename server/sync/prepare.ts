@@ -10,7 +10,7 @@ import { fetchStagePage, stagesOf, type Outcome, type StageContext, type StagePa
 import type { Scope } from "./system-scope";
 
 /** Observables read per round trip: large enough to amortise the round trip, small enough to hold in memory. */
-const PAGE_ROWS = 2000;
+const PAGE_ROWS = 1000;
 /** Observables one part of prepare handles before it hands back: 1,000,000 winners take about 40 parts. */
 export const PART_ROWS = 25_000;
 
