@@ -1,9 +1,19 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { jobErrors, jobs, sentState, services, serviceSyncState, syncStaging, tasks, uploadBatches } from "@/db/schema";
+import {
+  jobErrors,
+  jobs,
+  sentDailyCounts,
+  sentState,
+  services,
+  serviceSyncState,
+  syncStaging,
+  tasks,
+  uploadBatches,
+} from "@/db/schema";
 import { createServiceInput } from "@/server/services/service-input";
 import { createService } from "@/server/services/services";
-import { makeOrg, testDb, recordingEventSender, testDeps } from "@/test/db";
+import { makeOrg, testDb, recordingEventSender, systemScopeAt, testDeps } from "@/test/db";
 import { serviceInput } from "@/test/services";
 import { cancelJob, requestJob } from "../jobs/jobs";
 import type { Scope } from "../scope";
@@ -238,5 +248,20 @@ describe("system verbs", () => {
         .from(jobs)
         .where(eq(jobs.id, running?.id ?? "")),
     ).toHaveLength(1);
+  });
+
+  it("keeps a year of per-day sent counts and removes older days", async () => {
+    const { scope, serviceId } = await serviceScope();
+    const counts = (day: string) => ({ serviceId, orgId: scope.orgId, day, indicatorType: "Host", sentCount: 5 });
+    await testDb.insert(sentDailyCounts).values([counts("2025-11-30"), counts("2025-12-02"), counts("2026-12-01")]);
+    const cleaned = await cleanOldRecords(systemScopeAt(testDb, new Date("2026-12-02T12:00:00Z")), {
+      olderThan: new Date("2026-11-01T00:00:00Z"),
+    });
+    expect(cleaned.dailyCounts).toBeGreaterThanOrEqual(1);
+    const kept = await testDb
+      .select({ day: sentDailyCounts.day })
+      .from(sentDailyCounts)
+      .where(eq(sentDailyCounts.serviceId, serviceId));
+    expect(kept.map((row) => row.day).sort()).toEqual(["2025-12-02", "2026-12-01"]);
   });
 });
