@@ -10,7 +10,7 @@ import { createAppDependencies } from "@/server/deps";
  */
 export type PortalCase = { name: string; router: "job" | "task" | "report"; input: Record<string, unknown> };
 export type WorkerRequest = { type: "run"; case: PortalCase; calls: number } | { type: "exit" };
-export type WorkerReply = { type: "ready" } | { type: "done"; name: string; durationsMs: number[] };
+export type WorkerReply = { type: "ready" } | { type: "done"; name: string; durationsMs: number[]; cpuMs: number };
 
 const { TEST_DATABASE_URL, BENCH_USER_ID, BENCH_USER_EMAIL } = process.env;
 if (!TEST_DATABASE_URL || !BENCH_USER_ID || !BENCH_USER_EMAIL || !process.send) {
@@ -36,16 +36,19 @@ function call(benchCase: PortalCase): Promise<unknown> {
   return api.report.errors(input);
 }
 
-async function run(benchCase: PortalCase, calls: number): Promise<number[]> {
+/** Each call's wall time, and the CPU this process spent on all of them (user + system). */
+async function run(benchCase: PortalCase, calls: number): Promise<{ durationsMs: number[]; cpuMs: number }> {
   // Unmeasured: the first call of a case on a connection prepares its statements.
   await call(benchCase);
   const durationsMs: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let index = 0; index < calls; index += 1) {
     const startedAt = performance.now();
     await call(benchCase);
     durationsMs.push(performance.now() - startedAt);
   }
-  return durationsMs;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { durationsMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 process.on("message", (request: WorkerRequest) => {
@@ -54,7 +57,7 @@ process.on("message", (request: WorkerRequest) => {
     return;
   }
   run(request.case, request.calls).then(
-    (durationsMs) => send({ type: "done", name: request.case.name, durationsMs }),
+    (measured) => send({ type: "done", name: request.case.name, ...measured }),
     (error: unknown) => {
       console.error(`portal-worker: ${request.case.name} failed`, error);
       process.exit(1);

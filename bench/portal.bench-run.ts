@@ -14,7 +14,8 @@ import type { PortalCase, WorkerReply, WorkerRequest } from "./portal-worker";
  * tasks around it. Then the JOBS, TASKS and ERRORS list procedures, each on its first page, a filtered page and a
  * page deep down the keyset, are called by --workers separate processes at once (portal-worker.ts), each through
  * the real routers (createCaller, membership check included) with one call in flight. Times are server time per call;
- * `aloneP50Ms` is the same case called by one process with the others idle.
+ * `aloneP50Ms` is the same case called by one process with the others idle, and `nodeCpuMsPerCall` the CPU the
+ * worker processes spent per call under load (Postgres's share is not in it).
  */
 const settings = process.env;
 const JOBS = Number(settings.BENCH_JOBS ?? 100_000);
@@ -34,7 +35,8 @@ const percentile = (values: number[], share: number) =>
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-type Worker = { run(benchCase: PortalCase, calls: number): Promise<number[]>; exit(): void };
+type Measured = { durationsMs: number[]; cpuMs: number };
+type Worker = { run(benchCase: PortalCase, calls: number): Promise<Measured>; exit(): void };
 
 /** Forks one load process and resolves once its router is loaded; a worker that dies fails the bench. */
 function startWorker(user: { id: string; email: string }): Promise<Worker> {
@@ -58,7 +60,7 @@ function startWorker(user: { id: string; email: string }): Promise<Worker> {
       send({ type: "run", case: benchCase, calls });
       const done = await reply;
       if (done.type !== "done" || done.name !== benchCase.name) throw new Error(`portal-worker answered ${done.type}`);
-      return done.durationsMs;
+      return { durationsMs: done.durationsMs, cpuMs: done.cpuMs };
     },
     exit: () => send({ type: "exit" }),
   }));
@@ -152,21 +154,26 @@ it(`lists over ${JOBS} jobs, ${TASKS} tasks and ${ERRORS} errors from ${WORKERS}
 
   const loadAverageAtStart = round1(loadavg()[0] ?? 0);
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(owner)));
-  const results: Record<string, { p50Ms: number; p95Ms: number; calls: number; aloneP50Ms: number }> = {};
+  const results: Record<
+    string,
+    { p50Ms: number; p95Ms: number; calls: number; aloneP50Ms: number; nodeCpuMsPerCall: number }
+  > = {};
   try {
     // Unmeasured round of every case: the first case measured must not pay for the workers' cold start and caches.
     for (const benchCase of cases) await Promise.all(workers.map((worker) => worker.run(benchCase, 2)));
     for (const benchCase of cases) {
       // The same case from one process alone first: what a call costs when it does not wait for a CPU.
       const alone = await workers[0]?.run(benchCase, SERIAL_CALLS);
-      const durations = (
-        await Promise.all(workers.map((worker) => worker.run(benchCase, Math.ceil(CALLS_PER_CASE / WORKERS))))
-      ).flat();
+      const loaded = await Promise.all(
+        workers.map((worker) => worker.run(benchCase, Math.ceil(CALLS_PER_CASE / WORKERS))),
+      );
+      const durations = loaded.flatMap((measured) => measured.durationsMs);
       results[benchCase.name] = {
         p50Ms: round1(percentile(durations, 0.5)),
         p95Ms: round1(percentile(durations, 0.95)),
         calls: durations.length,
-        aloneP50Ms: round1(percentile(alone ?? [], 0.5)),
+        aloneP50Ms: round1(percentile(alone?.durationsMs ?? [], 0.5)),
+        nodeCpuMsPerCall: round1(loaded.reduce((sum, measured) => sum + measured.cpuMs, 0) / durations.length),
       };
     }
   } finally {
