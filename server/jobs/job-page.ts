@@ -6,6 +6,37 @@ import type { ListJobsInput } from "./job-input";
 
 export type JobPosition = { createdAt: Date; id: string };
 
+/**
+ * What a JOBS row shows. The rest of a job stays in the database: a retry job's indicator ids (up to 1,000) and
+ * every job's copied query list would be read and parsed 50 times a page for nothing.
+ */
+const jobListColumns = {
+  id: jobs.id,
+  serviceId: jobs.serviceId,
+  requestId: jobs.requestId,
+  mode: jobs.mode,
+  trigger: jobs.trigger,
+  status: jobs.status,
+  phase: jobs.phase,
+  fetchedCount: jobs.fetchedCount,
+  downloadRejectedCount: jobs.downloadRejectedCount,
+  duplicateCount: jobs.duplicateCount,
+  unchangedCount: jobs.unchangedCount,
+  toSendCount: jobs.toSendCount,
+  keepAliveCount: jobs.keepAliveCount,
+  sentCount: jobs.sentCount,
+  revokedCount: jobs.revokedCount,
+  rejectedCount: jobs.rejectedCount,
+  mappingErrorCount: jobs.mappingErrorCount,
+  deletedCount: jobs.deletedCount,
+  batchCount: jobs.batchCount,
+  batchesRemaining: jobs.batchesRemaining,
+  createdAt: jobs.createdAt,
+  startedAt: jobs.startedAt,
+  finishedAt: jobs.finishedAt,
+};
+export type JobListRow = Pick<Job, keyof typeof jobListColumns>;
+
 // NULLS LAST as the indexes are built (drizzle's .desc() in an index); a bare DESC (NULLS FIRST) cannot be read from
 // them and sorts the org.
 const newestFirst = (createdAt: AnyColumn, id: AnyColumn) => [
@@ -21,7 +52,7 @@ const newestFirst = (createdAt: AnyColumn, id: AnyColumn) => [
  * jobs), and `status IN (…)` on an index yields no order before PostgreSQL 17. A request id prefix keeps the walk,
  * so that the planner may take jobs_org_request_id_prefix_idx instead.
  */
-export function readJobPage(scope: Scope, input: ListJobsInput, after: JobPosition | undefined): Promise<Job[]> {
+export function readJobPage(scope: Scope, input: ListJobsInput, after: JobPosition | undefined): Promise<JobListRow[]> {
   const conditions = and(
     eq(jobs.orgId, scope.orgId),
     input.requestId ? like(jobs.requestId, `${input.requestId.toUpperCase()}%`) : undefined,
@@ -34,7 +65,7 @@ export function readJobPage(scope: Scope, input: ListJobsInput, after: JobPositi
   const statuses = input.status?.length ? input.status : undefined;
   if (input.requestId || (!input.serviceId && !statuses)) {
     return scope.db
-      .select()
+      .select(jobListColumns)
       .from(jobs)
       .where(
         and(
@@ -54,7 +85,7 @@ export function readJobPage(scope: Scope, input: ListJobsInput, after: JobPositi
     where ${and(eq(services.orgId, scope.orgId), input.serviceId ? eq(services.id, input.serviceId) : undefined)}
   ) as wanted`;
   const perPair = scope.db
-    .select()
+    .select(jobListColumns)
     .from(jobs)
     .where(and(conditions, sql`${jobs.serviceId} = wanted.service_id`, sql`${jobs.status} = wanted.status`))
     .orderBy(...newestFirst(jobs.createdAt, jobs.id))

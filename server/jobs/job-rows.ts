@@ -34,7 +34,22 @@ export type JobCounts = {
   deleted: number;
 };
 
-export function countsOf(job: Job): JobCounts {
+export function countsOf(
+  job: Pick<
+    Job,
+    | "fetchedCount"
+    | "downloadRejectedCount"
+    | "duplicateCount"
+    | "unchangedCount"
+    | "toSendCount"
+    | "keepAliveCount"
+    | "sentCount"
+    | "revokedCount"
+    | "rejectedCount"
+    | "mappingErrorCount"
+    | "deletedCount"
+  >,
+): JobCounts {
   return {
     fetched: job.fetchedCount,
     downloadRejected: job.downloadRejectedCount,

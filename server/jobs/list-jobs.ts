@@ -1,10 +1,10 @@
 import { and, asc, count, eq, inArray, min } from "drizzle-orm";
-import { jobErrors, jobs, tasks, type Job, type JobError, type Task } from "@/db/schema";
+import { jobErrors, jobs, tasks, type JobError, type Task } from "@/db/schema";
 import type { JobPhase, JobStatus, JobTrigger, RunMode } from "@/lib/vocabulary";
 import { DomainError } from "../errors";
 import type { Scope } from "../scope";
 import type { ListJobsInput } from "./job-input";
-import { readJobPage } from "./job-page";
+import { readJobPage, type JobListRow } from "./job-page";
 import { countsOf, getJobInOrg, type JobCounts } from "./job-rows";
 
 export type JobListItem = {
@@ -26,7 +26,7 @@ export type JobListItem = {
 
 export type JobPage = { items: JobListItem[]; nextCursor: string | null };
 
-function toListItem(job: Job, uploadStarts: ReadonlyMap<string, Date> = new Map()): JobListItem {
+function toListItem(job: JobListRow, uploadStarts: ReadonlyMap<string, Date> = new Map()): JobListItem {
   return {
     requestId: job.requestId,
     serviceId: job.serviceId,
@@ -44,7 +44,7 @@ function toListItem(job: Job, uploadStarts: ReadonlyMap<string, Date> = new Map(
 }
 
 /** The first upload task of each job still uploading; finished jobs need no ETA, so they cost no query. */
-async function uploadStartsOf(scope: Scope, page: Job[]): Promise<Map<string, Date>> {
+async function uploadStartsOf(scope: Scope, page: JobListRow[]): Promise<Map<string, Date>> {
   const uploading = page.filter((job) => job.status === "running" && job.phase === "upload").map((job) => job.id);
   if (uploading.length === 0) return new Map();
   const rows = await scope.db
