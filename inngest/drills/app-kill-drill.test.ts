@@ -1,21 +1,20 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentState } from "@/db/schema";
-import { INDICATOR_TYPES, JOB_PHASES, type JobPhase } from "@/lib/vocabulary";
+import { INDICATOR_TYPES } from "@/lib/vocabulary";
 import type { QueryDefinition } from "@/server/services/query-input";
 import { uploadsInFlightPerPrincipal } from "@/server/sync/pacing";
 import { testDb } from "@/test/db";
 import { startAppProcessHarness, type AppProcessHarness } from "@/test/pipeline/app-process-harness";
-import { drillSeed, seededRandom } from "@/test/pipeline/seeded-random";
+import { describeKillPlan, killAlongPlan, killPlan } from "@/test/pipeline/kill-plan";
+import { drillSeed } from "@/test/pipeline/seeded-random";
 import {
   createSyncService,
   expectedStixIds,
-  jobRow,
   runJob,
   storedObjects,
   uploadRequests,
   waitForJobEnd,
-  waitUntil,
 } from "@/test/pipeline/scenario";
 
 /**
@@ -28,13 +27,7 @@ import {
 const INDICATORS = 20_000;
 const MINUTE_MS = 2000;
 const SEED = drillSeed();
-const KILLS = (() => {
-  const random = seededRandom(SEED);
-  const firstPhase: JobPhase = random() < 0.5 ? "download" : "prepare";
-  const firstBatches = 5 + Math.floor(random() * 80);
-  const secondBatches = firstBatches + 20 + Math.floor(random() * 80);
-  return { firstPhase, firstBatches, secondBatches };
-})();
+const KILLS = killPlan(SEED);
 
 const QUERIES: QueryDefinition[] = [
   {
@@ -56,28 +49,19 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const acceptedBatches = () => uploadRequests(harness).filter((request) => request.status === 200).length;
-
 describe("the app killed -9 at seeded moments of a 20,000-indicator full update", () => {
-  it(`completes with the exact set (seed ${SEED}: kills in ${KILLS.firstPhase}, after ${KILLS.firstBatches} and ${KILLS.secondBatches} batches)`, async () => {
+  it(`completes with the exact set (${describeKillPlan(SEED, KILLS)})`, async () => {
     const service = await createSyncService(harness, QUERIES);
     const expected = await expectedStixIds(harness, QUERIES);
     const { jobId } = await runJob(harness, service, "full");
 
-    const killedIn: string[] = [];
-    const killWhen = async (what: string, reached: (phase: JobPhase) => boolean) => {
-      const phase = await waitUntil(what, 120_000, async () => {
-        harness.assertAppAlive();
-        const job = await jobRow(jobId);
-        return reached(job.phase) || job.finishedAt ? job.phase : undefined;
-      });
-      killedIn.push(`${phase} after ${acceptedBatches()} batches`);
-      await harness.restartAppHard();
-    };
-    const firstPhaseIndex = JOB_PHASES.indexOf(KILLS.firstPhase);
-    await killWhen(`phase ${KILLS.firstPhase}`, (phase) => JOB_PHASES.indexOf(phase) >= firstPhaseIndex);
-    await killWhen(`${KILLS.firstBatches} batches`, () => acceptedBatches() >= KILLS.firstBatches);
-    await killWhen(`${KILLS.secondBatches} batches`, () => acceptedBatches() >= KILLS.secondBatches);
+    const killedIn = await killAlongPlan({
+      harness,
+      jobId,
+      plan: KILLS,
+      kill: () => harness.restartAppHard(),
+      check: () => harness.assertAppAlive(),
+    });
     const job = await waitForJobEnd(jobId, 150_000);
 
     const context = `seed ${SEED}, killed in ${killedIn.join("; ")}`;
