@@ -29,11 +29,11 @@ export type AppProcessHarness = ScenarioHarness & {
 };
 
 /**
- * Doubling from 1 s, at most 8 s between attempts: a restarted app takes a few seconds to listen on this machine, and
- * each call the engine makes meanwhile fails as an attempt, as with Inngest's own backoff. The fixed 200 ms of
- * pipeline-harness would spend a run's five attempts before the app is back.
+ * Doubling from 1.5 s, at most 12 s between attempts: a restarted app took 5–6 s to listen on a loaded 2-core machine,
+ * and each call the engine makes meanwhile fails as an attempt, as with Inngest's own backoff; a run's five attempts
+ * then outlast about 22 s without the app. The fixed 200 ms of pipeline-harness would spend them in one second.
  */
-const retryBackoffMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 8000);
+const retryBackoffMs = (attempt: number) => Math.min(1500 * 2 ** attempt, 12_000);
 const quiet = () => undefined;
 
 /**
