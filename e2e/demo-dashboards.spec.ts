@@ -41,7 +41,7 @@ test("Run full update from JOBS, then cancel the running job from its page", asy
   await expect(page).toHaveURL(/\/demo\/jobs\/\w+$/);
   const requestId = requestIdOf(page);
   const heading = page.getByRole("heading", { level: 1 });
-  // About fifty batches paced to Sentinel's 100 requests a minute: the job runs for half a minute at least.
+  // 44 batches paced to Sentinel's 100 requests a minute (bursts at most twice that): well over ten seconds.
   await expect(heading).toContainText("Running", { timeout: 60_000 });
 
   await page.getByRole("button", { name: `Cancel job ${requestId}` }).click();
