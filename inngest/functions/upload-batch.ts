@@ -46,12 +46,13 @@ export function createUploadBatch(context: PipelineContext) {
       const uploaded = await step.run(
         taskStep("upload", "upload", `Upload batch ${batchNumber} of ${batchCount}`),
         async () => {
-          const { waitedMs } = await waitForRequestStart(context.system, {
-            principalKey,
-            minuteMs: context.sentinelMinuteMs,
-          });
-          const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId });
-          return { ...outcome, throttleWaitMs: waitedMs };
+          let throttleWaitMs = 0;
+          const waitForTurn = async () => {
+            const pacing = { principalKey, minuteMs: context.sentinelMinuteMs };
+            throttleWaitMs = (await waitForRequestStart(context.system, pacing)).waitedMs;
+          };
+          const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId, waitForTurn });
+          return { ...outcome, throttleWaitMs };
         },
       );
       const { remaining } = uploaded;

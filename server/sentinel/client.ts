@@ -22,8 +22,17 @@ export type SentinelClientOptions = {
   now?: () => Date;
 };
 
+export type UploadOptions = {
+  /**
+   * Runs once the request is ready (token acquired, body serialized), right before it is sent: where a caller
+   * waits for its turn under Sentinel's rate limit, so the time between the turn and the request's arrival does
+   * not include the token or the caller's own reads.
+   */
+  beforeSend?: () => Promise<void>;
+};
+
 export type SentinelClient = {
-  upload: (sourcesystem: string, objects: StixObject[]) => Promise<UploadOutcome>;
+  upload: (sourcesystem: string, objects: StixObject[], options?: UploadOptions) => Promise<UploadOutcome>;
 };
 
 export function createSentinelClient(
@@ -52,13 +61,14 @@ export function createSentinelClient(
   }
 
   return {
-    async upload(sourcesystem, objects) {
+    async upload(sourcesystem, objects, uploadOptions = {}) {
       assertUploadable(sourcesystem, objects);
       const url = uploadUrl(connection, endpoints);
       const arrayField = connection.api === "legacy-indicators" ? "indicators" : "stixobjects";
       const payload = JSON.stringify({ sourcesystem, [arrayField]: objects });
 
       let accessToken = await token(false);
+      await uploadOptions.beforeSend?.();
       let response = await post(url, accessToken, payload);
       if (isTokenRefusal(response)) {
         // A token msal still considers valid can be revoked or outlived server-side: refresh once, then give up.

@@ -83,4 +83,44 @@ describe("uploadAndCompleteBatch", () => {
     expect(stack.azure.control.requests().length).toBeGreaterThan(requestsBefore);
     expect(requestsAfterStop).toBe(0);
   });
+
+  it("waits for its turn once the request is ready, and a job cancelled meanwhile sends nothing", async () => {
+    const { scope, serviceId } = await stack.newService();
+    await setQueries(scope, serviceId, QUERIES);
+    const uploads = () => stack.azure.control.requests().filter((request) => request.path.includes(":upload")).length;
+    const seenInTurn: number[] = [];
+    let after = 0;
+    let cancelled: unknown;
+    await runJob(scope, {
+      serviceId,
+      mode: "full",
+      beforeUpload: async (jobId) => {
+        const [first, second] = await listBatches(scope, { jobId, offset: 0, limit: 1000 });
+        const before = uploads();
+        await uploadAndCompleteBatch(scope, {
+          jobId,
+          batchId: first?.batchId ?? "",
+          waitForTurn: () => {
+            seenInTurn.push(uploads() - before);
+            return Promise.resolve();
+          },
+        });
+        after = uploads() - before;
+
+        const remaining = await remainingOf(jobId);
+        cancelled = await uploadAndCompleteBatch(scope, {
+          jobId,
+          batchId: second?.batchId ?? "",
+          waitForTurn: async () => {
+            await testDb.update(jobs).set({ status: "cancelled" }).where(eq(jobs.id, jobId));
+          },
+        });
+        expect(uploads() - before).toBe(1);
+        expect(cancelled).toEqual({ sent: 0, revoked: 0, rejected: 0, remaining: remaining - 1 });
+        await testDb.update(jobs).set({ status: "running" }).where(eq(jobs.id, jobId));
+      },
+    });
+    expect(seenInTurn).toEqual([0]);
+    expect(after).toBe(1);
+  });
 });

@@ -86,18 +86,32 @@ export async function uploadBatch(scope: Scope, input: { jobId: string; batchId:
  */
 export async function uploadAndCompleteBatch(
   scope: Scope,
-  input: { jobId: string; batchId: string },
+  input: BatchToSend,
 ): Promise<UploadedBatch & { remaining: number }> {
   const { uploaded, remaining } = await sendBatch(scope, input, true);
-  return { ...uploaded, remaining: remaining ?? (await completeBatch(scope, input)).remaining };
+  const { jobId, batchId } = input;
+  return { ...uploaded, remaining: remaining ?? (await completeBatch(scope, { jobId, batchId })).remaining };
 }
+
+type BatchToSend = {
+  jobId: string;
+  batchId: string;
+  /**
+   * Waits for the principal's turn under Sentinel's rate limit once the request is ready, so the turn is not spent
+   * on the batch's reads or the token; a job cancelled meanwhile sends nothing.
+   */
+  waitForTurn?: () => Promise<void>;
+};
+
+/** Thrown from the wait for a turn when the job stopped meanwhile; never leaves sendBatch. */
+class JobStoppedWhileWaiting extends Error {}
 
 const NOTHING_SENT: UploadedBatch = { sent: 0, revoked: 0, rejected: 0 };
 
 /** `remaining` is set when the batch was counted down with its outcome, and undefined when nothing was sent. */
 async function sendBatch(
   scope: Scope,
-  input: { jobId: string; batchId: string },
+  input: BatchToSend,
   countDown: boolean,
 ): Promise<{ uploaded: UploadedBatch; remaining?: number }> {
   const job = await getJobInOrg(scope.db, scope.orgId, { jobId: input.jobId });
@@ -120,10 +134,25 @@ async function sendBatch(
     endpoints: scope.deps.sentinelEndpoints,
     now: scope.deps.now,
   });
-  const outcome = await client.upload(
-    sourceSystemFor(service.sourceName),
-    items.map((item) => ({ ...item.object, id: item.stixId, type: "indicator" })),
-  );
+  const { waitForTurn } = input;
+  const beforeSend = waitForTurn
+    ? async () => {
+        await waitForTurn();
+        const [current] = await scope.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, job.id));
+        if (current?.status !== "running") throw new JobStoppedWhileWaiting();
+      }
+    : undefined;
+  let outcome: UploadOutcome;
+  try {
+    outcome = await client.upload(
+      sourceSystemFor(service.sourceName),
+      items.map((item) => ({ ...item.object, id: item.stixId, type: "indicator" })),
+      { beforeSend },
+    );
+  } catch (error) {
+    if (error instanceof JobStoppedWhileWaiting) return { uploaded: NOTHING_SENT };
+    throw error;
+  }
   return scope.db.transaction(async (tx) => {
     await lockJobRow(tx, job.id);
     const now = scope.deps.now();
