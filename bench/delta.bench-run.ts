@@ -20,6 +20,8 @@ const settings = process.env;
 const INDICATORS = Number(settings.BENCH_INDICATORS ?? 100_000);
 const MINUTE_MS = Number(settings.BENCH_MINUTE_MS ?? 6000);
 const RESULT_FILE = settings.BENCH_RESULT_FILE;
+/** db/client.ts's default, which the server runs with. */
+const SERVER_DATABASE_POOL_SIZE = 10;
 const CHANGES = [0, 100, 10_000].map((count) => Math.min(count, Math.floor(INDICATORS / 2)));
 
 const QUERIES: QueryDefinition[] = [
@@ -51,7 +53,14 @@ async function timedRun(running: PipelineHarness, service: SyncService, mode: "f
 }
 
 it(`deltas of ${CHANGES.join(", ")} changes after a full update of ${INDICATORS}`, async () => {
-  harness = await startPipelineHarness({ indicators: INDICATORS, seed: 15, minuteMs: MINUTE_MS });
+  // As bench:sync runs it: the engine in its own process, the app with the server's database pool.
+  harness = await startPipelineHarness({
+    indicators: INDICATORS,
+    seed: 15,
+    minuteMs: MINUTE_MS,
+    engine: "process",
+    appDatabasePoolSize: SERVER_DATABASE_POOL_SIZE,
+  });
   const service = await createSyncService(harness, QUERIES);
   const full = await timedRun(harness, service, "full");
   const ids = [...new Set((await indicatorsOfQueries(harness, QUERIES)).map((indicator) => indicator.id))];

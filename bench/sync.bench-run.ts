@@ -25,6 +25,8 @@ const settings = process.env;
 const INDICATORS = Number(settings.BENCH_INDICATORS ?? 200_000);
 const MINUTE_MS = Number(settings.BENCH_MINUTE_MS ?? 6000);
 const RESULT_FILE = settings.BENCH_RESULT_FILE;
+/** db/client.ts's default, which the server runs with. */
+const SERVER_DATABASE_POOL_SIZE = 10;
 
 const QUERIES: QueryDefinition[] = [
   {
@@ -50,8 +52,14 @@ const percentile = (values: number[], share: number) => {
 
 it(`full update of ${INDICATORS} indicators at a ${MINUTE_MS} ms minute`, async () => {
   // The engine runs as `npm run engine` does, in its own process, so its CPU and memory are measured apart from the
-  // app's (which shares the bench process with both emulators).
-  harness = await startPipelineHarness({ indicators: INDICATORS, seed: 15, minuteMs: MINUTE_MS, engine: "process" });
+  // app's (which shares the bench process with both emulators); the app's database pool is the server's.
+  harness = await startPipelineHarness({
+    indicators: INDICATORS,
+    seed: 15,
+    minuteMs: MINUTE_MS,
+    engine: "process",
+    appDatabasePoolSize: SERVER_DATABASE_POOL_SIZE,
+  });
   const enginePid = harness.engineProcessId();
   if (enginePid === undefined) throw new Error("the engine did not start as a process");
   const service = await createSyncService(harness, QUERIES);

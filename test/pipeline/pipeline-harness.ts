@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
+import { createDatabaseClient } from "@/db/client";
 import { startAzureEmulator, type AzureEmulator, type FaultSettings } from "@/local/azure";
 import { startEngine, type RunningEngine } from "@/local/inngest-engine";
 import { startThreatConnectEmulator, type ThreatConnectEmulator } from "@/local/threatconnect";
@@ -25,6 +26,11 @@ export type PipelineHarnessOptions = {
   azureFaults?: Partial<FaultSettings>;
   /** Off by default: the scheduler would start jobs of its own in the middle of a test. */
   withScheduler?: boolean;
+  /**
+   * Gives the app its own database pool of this many connections (the server runs with 10), so a benchmark
+   * measures it as deployed; by default it shares the test run's pool of 4.
+   */
+  appDatabasePoolSize?: number;
 };
 
 export type PipelineHarness = {
@@ -88,10 +94,15 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
         },
       },
     });
-    const scopeFor = (orgId: string): Scope => ({ db: testDb, deps, orgId, actorUserId: null });
+    const appDatabase = options.appDatabasePoolSize
+      ? createDatabaseClient(databaseUrl, { max: options.appDatabasePoolSize })
+      : undefined;
+    if (appDatabase) closers.push(() => appDatabase.close());
+    const db = appDatabase?.db ?? testDb;
+    const scopeFor = (orgId: string): Scope => ({ db, deps, orgId, actorUserId: null });
     const functions = createPipelineFunctions(inngest, {
       scopeFor,
-      system: { db: testDb, deps },
+      system: { db, deps },
       sentinelMinuteMs: options.minuteMs,
       retentionDays: 30,
     }).filter((fn: InngestFunction.Any) => options.withScheduler === true || fn.opts.id !== "schedule-due-jobs");
