@@ -11,6 +11,7 @@ import { ErrorMessageCell, IndicatorCell } from "./error-cells";
 import { CancelJobButton } from "./job-actions";
 import { JobDuration, JobProgress } from "./job-progress";
 import { LocalTime, useIsClient, useNow } from "@/app/_components/local-time";
+import { noErrorsText } from "./job-text";
 import { JobStatusBadge } from "./status-badge";
 import { TaskTimeline } from "./task-timeline";
 import { LIVE_REFRESH_MS } from "./jobs-dashboard";
@@ -98,6 +99,7 @@ export function JobDetailView({
   const isClient = useIsClient();
   const now = useNow(job.status === "running" && isClient);
   const errors = job.errors.map((error) => ({ ...error, threatConnectBaseUrl: service?.threatConnectBaseUrl }));
+  const emptyErrors = noErrorsText(job);
 
   return (
     <div className="space-y-6">
@@ -200,7 +202,7 @@ export function JobDetailView({
           getRowId={getErrorId}
           isFramed={false}
           rowTestId="job-error"
-          empty={<TableEmpty title="No errors">Every record of this job was accepted.</TableEmpty>}
+          empty={<TableEmpty title={emptyErrors.title}>{emptyErrors.body}</TableEmpty>}
         />
       </Card>
     </div>

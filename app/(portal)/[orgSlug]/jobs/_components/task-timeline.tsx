@@ -4,8 +4,9 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef } from "react";
 import { cn } from "@/app/_components/ui";
 import type { TaskStatus } from "@/lib/vocabulary";
-import { formatDuration, TASK_KIND_LABELS, TASK_STATUS_LABELS, type JobDetail } from "./dashboard-types";
+import { formatDuration, TASK_STATUS_LABELS, type JobDetail } from "./dashboard-types";
 import { formatUtc } from "@/app/_components/local-time";
+import { timelineKindPrefix } from "./job-text";
 import { timelineBar, timelineSpan } from "./timeline-layout";
 
 type Task = JobDetail["tasks"][number];
@@ -58,6 +59,7 @@ export function TaskTimeline({ tasks, now }: { tasks: readonly Task[]; now: Date
             const task = tasks[item.index];
             if (!task) return null;
             const bar = timelineBar(task, span, now);
+            const kindPrefix = timelineKindPrefix(task.kind, task.label);
             const attempt = task.attempt > 0 ? ` · attempt ${task.attempt + 1}` : "";
             const description = `${task.label}: ${TASK_STATUS_LABELS[task.status]}${attempt}, ${formatDuration(bar.durationMs)}${
               bar.waitMs > 0 ? `, of which ${formatDuration(bar.waitMs)} waiting for the throttle` : ""
@@ -70,7 +72,8 @@ export function TaskTimeline({ tasks, now }: { tasks: readonly Task[]; now: Date
                 style={{ top: item.start, height: ROW_HEIGHT }}
               >
                 <span className="truncate text-xs text-slate-700" title={task.label}>
-                  <span className="font-medium">{TASK_KIND_LABELS[task.kind]}</span> {task.label}
+                  {kindPrefix ? <span className="font-medium">{kindPrefix} </span> : null}
+                  {task.label}
                   {task.attempt > 0 ? (
                     <span className="ml-1 rounded bg-amber-100 px-1 text-amber-900">attempt {task.attempt + 1}</span>
                   ) : null}
