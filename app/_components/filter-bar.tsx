@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type ReactNode } from "react";
+import { useId, useRef, useState, type ReactNode } from "react";
 import { Button, cn, Input } from "./ui";
 
 /** The row of filters above a table; "Clear filters" appears once any is set. */
@@ -15,11 +15,19 @@ export function FilterBar({
   onClear: () => void;
   children: ReactNode;
 }) {
+  const barRef = useRef<HTMLDivElement>(null);
   return (
-    <div role="search" aria-label={label} className="mb-3 flex flex-wrap items-end gap-3">
+    <div ref={barRef} role="search" aria-label={label} className="mb-3 flex flex-wrap items-end gap-3">
       {children}
       {isFiltered ? (
-        <Button variant="ghost" onClick={onClear}>
+        <Button
+          variant="ghost"
+          onClick={() => {
+            // An open multi-select list would otherwise stay open over the rows it no longer filters.
+            barRef.current?.querySelectorAll("details[open]").forEach((list) => list.removeAttribute("open"));
+            onClear();
+          }}
+        >
           Clear filters
         </Button>
       ) : null}
