@@ -12,6 +12,8 @@ export const env = createEnv({
     DATABASE_URL: z.url().refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// URL"),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
     AUTH_URL: optionalUrl,
+    /** The portal's public URL for links in failure notices; AUTH_URL when unset. */
+    PORTAL_URL: optionalUrl,
     AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_SECRET: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_ISSUER: optionalUrl,

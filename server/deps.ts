@@ -23,7 +23,7 @@ export type AppDependencies = {
   events: EventSender;
   /** Mails failure and recovery notices; null without SMTP configuration, so notices stay in the portal's outbox. */
   mailer: Mailer | null;
-  /** The portal's public URL, for links in notices; null when unknown (links are then paths). */
+  /** The portal's public URL, for links in notices; null when unknown (notices then say where to look instead). */
   portalUrl: string | null;
 };
 
@@ -39,6 +39,7 @@ export type AppDependenciesConfig = {
   SMTP_URL?: string;
   SMTP_FROM?: string;
   AUTH_URL?: string;
+  PORTAL_URL?: string;
 };
 
 const INTERACTIVE_THREATCONNECT_TIMEOUT_MS = 15_000;
@@ -64,7 +65,7 @@ export function createAppDependencies(
     mailer: config.SMTP_URL
       ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? DEFAULT_SENDER })
       : null,
-    portalUrl: config.AUTH_URL ?? null,
+    portalUrl: config.PORTAL_URL ?? config.AUTH_URL ?? null,
     ...overrides,
   };
 }

@@ -4,7 +4,8 @@ import { jobs, notifications, services, serviceSyncState } from "@/db/schema";
 import { orgWithService, seedJob } from "@/server/reports/seed.test-support";
 import { addMember, callerFor, errorOf, makeOrg, testDb, testDeps, testScope } from "@/test/db";
 import type { MailMessage } from "./mailer";
-import { noticeDue, notifyJobOutcome, notifyServiceHealth } from "./notify";
+import { createAppDependencies } from "@/server/deps";
+import { failedForGoodReason, jobLink, noticeDue, notifyJobOutcome, notifyServiceHealth } from "./notify";
 import { servicesDueNotice } from "./sweep";
 
 describe("noticeDue", () => {
@@ -24,6 +25,45 @@ describe("noticeDue", () => {
     expect(noticeDue({ consecutiveFailures: 10, failingSince: null }, "recovery", 10)).toBe("failure");
     // Restarts exhausted is reported whatever the threshold.
     expect(noticeDue({ consecutiveFailures: 1, failingSince: new Date() }, undefined, 100)).toBe("failure");
+  });
+});
+
+describe("failure notice wording and link", () => {
+  test("says how many restarts were really tried", () => {
+    expect(failedForGoodReason(0, 0)).toBe("failed and is not set to restart (maximum restart attempts: 0)");
+    expect(failedForGoodReason(1, 1)).toBe("failed for good after 1 restart, the most it is set to try");
+    expect(failedForGoodReason(3, 3)).toBe("failed for good after 3 restarts, the most it is set to try");
+    expect(failedForGoodReason(0, 5)).toBe("failed with an error that restarting cannot fix, so it was not restarted");
+    expect(failedForGoodReason(2, 5)).toBe(
+      "failed for good after 2 restarts: the last error is one that restarting cannot fix",
+    );
+    for (const [attempt, max] of [
+      [0, 0],
+      [0, 5],
+      [2, 5],
+      [3, 3],
+    ] as const) {
+      expect(failedForGoodReason(attempt, max)).not.toContain("exhausted");
+    }
+  });
+
+  test("links absolutely from the portal URL, and without one says where to look instead of a bare path", () => {
+    expect(jobLink("https://bridge.example.test/", "acme", "AB12")).toBe("https://bridge.example.test/acme/jobs/AB12");
+    const withoutBase = jobLink(null, "acme", "AB12");
+    expect(withoutBase).not.toContain("/acme/jobs/");
+    expect(withoutBase).toContain("AB12");
+    expect(withoutBase).toContain("PORTAL_URL");
+  });
+
+  test("the portal URL comes from PORTAL_URL, else AUTH_URL", () => {
+    expect(createAppDependencies({ PORTAL_URL: "http://localhost:3000" }).portalUrl).toBe("http://localhost:3000");
+    expect(createAppDependencies({ AUTH_URL: "https://auth.example.test" }).portalUrl).toBe(
+      "https://auth.example.test",
+    );
+    expect(
+      createAppDependencies({ PORTAL_URL: "http://localhost:3000", AUTH_URL: "https://auth.example.test" }).portalUrl,
+    ).toBe("http://localhost:3000");
+    expect(createAppDependencies({}).portalUrl).toBeNull();
   });
 });
 
@@ -65,7 +105,8 @@ describe("notifyServiceHealth", () => {
       recipients: ["soc@example.test"],
       subject: `[Sentinel Bridge] ${service.name} is failing`,
     });
-    expect(failure?.body).toContain("failed for good: its restarts are exhausted");
+    // The seeded job is the first attempt of a service allowed 10 restarts: its error was one restarts cannot fix.
+    expect(failure?.body).toContain("failed with an error that restarting cannot fix, so it was not restarted");
     expect(failure?.body).toContain("Reason: Sentinel refused the token");
     expect(failure?.body).toContain(`https://bridge.example.test/${org.slug}/jobs/${job.requestId}`);
     expect(await notifyServiceHealth(scope, { serviceId: service.id })).toBeNull();
@@ -75,6 +116,17 @@ describe("notifyServiceHealth", () => {
     const recovery = await notifyJobOutcome(scope, { jobId: success.id });
     expect(recovery).toMatchObject({ kind: "recovery", requestId: success.requestId, delivery: "outbox" });
     expect(await notifyServiceHealth(scope, { serviceId: service.id })).toBeNull();
+  });
+
+  test("a service set to 0 restarts is 'not set to restart', and without a portal URL the notice names the job", async () => {
+    const { org, service, job } = await failingService(["soc@example.test"]);
+    await testDb.update(services).set({ maxRestartAttempts: 0 }).where(eq(services.id, service.id));
+    const scope = testScope({ orgId: org.id, deps: testDeps({ portalUrl: null }) });
+    const failure = await notifyServiceHealth(scope, { serviceId: service.id });
+    expect(failure?.body).toContain(`${service.name} failed and is not set to restart`);
+    expect(failure?.body).not.toContain("exhausted");
+    expect(failure?.body).toContain(`Find job ${job.requestId} in the portal's JOBS page`);
+    expect(failure?.body).not.toContain(`/${org.slug}/jobs/`);
   });
 
   test("with SMTP the notice is mailed to the service's addresses; a refused message is recorded as failed", async () => {

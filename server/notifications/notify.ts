@@ -24,9 +24,28 @@ export function noticeDue(
   return null;
 }
 
-function jobLink(portalUrl: string | null, orgSlug: string, requestId: string): string {
-  const path = `/${orgSlug}/jobs/${requestId}`;
-  return portalUrl ? new URL(path, portalUrl).toString() : path;
+/**
+ * A mail is read outside the portal, where a path leads nowhere: without the portal's public URL the notice says
+ * where to find the job instead of carrying a link that cannot work.
+ */
+export function jobLink(portalUrl: string | null, orgSlug: string, requestId: string): string {
+  if (!portalUrl) {
+    return `Find job ${requestId} in the portal's JOBS page (this server has no PORTAL_URL, so notices carry no link).`;
+  }
+  return new URL(`/${orgSlug}/jobs/${requestId}`, portalUrl).toString();
+}
+
+/**
+ * Why the failure is final, in terms of what was really tried: `attempt` is the failed job's restart number, so a
+ * service set to 0 restarts never had any, and a failure restarting cannot fix (bad credentials) stops early.
+ */
+export function failedForGoodReason(attempt: number, maxRestartAttempts: number): string {
+  const restarts = `${attempt} restart${attempt === 1 ? "" : "s"}`;
+  if (maxRestartAttempts === 0) return "failed and is not set to restart (maximum restart attempts: 0)";
+  if (attempt >= maxRestartAttempts) return `failed for good after ${restarts}, the most it is set to try`;
+  return attempt === 0
+    ? "failed with an error that restarting cannot fix, so it was not restarted"
+    : `failed for good after ${restarts}: the last error is one that restarting cannot fix`;
 }
 
 function compose(
@@ -40,7 +59,9 @@ function compose(
       body: `${service.name} synced successfully again: job ${job.requestId} ${job.status.replace("_", " ")}.\n\n${input.link}\n`,
     };
   }
-  const why = input.forGood ? "failed for good: its restarts are exhausted" : `failed ${input.failures} times in a row`;
+  const why = input.forGood
+    ? failedForGoodReason(job.attempt, service.maxRestartAttempts)
+    : `failed ${input.failures} times in a row`;
   return {
     subject: `[Sentinel Bridge] ${service.name} is failing`,
     body: `${service.name} ${why}.\n\nLast job: ${job.requestId}\nReason: ${job.error ?? "see the job's errors"}\n\n${input.link}\n`,
