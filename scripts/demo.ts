@@ -1,10 +1,9 @@
-import { inArray } from "drizzle-orm";
 import { Inngest } from "inngest";
 import { createDatabaseClient } from "@/db/client";
-import { sentState } from "@/db/schema";
 import { createAppDependencies } from "@/server/deps";
 import { requestJob } from "@/server/jobs";
 import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
+import { forgetDemoSends } from "./demo-reset";
 import { ensureProductionBuild } from "./production-build";
 import { DEMO_ORG_SLUG, seedDemo, seedDemoServices, stageDemoFeed } from "./seed-demo";
 import { startStandIns } from "./stand-ins";
@@ -48,21 +47,24 @@ const seedScope = { db: database.db, deps: createAppDependencies(standIns.appEnv
 const { org } = await seedDemo(seedScope, admin);
 const demoServices = await seedDemoServices({ ...seedScope, orgId: org.id, actorUserId: null }, standIns.connections);
 const demoService = demoServices.demo;
-// The Sentinel emulator starts empty on every run, so nothing the demo services sent to the last one is there now.
-await database.db.delete(sentState).where(
-  inArray(
-    sentState.serviceId,
-    Object.values(demoServices).map((service) => service.id),
-  ),
+await forgetDemoSends(
+  database.db,
+  Object.values(demoServices).map((service) => service.id),
 );
 await database.close();
 stageDemoFeed(standIns);
+
+const isAnyInterface = host === "0.0.0.0" || host === "::";
+const localHost = isAnyInterface || host === "127.0.0.1" || host === "::1" ? "localhost" : host;
+const appUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}`;
 
 const next = spawnNext(["start", "--port", String(port), "--hostname", host], {
   ...standIns.appEnv,
   NODE_ENV: "production",
   DATABASE_URL: environment.databaseUrl,
   AUTH_SECRET: environment.authSecret,
+  // The URL printed below, so the failure notice links to the job rather than to a bare path.
+  PORTAL_URL: appUrl,
 });
 
 let isStopping = false;
@@ -79,9 +81,6 @@ process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 next.on("exit", (code) => void stop(code ?? 0));
 
-const isAnyInterface = host === "0.0.0.0" || host === "::";
-const localHost = isAnyInterface || host === "127.0.0.1" || host === "::1" ? "localhost" : host;
-const appUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}`;
 await waitForHttp(`${appUrl}/api/inngest`);
 await engine.sync(`${appUrl}/api/inngest`);
 const firstUpdate = await requestDemoFullUpdate(demoService.id);
