@@ -7,6 +7,7 @@ import { Badge, Card, EmptyState } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { Overview } from "../../jobs/_components/dashboard-types";
 import { LocalTime } from "@/app/_components/local-time";
+import { SUCCESS_RATE_LEGEND, successRates } from "./success-rate";
 
 /** Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito). */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"];
@@ -19,11 +20,6 @@ export function sentPerDayRows(overview: Pick<Overview, "sentPerDay" | "sentType
     return row;
   });
   return { types: overview.sentTypes, rows };
-}
-
-export function successRate(outcomes: Overview["services"][number]["outcomes"]): number | null {
-  const finished = outcomes.succeeded + outcomes.partially_succeeded + outcomes.failed;
-  return finished === 0 ? null : Math.round((outcomes.succeeded / finished) * 100);
 }
 
 function SentPerDay({ overview }: { overview: Overview }) {
@@ -104,59 +100,75 @@ function ServiceHealthTable({ orgSlug, overview }: { orgSlug: string; overview: 
     );
   }
   return (
-    <table className="w-full text-left text-sm" aria-label="Services">
-      <thead className="text-xs uppercase tracking-wide text-slate-500">
-        <tr>
-          <th className="py-2 pr-4">Service</th>
-          <th className="py-2 pr-4">Last successful sync</th>
-          <th className="py-2 pr-4">Success rate ({overview.days} days)</th>
-          <th className="py-2">Jobs</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {overview.services.map((service) => {
-          const rate = successRate(service.outcomes);
-          return (
-            <tr key={service.serviceId} data-testid="service-health">
-              <td className="py-3 pr-4 align-top">
-                <p className="font-medium text-slate-900">{service.name}</p>
-                {!service.isEnabled ? <Badge>Disabled</Badge> : null}
-              </td>
-              <td className="space-y-1 py-3 pr-4 align-top">
-                <p>{service.lastSucceededAt ? <LocalTime date={service.lastSucceededAt} /> : "Never"}</p>
-                {service.overdueSince ? (
-                  <Badge tone="warning">Stale: a sync was due every {service.scheduleIntervalHours} h</Badge>
-                ) : null}
-                {service.failingSince ? <Badge tone="danger">Failing</Badge> : null}
-              </td>
-              <td className="py-3 pr-4 align-top">
-                {rate === null ? (
-                  <span className="text-slate-400">no finished jobs</span>
-                ) : (
-                  <div className="flex items-center gap-2">
-                    <div
-                      role="meter"
-                      aria-label={`Success rate of ${service.name}`}
-                      aria-valuemin={0}
-                      aria-valuemax={100}
-                      aria-valuenow={rate}
-                      className="h-2 w-32 overflow-hidden rounded-full bg-red-200"
-                    >
-                      <div className="h-full bg-green-600" style={{ width: `${rate}%` }} />
+    <div>
+      <table className="w-full text-left text-sm" aria-label="Services">
+        <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="py-2 pr-4">Service</th>
+            <th className="py-2 pr-4">Last successful sync</th>
+            <th className="py-2 pr-4">
+              <abbr title={SUCCESS_RATE_LEGEND} className="cursor-help">
+                Success rate
+              </abbr>{" "}
+              ({overview.days} days)
+            </th>
+            <th className="py-2">Jobs</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {overview.services.map((service) => {
+            const rate = successRates(service.outcomes);
+            return (
+              <tr key={service.serviceId} data-testid="service-health">
+                <td className="py-3 pr-4 align-top">
+                  <p className="font-medium text-slate-900">{service.name}</p>
+                  {!service.isEnabled ? <Badge>Disabled</Badge> : null}
+                </td>
+                <td className="space-y-1 py-3 pr-4 align-top">
+                  <p>{service.lastSucceededAt ? <LocalTime date={service.lastSucceededAt} /> : "Never"}</p>
+                  {service.overdueSince ? (
+                    <Badge tone="warning">Stale: a sync was due every {service.scheduleIntervalHours} h</Badge>
+                  ) : null}
+                  {service.failingSince ? <Badge tone="danger">Failing</Badge> : null}
+                </td>
+                <td className="py-3 pr-4 align-top">
+                  {rate === null ? (
+                    <span className="text-slate-400">no finished jobs</span>
+                  ) : (
+                    <div className="space-y-1">
+                      <div className="flex items-center gap-2">
+                        <div
+                          role="meter"
+                          aria-label={`Success rate of ${service.name}`}
+                          aria-valuemin={0}
+                          aria-valuemax={100}
+                          aria-valuenow={rate.completedPercent}
+                          title={SUCCESS_RATE_LEGEND}
+                          className="flex h-2 w-32 overflow-hidden rounded-full bg-red-200"
+                        >
+                          <div className="h-full bg-green-600" style={{ width: `${rate.cleanPercent}%` }} />
+                          <div
+                            className="h-full bg-green-300"
+                            style={{ width: `${rate.completedPercent - rate.cleanPercent}%` }}
+                          />
+                        </div>
+                        <span className="tabular-nums">{rate.completedPercent}%</span>
+                      </div>
+                      <p className="text-xs text-slate-500">{rate.cleanPercent}% without refused records</p>
                     </div>
-                    <span className="tabular-nums">{rate}%</span>
-                  </div>
-                )}
-              </td>
-              <td className="py-3 align-top text-xs text-slate-600">
-                {service.outcomes.succeeded} succeeded · {service.outcomes.partially_succeeded} partial ·{" "}
-                {service.outcomes.failed} failed · {service.outcomes.cancelled} cancelled
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                  )}
+                </td>
+                <td className="py-3 align-top text-xs text-slate-600">
+                  {service.outcomes.succeeded} succeeded · {service.outcomes.partially_succeeded} partial ·{" "}
+                  {service.outcomes.failed} failed · {service.outcomes.cancelled} cancelled
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="mt-2 text-xs text-slate-500">Success rate: {SUCCESS_RATE_LEGEND}</p>
+    </div>
   );
 }
 
