@@ -30,6 +30,19 @@ export const SORT_DIRECTION_LABELS: Record<SortDirection, string> = { ASC: "Asce
 
 export const RUN_MODE_LABELS: Record<RunMode, string> = { delta: "delta update", full: "full update" };
 
+/**
+ * What each mode really sends. Neither sends what Sentinel already holds unchanged, so "full" must not read as
+ * "every indicator": it differs from a delta in looking at every matching indicator and revoking what stopped matching.
+ */
+export const RUN_MODE_EXPLANATIONS: Record<RunMode, string> = {
+  delta:
+    "asks ThreatConnect only for indicators modified since the last successful run, sends the new and changed " +
+    "ones, revokes those deleted in ThreatConnect and re-sends any about to expire in Sentinel.",
+  full:
+    "re-evaluates every indicator the queries match: sends what is new or changed (and re-sends what is about to " +
+    "expire), skips what Sentinel already has unchanged, and revokes what it sent earlier that no longer matches.",
+};
+
 export function formatDateTime(date: Date) {
   return date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 }

@@ -1,8 +1,8 @@
 import { Alert, Button, Dialog } from "@/app/_components/ui";
 import type { RunMode } from "@/lib/vocabulary";
-import { RUN_MODE_LABELS } from "./configure-types";
+import { RUN_MODE_EXPLANATIONS, RUN_MODE_LABELS } from "./configure-types";
 
-/** As in ThreatConnect's app: saving also decides whether the next run is a delta or a full update. */
+/** As in ThreatConnect's app: saving also decides whether the run it starts is a delta or a full update. */
 export function SaveQueriesDialog({
   currentRunMode,
   isPending,
@@ -23,7 +23,7 @@ export function SaveQueriesDialog({
   return (
     <Dialog
       title="Save changes"
-      description={`Currently the next run is a ${RUN_MODE_LABELS[currentRunMode]}. Choose what the next scheduled run sends.`}
+      description={`Currently the next run is a ${RUN_MODE_LABELS[currentRunMode]}. Saving starts a run now (after any job already running): choose which.`}
       onClose={onClose}
       footer={
         <>
@@ -41,11 +41,10 @@ export function SaveQueriesDialog({
     >
       <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
         <li>
-          <span className="font-medium">Delta update</span>: the next run sends only indicators modified since the last
-          successful run.
+          <span className="font-medium">Delta update</span> {RUN_MODE_EXPLANATIONS.delta}
         </li>
         <li>
-          <span className="font-medium">Full update</span>: the next run sends every indicator the queries return.
+          <span className="font-medium">Full update</span> {RUN_MODE_EXPLANATIONS.full}
         </li>
       </ul>
       {error ? (
