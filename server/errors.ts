@@ -46,11 +46,15 @@ export abstract class IntegrationError extends Error {
 }
 
 /**
- * An unexpected error and its causes, for the server log. A failed drizzle query's message lists its bound
- * parameters (credential ciphertexts, token and password hashes), and wrappers such as TRPCError copy that
- * message, so wherever it appears only its SQL text is kept.
+ * An error for the server log: an integration failure as one line, anything else with its stack and causes. A
+ * failed drizzle query's message lists its bound parameters (credential ciphertexts, token and password hashes),
+ * and wrappers such as TRPCError copy that message, so wherever it appears only its SQL text is kept.
  */
 export function describeErrorForLog(error: unknown): string {
+  // An expected failure of ThreatConnect or Sentinel: its message is written for people and its stack adds nothing.
+  if (error instanceof IntegrationError) {
+    return `${error.integration} ${error.code}${error.retryable ? " (retryable)" : ""}: ${error.message}`;
+  }
   const chain: unknown[] = [];
   let current: unknown = error;
   while (current !== undefined && current !== null && chain.length < 5) {
