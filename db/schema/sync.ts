@@ -167,7 +167,6 @@ export const syncStaging = pgTable(
     ownerName: text().notNull(),
     indicatorType: text().notNull(),
     raw: jsonb().notNull(),
-    isWinner: boolean().notNull().default(false),
   },
   (table) => [
     uniqueIndex("sync_staging_job_query_indicator_idx").on(table.jobId, table.queryPosition, table.tcId),

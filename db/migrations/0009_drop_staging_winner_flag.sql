@@ -1,0 +1,1 @@
+ALTER TABLE "sync_staging" DROP COLUMN "is_winner";
