@@ -72,7 +72,7 @@ export function TaskTimeline({ tasks, now }: { tasks: readonly Task[]; now: Date
                 style={{ top: item.start, height: ROW_HEIGHT }}
               >
                 <span className="truncate text-xs text-slate-700" title={task.label}>
-                  {kindPrefix ? <span className="font-medium">{kindPrefix} </span> : null}
+                  {kindPrefix ? <span className="font-medium">{kindPrefix}: </span> : null}
                   {task.label}
                   {task.attempt > 0 ? (
                     <span className="ml-1 rounded bg-amber-100 px-1 text-amber-900">attempt {task.attempt + 1}</span>
