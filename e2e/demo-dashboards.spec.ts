@@ -172,4 +172,7 @@ test("the staging feed's failure for good is in the Notifications outbox", async
     await expect(notice).toHaveCount(1, { timeout: 2000 });
   }).toPass({ timeout: 150_000 });
   await expect(notice).toContainText("Outbox");
+  // Its max restarts are 0, and the demo passes the URL it prints as the portal URL, so the mail's link works.
+  await expect(notice).toContainText("failed and is not set to restart");
+  await expect(notice).toContainText(path("/jobs/"));
 });
