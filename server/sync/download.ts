@@ -15,8 +15,13 @@ import { recordJobErrors, type JobErrorInput } from "./job-errors";
 import { insertJsonRows, type JsonRowColumn } from "./json-rows";
 import type { Scope } from "./system-scope";
 
-/** Rows per insert: one page of 10,000 goes in a few statements of bounded size. */
-const STAGING_INSERT_CHUNK = 2500;
+/**
+ * Indicators parsed, validated and inserted at a time. Only one chunk's objects are alive at once, so the page's
+ * size sets the download's memory only through its text (about 2 KB per indicator with every field).
+ */
+const STAGING_CHUNK = 1000;
+/** Rows per insert of deletions: one page goes in a few statements of bounded size. */
+const DELETIONS_INSERT_CHUNK = 2500;
 
 /** `next` is the cursor of the following page, null after the last. */
 export type DownloadedPage = { fetched: number; unmappable: number; next: string | null };
@@ -61,27 +66,18 @@ export async function downloadQueryPage(
   if (!query) throw new Error(`Job ${job.requestId} has no query at position ${input.position}`);
   const service = await getServiceInOrg(scope, { serviceId: job.serviceId });
   const client = threatConnectClientFor(scope.deps, threatConnectCredentialsOf(scope.deps, service));
-  const page = await client.indicatorPage(indicatorQueryFor(job, query), {
+  const page = await client.indicatorPageChunks(indicatorQueryFor(job, query), {
     pageSize: input.pageSize ?? MAX_PAGE_SIZE,
     ...(input.cursor ? { cursor: input.cursor } : {}),
   });
-  const { staged, errors } = stageable(job, query.position, page.indicators);
-  errors.push(...page.rejected.map(unreadableError));
-  for (let start = 0; start < staged.length; start += STAGING_INSERT_CHUNK) {
-    await insertJsonRows(
-      scope.db,
-      "sync_staging",
-      STAGING_COLUMNS,
-      staged.slice(start, start + STAGING_INSERT_CHUNK),
-      sql`on conflict do nothing`,
-    );
+  const errors: JobErrorInput[] = [];
+  for (const chunk of page.chunks(STAGING_CHUNK)) {
+    const staging = stageable(job, query.position, chunk.indicators);
+    errors.push(...staging.errors, ...chunk.rejected.map(unreadableError));
+    await insertJsonRows(scope.db, "sync_staging", STAGING_COLUMNS, staging.staged, sql`on conflict do nothing`);
   }
   await recordJobErrors(scope.db, job, errors, scope.deps.now());
-  return {
-    fetched: page.indicators.length + page.rejected.length,
-    unmappable: errors.length,
-    next: page.next ?? null,
-  };
+  return { fetched: page.size, unmappable: errors.length, next: page.next ?? null };
 }
 
 function unreadableError(rejected: RejectedIndicator): JobErrorInput {
@@ -154,10 +150,10 @@ export async function downloadDeletedPage(
     const key = dedupeKey({ id: "", dateAdded: "", ...indicator });
     return key.ok ? [{ jobId: job.id, ownerName: indicator.ownerName, indicatorKey: key.key }] : [];
   });
-  for (let start = 0; start < rows.length; start += STAGING_INSERT_CHUNK) {
+  for (let start = 0; start < rows.length; start += DELETIONS_INSERT_CHUNK) {
     await scope.db
       .insert(syncDeletions)
-      .values(rows.slice(start, start + STAGING_INSERT_CHUNK))
+      .values(rows.slice(start, start + DELETIONS_INSERT_CHUNK))
       .onConflictDoNothing();
   }
   return { deleted: rows.length, next: page.next ?? null };

@@ -1,11 +1,7 @@
 import { ThreatConnectError } from "./errors";
-import {
-  deletedPageSchema,
-  indicatorPageSchema,
-  ownerPageSchema,
-  parseIndicators,
-  type RejectedIndicator,
-} from "./schemas";
+import { deletedPageSchema, indicatorPageSchema, ownerPageSchema, type RejectedIndicator } from "./schemas";
+import { describeIssue, itemChunks, type IndicatorPage, type IndicatorPageChunks } from "./indicator-page";
+import { scanDataBody } from "./page-scan";
 import { encodeQueryComponent } from "./sign-request";
 import { composeQueryTql, formatTqlDate } from "./tql";
 import { createTransport, type OutboundAgents, type RetryPolicy } from "./transport";
@@ -37,17 +33,7 @@ export type ThreatConnectClientOptions = {
   agents?: OutboundAgents;
 };
 
-/**
- * One page of indicators: those the client could read, and those it could not (each with its reason), so one
- * malformed indicator costs only itself. `next` is the cursor of the following page, absent on the last.
- */
-export type IndicatorPage = {
-  indicators: ThreatConnectIndicator[];
-  rejected: RejectedIndicator[];
-  resultStart: number;
-  total?: number;
-  next?: string;
-};
+export type { IndicatorPage, IndicatorPageChunks } from "./indicator-page";
 
 export type DeletedIndicatorsQuery = { owner: string; since: Date; type?: IndicatorType };
 export type DeletedIndicatorPage = { deleted: DeletedIndicator[]; next?: string };
@@ -59,6 +45,11 @@ export type ThreatConnectClient = {
     query: IndicatorQuery,
     opts?: CallOptions & { pageSize?: number; cursor?: string },
   ): Promise<IndicatorPage>;
+  /** As indicatorPage, for pages too large to hold as objects at once: the download's 10,000-indicator pages. */
+  indicatorPageChunks(
+    query: IndicatorQuery,
+    opts?: CallOptions & { pageSize?: number; cursor?: string },
+  ): Promise<IndicatorPageChunks>;
   /** Every page of a query; each page is one call for the deadline. */
   indicatorPages(query: IndicatorQuery, opts?: CallOptions & { pageSize?: number }): AsyncIterable<IndicatorPage>;
   countIndicators(query: IndicatorQuery, opts?: CallOptions): Promise<number>;
@@ -279,22 +270,32 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
     ]);
   }
 
-  async function readIndicatorPage(url: URL, signal: AbortSignal): Promise<IndicatorPage> {
-    const page = await getPage(url, indicatorPageSchema, signal);
-    const { indicators, rejected } = parseIndicators(page.data);
+  async function readIndicatorPage(url: URL, signal: AbortSignal): Promise<IndicatorPageChunks> {
+    const body = await transport.getParsed(url, signal, scanDataBody);
+    const envelope = indicatorPageSchema.safeParse({
+      ...body.members,
+      data: body.itemCount === null ? body.members.data : [],
+    });
+    if (!envelope.success) {
+      throw new ThreatConnectError(
+        "bad_response",
+        `ThreatConnect returned an unexpected response for ${url.pathname}: ${describeIssue(envelope.error)}`,
+      );
+    }
+    const size = body.itemCount ?? 0;
     return {
-      indicators,
-      rejected,
+      size,
       resultStart: Number(url.searchParams.get("resultStart") ?? "0"),
-      total: page.count,
-      next: page.next && page.data.length > 0 ? followNext(page.next, url.pathname).href : undefined,
+      total: envelope.data.count,
+      next: envelope.data.next && size > 0 ? followNext(envelope.data.next, url.pathname).href : undefined,
+      chunks: (chunkSize) => itemChunks(body, chunkSize),
     };
   }
 
-  function indicatorPage(
+  function indicatorPageChunks(
     query: IndicatorQuery,
     opts: CallOptions & { pageSize?: number; cursor?: string } = {},
-  ): Promise<IndicatorPage> {
+  ): Promise<IndicatorPageChunks> {
     return bounded(opts.signal, async (signal) => {
       const url =
         opts.cursor === undefined
@@ -302,6 +303,20 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
           : followNext(opts.cursor, "/api/v3/indicators");
       return readIndicatorPage(url, signal);
     });
+  }
+
+  async function indicatorPage(
+    query: IndicatorQuery,
+    opts: CallOptions & { pageSize?: number; cursor?: string } = {},
+  ): Promise<IndicatorPage> {
+    const { chunks, size, ...page } = await indicatorPageChunks(query, opts);
+    const indicators: ThreatConnectIndicator[] = [];
+    const rejected: RejectedIndicator[] = [];
+    for (const chunk of chunks(Math.max(size, 1))) {
+      indicators.push(...chunk.indicators);
+      rejected.push(...chunk.rejected);
+    }
+    return { indicators, rejected, ...page };
   }
 
   async function* indicatorPages(
@@ -375,11 +390,13 @@ export function createThreatConnectClient(options: ThreatConnectClientOptions): 
     });
   }
 
-  return { indicatorPage, indicatorPages, countIndicators, listOwners, deletedIndicatorPage, deletedIndicators };
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "invalid shape";
-  return `${issue.path.join(".") || "(root)"}: ${issue.message}`;
+  return {
+    indicatorPage,
+    indicatorPageChunks,
+    indicatorPages,
+    countIndicators,
+    listOwners,
+    deletedIndicatorPage,
+    deletedIndicators,
+  };
 }

@@ -3,6 +3,7 @@ export type {
   DeletedIndicatorPage,
   DeletedIndicatorsQuery,
   IndicatorPage,
+  IndicatorPageChunks,
   ThreatConnectClient,
   ThreatConnectClientOptions,
 } from "./client";

@@ -57,6 +57,8 @@ const NETWORK_ERROR_CODES = new Set([
 
 export type Transport = {
   getJson(url: URL, signal?: AbortSignal): Promise<unknown>;
+  /** A successful body read by `parse` instead of JSON.parse; its SyntaxError is the same "not JSON" refusal. */
+  getParsed<T>(url: URL, signal: AbortSignal | undefined, parse: (text: string) => T): Promise<T>;
 };
 
 /** The query as the JSON body ThreatConnect accepts for GET; a repeated key (`fields`) becomes a list. */
@@ -83,7 +85,7 @@ export function createTransport(options: TransportOptions): Transport {
   const httpsAgent = options.agents?.https ?? new https.Agent({ keepAlive: true });
   const random = options.random ?? Math.random;
 
-  async function attempt(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
+  async function attempt<T>(url: URL, signal: AbortSignal | undefined, parse: (text: string) => T): Promise<T> {
     const request = outgoing(url);
     const headers: Record<string, string> = {
       ...signRequest({
@@ -106,26 +108,29 @@ export function createTransport(options: TransportOptions): Transport {
     } catch (error) {
       throw toTransportError(error, url, options, signal);
     }
-    return interpret(response, { hadTql: url.searchParams.has("tql"), now: options.now() });
+    return interpret(response, { hadTql: url.searchParams.has("tql"), now: options.now() }, parse);
+  }
+
+  async function getParsed<T>(url: URL, signal: AbortSignal | undefined, parse: (text: string) => T): Promise<T> {
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      try {
+        return await attempt(url, signal, parse);
+      } catch (error) {
+        const isFinal =
+          !(error instanceof ThreatConnectError) ||
+          !error.retryable ||
+          attemptNumber >= options.retry.maxAttempts ||
+          signal?.aborted === true;
+        if (isFinal) throw error;
+        const wait = Math.max(backoffDelay(options.retry, attemptNumber, random), error.retryAfterMs ?? 0);
+        await delay(wait, signal);
+      }
+    }
   }
 
   return {
-    async getJson(url, signal) {
-      for (let attemptNumber = 1; ; attemptNumber++) {
-        try {
-          return await attempt(url, signal);
-        } catch (error) {
-          const isFinal =
-            !(error instanceof ThreatConnectError) ||
-            !error.retryable ||
-            attemptNumber >= options.retry.maxAttempts ||
-            signal?.aborted === true;
-          if (isFinal) throw error;
-          const wait = Math.max(backoffDelay(options.retry, attemptNumber, random), error.retryAfterMs ?? 0);
-          await delay(wait, signal);
-        }
-      }
-    },
+    getJson: (url, signal) => getParsed(url, signal, parseThreatConnectJson),
+    getParsed,
   };
 }
 
@@ -246,27 +251,28 @@ function toTransportError(
   );
 }
 
-function interpret(response: RawResponse, context: { hadTql: boolean; now: Date }): unknown {
-  let parsed: unknown;
-  let isJson = true;
-  try {
-    parsed = parseThreatConnectJson(response.body);
-  } catch {
-    isJson = false;
-  }
+function interpret<T>(response: RawResponse, context: { hadTql: boolean; now: Date }, parse: (text: string) => T): T {
   if (response.status < 200 || response.status >= 300) {
-    const errorBody = isJson ? errorBodySchema.safeParse(parsed) : undefined;
-    throw errorFromResponse(response.status, errorBody?.success ? errorBody.data.message : undefined, {
+    let errorBody: unknown;
+    try {
+      errorBody = parseThreatConnectJson(response.body);
+    } catch {
+      errorBody = undefined;
+    }
+    const message = errorBodySchema.safeParse(errorBody);
+    throw errorFromResponse(response.status, message.success ? message.data.message : undefined, {
       hadTql: context.hadTql,
       retryAfterMs: parseRetryAfter(response.retryAfter, context.now),
     });
   }
-  if (!isJson) {
+  try {
+    return parse(response.body);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     throw new ThreatConnectError(
       "bad_response",
       `ThreatConnect answered HTTP ${response.status} with a body that is not JSON. Check the base URL.`,
       { status: response.status },
     );
   }
-  return parsed;
 }
