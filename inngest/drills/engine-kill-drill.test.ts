@@ -1,14 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentState } from "@/db/schema";
-import { INDICATOR_TYPES } from "@/lib/vocabulary";
-import type { QueryDefinition } from "@/server/services/query-input";
 import { uploadsInFlightPerPrincipal } from "@/server/sync/pacing";
 import { testDb } from "@/test/db";
 import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import { describeKillPlan, killAlongPlan, killPlan } from "@/test/pipeline/kill-plan";
 import { drillSeed } from "@/test/pipeline/seeded-random";
 import {
+  EVERY_INDICATOR_QUERY,
   createSyncService,
   expectedStixIds,
   runJob,
@@ -28,16 +27,6 @@ const MINUTE_MS = 2000;
 const SEED = drillSeed();
 const KILLS = killPlan(SEED);
 
-const QUERIES: QueryDefinition[] = [
-  {
-    owners: ["Demo Organization", "Demo Source", "Demo Community"],
-    types: [...INDICATOR_TYPES],
-    tql: "confidence >= 0",
-    sortField: "dateAdded",
-    sortDirection: "ASC",
-  },
-];
-
 let harness: PipelineHarness;
 
 beforeAll(async () => {
@@ -50,8 +39,8 @@ afterAll(async () => {
 
 describe("the engine killed -9 at seeded moments of a 20,000-indicator full update", () => {
   it(`completes with the exact set (${describeKillPlan(SEED, KILLS)})`, async () => {
-    const service = await createSyncService(harness, QUERIES);
-    const expected = await expectedStixIds(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
+    const expected = await expectedStixIds(harness, EVERY_INDICATOR_QUERY);
     const { jobId } = await runJob(harness, service, "full");
 
     const killedIn = await killAlongPlan({ harness, jobId, plan: KILLS, kill: () => harness.restartEngineHard() });

@@ -1,11 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sentState } from "@/db/schema";
-import { INDICATOR_TYPES } from "@/lib/vocabulary";
-import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
 import { startPipelineHarness, type PipelineHarness } from "@/test/pipeline/pipeline-harness";
 import {
+  EVERY_INDICATOR_QUERY,
   createSyncService,
   expectedStixIds,
   runJob,
@@ -22,22 +21,13 @@ import {
  * sync meets, judged by the Sentinel emulator's store rather than the app's counters.
  */
 const MINUTE_MS = 2000;
-const QUERIES: QueryDefinition[] = [
-  {
-    owners: ["Demo Organization", "Demo Source", "Demo Community"],
-    types: [...INDICATOR_TYPES],
-    tql: "confidence >= 0",
-    sortField: "dateAdded",
-    sortDirection: "ASC",
-  },
-];
 
 let harness: PipelineHarness;
 let expected: Set<string>;
 
 beforeAll(async () => {
   harness = await startPipelineHarness({ indicators: 2000, seed: 15, minuteMs: MINUTE_MS });
-  expected = await expectedStixIds(harness, QUERIES);
+  expected = await expectedStixIds(harness, EVERY_INDICATOR_QUERY);
 });
 
 afterAll(async () => {
@@ -64,7 +54,7 @@ const acceptedObjects = () =>
 
 describe("Sentinel answering one request in five with 429, 500 or a dropped connection", () => {
   it("delivers every object exactly once, and every retry is a visible task attempt", async () => {
-    const service = await createSyncService(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
     harness.azure.control.setFaults({ throttleRate: 0.08, serverErrorRate: 0.07, resetRate: 0.05 });
 
     const { jobId } = await runJob(harness, service, "full");
@@ -83,7 +73,7 @@ describe("Sentinel answering one request in five with 429, 500 or a dropped conn
 
 describe("ThreatConnect failing in bursts and answering slowly", () => {
   it("retries the failed page alone and completes with the exact set", async () => {
-    const service = await createSyncService(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
     harness.threatConnect.control.setFaults({ latencyMs: 400 });
     const { jobId } = await runJob(harness, service, "full");
     // The burst starts once the job has read the owners, so it lands on the indicator pages.
@@ -111,7 +101,7 @@ describe("ThreatConnect failing in bursts and answering slowly", () => {
   }, 180_000);
 
   it("fails the job with a clear error on a permanent refusal, and records nothing as sent", async () => {
-    const service = await createSyncService(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
     harness.threatConnect.control.setFaults({ notLicensed: true });
 
     const { jobId } = await runJob(harness, service, "full");
@@ -126,7 +116,7 @@ describe("ThreatConnect failing in bursts and answering slowly", () => {
 
 describe("Sentinel refusing for good in the middle of the uploads", () => {
   it("ends the job short of success, and the sent-state holds exactly what Sentinel stored", async () => {
-    const service = await createSyncService(harness, QUERIES, { maxRestartAttempts: 0 });
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY, { maxRestartAttempts: 0 });
     harness.azure.control.setFaults({ latencyMs: 100 });
     const { jobId } = await runJob(harness, service, "full");
     await waitUntil("a few batches to land", 60_000, () =>
@@ -147,7 +137,7 @@ describe("Sentinel refusing for good in the middle of the uploads", () => {
 
 describe("Postgres connections terminated in the middle of a job", () => {
   it("recovers and completes with the exact set", async () => {
-    const service = await createSyncService(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
     harness.azure.control.setFaults({ latencyMs: 60 });
     const { jobId } = await runJob(harness, service, "full");
     await waitUntil("uploads to be under way", 60_000, () => (uploadRequests(harness).length >= 2 ? true : undefined));

@@ -1,11 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentState } from "@/db/schema";
-import { INDICATOR_TYPES } from "@/lib/vocabulary";
-import type { QueryDefinition } from "@/server/services/query-input";
 import { testDb } from "@/test/db";
 import { startAppProcessHarness, type AppProcessHarness } from "@/test/pipeline/app-process-harness";
 import {
+  EVERY_INDICATOR_QUERY,
   createSyncService,
   expectedStixIds,
   jobRow,
@@ -22,16 +21,6 @@ import {
  * 3.4.9 crashed the app on the first such kill inside a transaction (patches/README.md); now each failed step is
  * retried and the job ends exact.
  */
-const QUERIES: QueryDefinition[] = [
-  {
-    owners: ["Demo Organization", "Demo Source", "Demo Community"],
-    types: [...INDICATOR_TYPES],
-    tql: "confidence >= 0",
-    sortField: "dateAdded",
-    sortDirection: "ASC",
-  },
-];
-
 const OPPORTUNISTIC_KILLS = 4;
 
 let harness: AppProcessHarness;
@@ -71,8 +60,8 @@ async function terminateSessionWaitingForJob(jobId: string): Promise<string[]> {
 
 describe("Postgres terminating the app's sessions in the middle of their queries", () => {
   it("the app survives every kill, each phase recovers, and Sentinel gets exactly the expected set", async () => {
-    const service = await createSyncService(harness, QUERIES);
-    const expected = await expectedStixIds(harness, QUERIES);
+    const service = await createSyncService(harness, EVERY_INDICATOR_QUERY);
+    const expected = await expectedStixIds(harness, EVERY_INDICATOR_QUERY);
     const { jobId } = await runJob(harness, service, "full");
 
     const killsByPhase = new Map<string, number>();

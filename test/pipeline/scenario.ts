@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { jobs, tasks, type Job } from "@/db/schema";
-import type { FinalJobStatus, RunMode } from "@/lib/vocabulary";
+import { INDICATOR_TYPES, type FinalJobStatus, type RunMode } from "@/lib/vocabulary";
 import { requestJob } from "@/server/jobs";
 import { createServiceInput } from "@/server/services/service-input";
 import { replaceQueries } from "@/server/services/queries";
@@ -12,6 +12,17 @@ import { makeOrg, testDb } from "@/test/db";
 import type { PipelineHarness } from "./pipeline-harness";
 
 export type SyncService = { orgId: string; serviceId: string };
+
+/** One query for everything the emulator's three owners hold: the drills and benchmarks expect the whole seeded set. */
+export const EVERY_INDICATOR_QUERY: QueryDefinition[] = [
+  {
+    owners: ["Demo Organization", "Demo Source", "Demo Community"],
+    types: [...INDICATOR_TYPES],
+    tql: "confidence >= 0",
+    sortField: "dateAdded",
+    sortDirection: "ASC",
+  },
+];
 
 /** What the scenario helpers use of a harness, so a harness that runs the app in a process of its own fits too. */
 export type ScenarioHarness = Pick<PipelineHarness, "threatConnect" | "azure" | "scopeFor">;
