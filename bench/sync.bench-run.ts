@@ -118,6 +118,8 @@ it(`full update of ${INDICATORS} indicators at a ${MINUTE_MS} ms minute`, async 
     shareOfUploadsThatWaitedForTurn: Math.round((waits.filter((wait) => wait > 0).length / waits.length) * 100) / 100,
     uploadStepWithoutWaitP50Ms: Math.round(percentile(worked, 0.5)),
     uploadStepWithoutWaitP95Ms: Math.round(percentile(worked, 0.95)),
+    // Which requests Sentinel throttled, by their position among all upload requests.
+    throttledRequestPositions: requests.flatMap((request, index) => (request.status === 429 ? [index] : [])),
   };
   const figures = {
     bench: "sync",
