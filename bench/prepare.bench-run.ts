@@ -87,9 +87,12 @@ async function startEmulatorProcess(indicators: number) {
  */
 async function peakDuring<T>(work: () => Promise<T>) {
   const before = process.memoryUsage();
-  let rss = before.rss;
+  let atPeak = before;
   let liveHeap: number | null = null;
-  const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 50);
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    if (now.rss > atPeak.rss) atPeak = now;
+  }, 50);
   const collections = new PerformanceObserver((list) => {
     const full = list.getEntries().some((entry) => {
       const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
@@ -102,7 +105,9 @@ async function peakDuring<T>(work: () => Promise<T>) {
     const result = await work();
     return {
       result,
-      peakRssMb: Math.round(rss / MB),
+      peakRssMb: Math.round(atPeak.rss / MB),
+      // Where the peak's RSS was: V8's heap as reserved (used or not) and memory outside it (Buffers).
+      atPeakRssMb: { heapTotal: Math.round(atPeak.heapTotal / MB), external: Math.round(atPeak.external / MB) },
       peakLiveHeapMb: liveHeap === null ? null : Math.round(liveHeap / MB),
     };
   } finally {
@@ -181,8 +186,10 @@ async function measure(indicators: number) {
       baselineRssMb,
       downloadPeakRssMb: download.peakRssMb,
       downloadPeakLiveHeapMb: download.peakLiveHeapMb,
+      downloadAtPeakRssMb: download.atPeakRssMb,
       preparePeakRssMb: prepare.peakRssMb,
       preparePeakLiveHeapMb: prepare.peakLiveHeapMb,
+      prepareAtPeakRssMb: prepare.atPeakRssMb,
     };
   } finally {
     await emulator.close();
