@@ -57,7 +57,8 @@ async function startEmulatorProcess(indicators: number) {
       "--indicators",
       String(indicators),
     ].concat(["--seed", "15"]),
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // A heap cap given to the measured process in NODE_OPTIONS is not the emulator's: it holds the whole dataset.
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...settings, NODE_OPTIONS: "" } },
   );
   let output = "";
   await new Promise<void>((resolve, reject) => {
