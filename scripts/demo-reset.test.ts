@@ -2,8 +2,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 import { sentDailyCounts, sentState } from "@/db/schema";
 import { orgWithService, seedSentState } from "@/server/reports/seed.test-support";
-import { testDb } from "@/test/db";
-import { forgetDemoSends } from "./demo-reset";
+import { systemScopeAt, testDb } from "@/test/db";
+import { dueServices } from "@/server/sync";
+import { claimDemoStarts, forgetDemoSends } from "./demo-reset";
 
 async function serviceWithSends() {
   const { org, service } = await orgWithService();
@@ -29,5 +30,19 @@ describe("forgetDemoSends", () => {
     const kept = await rowsOf(other.serviceId);
     expect(kept.sent).toHaveLength(1);
     expect(kept.daily).toEqual([expect.objectContaining({ sentCount: 7, revokedCount: 1 })]);
+  });
+});
+
+describe("claimDemoStarts", () => {
+  test("keeps the scheduler from starting the services the demo starts itself, and only those", async () => {
+    const started = await orgWithService();
+    const other = await orgWithService();
+    const now = new Date();
+    const due = async () =>
+      (await dueServices(systemScopeAt(testDb, now), { now })).map((service) => service.serviceId);
+    expect(await due()).toEqual(expect.arrayContaining([started.service.id, other.service.id]));
+    await claimDemoStarts(testDb, [started.service.id], now);
+    expect(await due()).not.toContain(started.service.id);
+    expect(await due()).toContain(other.service.id);
   });
 });

@@ -3,7 +3,7 @@ import { createDatabaseClient } from "@/db/client";
 import { createAppDependencies } from "@/server/deps";
 import { requestJob } from "@/server/jobs";
 import { listenAddress, prepareLocalEnvironment, spawnNext } from "./local-environment";
-import { forgetDemoSends } from "./demo-reset";
+import { claimDemoStarts, forgetDemoSends } from "./demo-reset";
 import { ensureProductionBuild } from "./production-build";
 import { DEMO_ORG_SLUG, seedDemo, seedDemoServices, stageDemoFeed } from "./seed-demo";
 import { startStandIns } from "./stand-ins";
@@ -51,6 +51,7 @@ await forgetDemoSends(
   database.db,
   Object.values(demoServices).map((service) => service.id),
 );
+await claimDemoStarts(database.db, [demoService.id, demoServices.failing.id], new Date());
 await database.close();
 stageDemoFeed(standIns);
 
