@@ -94,7 +94,7 @@ test("[DASHBOARDS]: JOBS filters and live progress, a job's timeline, cancel, ER
   await expect(runningRow).toContainText(/about \d+ min \d{2} s left/);
 
   await page.getByText("Status:").click();
-  // The box is controlled by the URL: it shows checked once the filtered list has arrived, not on the click.
+  // The box ticks on the click; the list follows once the URL has the filter.
   await page.getByRole("checkbox", { name: "Failed" }).click();
   await expect(page).toHaveURL(/status=failed/);
   await expect(page.getByTestId("job-row")).toHaveCount(1);

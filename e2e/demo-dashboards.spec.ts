@@ -113,7 +113,8 @@ test("JOBS filters by status and finds a job by the start of its request id", as
   await expect(rows.filter({ hasText: completed })).toHaveCount(1);
 
   await page.getByText("Status:").click();
-  // The box is controlled by the URL: it shows checked once the filtered list has arrived, not on the click.
+  // Each click builds on the one before, even before the URL has caught up: unticking Cancelled and ticking Failed
+  // in quick succession filters by Failed alone.
   await page.getByRole("checkbox", { name: "Cancelled" }).click();
   await expect(page).toHaveURL(/status=cancelled/);
   await expect(rows).toHaveCount(1);

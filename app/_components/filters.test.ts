@@ -2,7 +2,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { MultiSelectFilter, TextFilter } from "./filter-bar";
-import { filtersFromSearchParams, searchWithFilter } from "./url-filters";
+import { effectiveSearch, filtersFromSearchParams, pendingAfter, searchWithFilter } from "./url-filters";
 
 describe("URL filters", () => {
   it("reads repeated parameters as one filter's values and absent ones as no filter", () => {
@@ -25,6 +25,23 @@ describe("URL filters", () => {
     const params = new URLSearchParams("status=running&q=req");
     expect(searchWithFilter(params, "q", ["  "])).toBe("status=running");
     expect(searchWithFilter(params, "status", [])).toBe("q=req");
+  });
+
+  it("builds a second change on the first while the router has not reached it, so a quick untick then tick keeps both", () => {
+    const committed = "status=cancelled";
+    const untick = pendingAfter(null, committed, "");
+    expect(effectiveSearch(untick, committed)).toBe("");
+    const tick = pendingAfter(untick, committed, searchWithFilter(new URLSearchParams(""), "status", ["failed"]));
+    expect(effectiveSearch(tick, committed)).toBe("status=failed");
+    // The router may pass through the first change before the second.
+    expect(effectiveSearch(tick, "")).toBe("status=failed");
+    expect(effectiveSearch(tick, "status=failed")).toBe("status=failed");
+  });
+
+  it("follows the URL again once it moves somewhere no change of ours asked for", () => {
+    const pending = pendingAfter(null, "status=running", "status=running&status=failed");
+    expect(effectiveSearch(pending, "service=s1")).toBe("service=s1");
+    expect(effectiveSearch(null, "status=running")).toBe("status=running");
   });
 });
 
