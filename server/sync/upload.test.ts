@@ -123,4 +123,33 @@ describe("uploadAndCompleteBatch", () => {
     expect(seenInTurn).toEqual([0]);
     expect(after).toBe(1);
   });
+
+  it("sends nothing when another attempt of the same batch sent it while this one waited for its turn", async () => {
+    const { scope, serviceId } = await stack.newService();
+    await setQueries(scope, serviceId, QUERIES);
+    const uploads = () => stack.azure.control.requests().filter((request) => request.path.includes(":upload")).length;
+    let sentByTwin: unknown;
+    let requestsDuringTwin = 0;
+    await runJob(scope, {
+      serviceId,
+      mode: "full",
+      beforeUpload: async (jobId) => {
+        const [first] = await listBatches(scope, { jobId, offset: 0, limit: 1000 });
+        const before = uploads();
+        sentByTwin = await uploadAndCompleteBatch(scope, {
+          jobId,
+          batchId: first?.batchId ?? "",
+          waitForTurn: async () => {
+            await testDb
+              .update(uploadBatches)
+              .set({ status: "sent" })
+              .where(eq(uploadBatches.id, first?.batchId ?? ""));
+          },
+        });
+        requestsDuringTwin = uploads() - before;
+      },
+    });
+    expect(requestsDuringTwin).toBe(0);
+    expect(sentByTwin).toMatchObject({ sent: 0, revoked: 0, rejected: 0 });
+  });
 });

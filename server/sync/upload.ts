@@ -103,8 +103,11 @@ type BatchToSend = {
   waitForTurn?: () => Promise<void>;
 };
 
-/** Thrown from the wait for a turn when the job stopped meanwhile; never leaves sendBatch. */
-class JobStoppedWhileWaiting extends Error {}
+/**
+ * Thrown from the wait for a turn when there is nothing left to send: the job stopped, or another attempt of the
+ * same batch (a redelivered step) sent it meanwhile. Never leaves sendBatch.
+ */
+class NothingToSendAfterWaiting extends Error {}
 
 const NOTHING_SENT: UploadedBatch = { sent: 0, revoked: 0, rejected: 0 };
 
@@ -138,8 +141,13 @@ async function sendBatch(
   const beforeSend = waitForTurn
     ? async () => {
         await waitForTurn();
-        const [current] = await scope.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, job.id));
-        if (current?.status !== "running") throw new JobStoppedWhileWaiting();
+        const [current] = await scope.db
+          .select({ jobStatus: jobs.status, batchStatus: uploadBatches.status })
+          .from(uploadBatches)
+          .innerJoin(jobs, eq(jobs.id, uploadBatches.jobId))
+          .where(and(eq(uploadBatches.id, batch.id), eq(jobs.id, job.id)));
+        if (current?.jobStatus !== "running" || current.batchStatus !== "pending")
+          throw new NothingToSendAfterWaiting();
       }
     : undefined;
   let outcome: UploadOutcome;
@@ -150,7 +158,7 @@ async function sendBatch(
       { beforeSend },
     );
   } catch (error) {
-    if (error instanceof JobStoppedWhileWaiting) return { uploaded: NOTHING_SENT };
+    if (error instanceof NothingToSendAfterWaiting) return { uploaded: NOTHING_SENT };
     throw error;
   }
   return scope.db.transaction(async (tx) => {
