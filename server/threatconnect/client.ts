@@ -1,3 +1,4 @@
+import { normalizeBaseUrl } from "./base-url";
 import { ThreatConnectError } from "./errors";
 import { deletedPageSchema, indicatorPageSchema, ownerPageSchema, type RejectedIndicator } from "./schemas";
 import { describeIssue, itemChunks, type IndicatorPage, type IndicatorPageChunks } from "./indicator-page";
@@ -74,25 +75,6 @@ const MAX_OWNER_PAGES = 20;
 const MAX_OWNERS = 10_000;
 const OWNER_PAGE_SIZE = 500;
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000 };
-
-/** Accepts `https://host`, `https://host/` and the `https://host/api` form ThreatConnect's own docs use. */
-export function normalizeBaseUrl(baseUrl: string): URL {
-  const refuse = (message: string) => new ThreatConnectError("bad_request", message, { field: "threatConnectBaseUrl" });
-  let url: URL;
-  try {
-    url = new URL(baseUrl.trim());
-  } catch {
-    throw refuse(`Base URL "${baseUrl}" is not a valid URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw refuse(`Base URL must start with https:// (got ${url.protocol}//)`);
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw refuse("Base URL must not contain credentials, a query string or a fragment");
-  }
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
-  return new URL(`${url.origin}${path}`);
-}
 
 export function createThreatConnectClient(options: ThreatConnectClientOptions): ThreatConnectClient {
   const { credentials } = options;

@@ -1,4 +1,5 @@
-export { createThreatConnectClient, MAPPING_FIELDS, MAX_PAGE_SIZE, normalizeBaseUrl } from "./client";
+export { normalizeBaseUrl } from "./base-url";
+export { createThreatConnectClient, MAPPING_FIELDS, MAX_PAGE_SIZE } from "./client";
 export type {
   DeletedIndicatorPage,
   DeletedIndicatorsQuery,
