@@ -1,8 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
-import { serve } from "inngest/node";
 import { createDatabaseClient, type Database } from "@/db/client";
 import { createDatabase, dropDatabase, withDatabase } from "@/db/dev-database";
 import { migrateDatabase } from "@/db/migrate";
@@ -15,6 +12,7 @@ import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import type { Scope } from "@/server/scope";
 import { testDeps } from "@/test/db";
 import { freePort, uniqueEngineSchema } from "./engine-process";
+import { serveFunctions } from "./pipeline-harness";
 import type { ScenarioHarness } from "./scenario";
 
 export type IsolatedPipelineHarness = ScenarioHarness & {
@@ -85,7 +83,7 @@ export async function startIsolatedPipelineHarness(options: {
       sentinelMinuteMs: options.minuteMs,
       retentionDays: 30,
     });
-    const app = await serveOnLoopback(serve({ client: inngest, functions }));
+    const app = await serveFunctions(inngest, functions);
     closers.push(app.close);
 
     let engineClockOffsetMs = 0;
@@ -115,23 +113,4 @@ export async function startIsolatedPipelineHarness(options: {
     await close();
     throw error;
   }
-}
-
-async function serveOnLoopback(handler: ReturnType<typeof serve>) {
-  const server: Server = createServer((request, response) => {
-    if (request.url?.startsWith("/api/inngest")) return void handler(request, response);
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/inngest`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

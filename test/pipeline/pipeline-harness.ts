@@ -159,7 +159,8 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
   }
 }
 
-async function serveFunctions(inngest: Inngest.Any, functions: InngestFunction.Any[]) {
+/** The app's Inngest endpoint for these functions on a free loopback port, as the engine reaches it over HTTP. */
+export async function serveFunctions(inngest: Inngest.Any, functions: InngestFunction.Any[]) {
   const handler = serve({ client: inngest, functions });
   const server: Server = createServer((request, response) => {
     if (request.url?.startsWith("/api/inngest")) return void handler(request, response);
