@@ -41,12 +41,12 @@ const timesOf = (requests: ReturnType<typeof uploadRequests>) => requests.map((r
 const accepted = (requests: ReturnType<typeof uploadRequests>) => requests.filter((request) => request.status === 200);
 /**
  * Pacing keeps throttling rare: unpaced, 32 uploads in flight would send far more than 100 requests in a minute and
- * see every one past the hundredth refused. The test allows 5%, because at a scaled minute the margin (300 ms at
- * 6 s) is of the order of the arrival jitter while other suites load the machine, which the real minute's 1.2 s is
- * not; issue 15's 1% goal is bench:sync's to show. Every 429 is retried after Sentinel's Retry-After, so it costs
- * time, never data: the stored set is checked exactly.
+ * see every one past the hundredth refused. The window counts each request from its answer, so how late a request
+ * reaches Sentinel on a loaded machine does not matter; what can still be refused is a request paced from a start
+ * whose answer had not come back a minute later. The issue's bound, 1%. Every 429 is retried after Sentinel's
+ * Retry-After, so it costs time, never data: the stored set is checked exactly.
  */
-const throttledBound = (requests: ReturnType<typeof uploadRequests>) => Math.floor(requests.length / 20);
+const throttledBound = (requests: ReturnType<typeof uploadRequests>) => Math.floor(requests.length / 100);
 
 describe("pacing per Azure principal at a scaled minute", () => {
   it("sends a full update of 30,000 indicators with throttling kept rare and everything delivered", async () => {

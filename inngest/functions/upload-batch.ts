@@ -1,5 +1,5 @@
 import { completeBatch } from "@/server/sync";
-import { uploadsInFlightPerPrincipal, waitForRequestStart } from "@/server/sync/pacing";
+import { endRequestTurn, uploadsInFlightPerPrincipal, waitForRequestStart } from "@/server/sync/pacing";
 import { uploadAndCompleteBatch } from "@/server/sync/upload";
 import { batchReady, jobCancelled, type BatchReadyData } from "../events";
 import type { PipelineContext } from "../pipeline";
@@ -47,11 +47,20 @@ export function createUploadBatch(context: PipelineContext) {
         taskStep("upload", "upload", `Upload batch ${batchNumber} of ${batchCount}`),
         async () => {
           let throttleWaitMs = 0;
-          const waitForTurn = async () => {
-            const pacing = { principalKey, minuteMs: context.sentinelMinuteMs };
-            throttleWaitMs = (await waitForRequestStart(context.system, pacing)).waitedMs;
+          let claimedStart: Date | undefined;
+          const pacing = { principalKey, minuteMs: context.sentinelMinuteMs };
+          const turn = {
+            wait: async () => {
+              const claimed = await waitForRequestStart(context.system, pacing);
+              claimedStart = claimed.startAt;
+              throttleWaitMs = claimed.waitedMs;
+            },
+            end: async (answeredAt: Date | null) => {
+              if (!claimedStart) return;
+              await endRequestTurn(context.system, { principalKey, startAt: claimedStart, answeredAt });
+            },
           };
-          const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId, waitForTurn });
+          const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId, turn });
           return { ...outcome, throttleWaitMs };
         },
       );

@@ -8,21 +8,16 @@ import type { Scope } from "@/server/scope";
 /** Sentinel's documented limit: 100 upload requests in any 60 seconds per calling principal. */
 export const SENTINEL_REQUESTS_PER_MINUTE = 100;
 /**
- * Any 100 consecutive starts of a principal span at least a minute and 2%: a request reaches Sentinel some
- * milliseconds after its start, and that jitter must never squeeze 101 requests into one sliding minute. The
- * margin is 1.2 s at the real minute, where it leaves 98 requests a minute.
+ * Each request's place in the window is its answer time once it has one (see endRequestTurn), and Sentinel counts a
+ * request before it answers it, so the window holds whatever the delay between a claimed start and the request's
+ * arrival. The margin covers only a request whose answer has not come back a minute later, when its claimed start
+ * still stands in for it: 1% of the minute, 600 ms at the real one.
  */
-const WINDOW_MARGIN = 0.02;
-/**
- * The margin never shrinks below this: what separates a request's claimed start from its arrival (a timer firing
- * late, the status check, the TLS handshake) does not shrink with the minute. At a scaled 6-second minute 2% is
- * 120 ms, and requests still arrived that much out of step on an idle 2-core machine (6 of 160 answered 429).
- */
-const MIN_WINDOW_MARGIN_MS = 300;
+const WINDOW_MARGIN = 0.01;
 
-/** The window any 100 consecutive starts of a principal must span: a minute and its margin. */
+/** The window any 100 requests of a principal must span: a minute and its margin. */
 export function pacingWindowMs(minuteMs: number): number {
-  return minuteMs + Math.max(minuteMs * WINDOW_MARGIN, MIN_WINDOW_MARGIN_MS);
+  return minuteMs * (1 + WINDOW_MARGIN);
 }
 /**
  * Time lost to a stall (a slow step, a busy database) is made up at 1.5 times the sustained rate, not in one burst.
@@ -71,11 +66,13 @@ type PacingScope = Pick<Scope, "db" | "deps">;
 
 /**
  * Claims the principal's next request start: the earliest moment that is not in the past, an interval after the
- * last start (two thirds of one once the window is full), and a minute and 2% after the start 100 requests ago. A sliding window rather than a fixed
- * spacing: a start claimed late (the engine was slow to dispatch, the machine was busy) leaves room in the window
- * that the following starts use, so a stall no longer costs the principal its budget, while no 100 requests ever
- * fall in less than a minute. One atomic upsert of the principal's row, which keeps its last 100 starts, so every
- * process and function sharing the principal claims from the same window, and the row is locked for one statement.
+ * last start (two thirds of one once the window is full), and the window's length after the 100th latest time in
+ * the principal's window. A sliding window rather than a fixed spacing: a start claimed late (the engine was slow
+ * to dispatch, the machine was busy) leaves room that the following starts use, so a stall no longer costs the
+ * principal its budget, while no 100 requests ever fall in less than a minute. One atomic upsert of the principal's
+ * row, so every process and function sharing the principal claims from the same window, and the row is locked for
+ * one statement. The row keeps the 100 latest times in ascending order: a new start is never earlier than any of
+ * them (answers are recorded in the past, starts are claimed in the future), so appending keeps the order.
  */
 export async function reserveRequestStart(
   scope: PacingScope,
@@ -86,15 +83,15 @@ export async function reserveRequestStart(
   const catchUpSpacingSeconds = Math.ceil(pacingIntervalMs(input.minuteMs) / CATCH_UP_SPEED) / 1000;
   const sustainedSpacingSeconds = Math.ceil(pacingIntervalMs(input.minuteMs)) / 1000;
   const windowSeconds = Math.ceil(pacingWindowMs(input.minuteMs)) / 1000;
-  const starts = sql`${principalPacing.recentStarts}`;
-  const count = sql`cardinality(${starts})`;
+  const times = sql`${principalPacing.recentStarts}`;
+  const count = sql`cardinality(${times})`;
   // greatest() skips the null of a window not yet full.
   const start = sql`greatest(
     excluded.last_accepted_start_at,
     ${principalPacing.lastAcceptedStartAt} + make_interval(secs => case when ${count} >= ${SENTINEL_REQUESTS_PER_MINUTE}
       then ${catchUpSpacingSeconds}::float8 else ${sustainedSpacingSeconds}::float8 end),
     case when ${count} >= ${SENTINEL_REQUESTS_PER_MINUTE}
-      then ${starts}[${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 1}] + make_interval(secs => ${windowSeconds}) end
+      then ${times}[${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 1}] + make_interval(secs => ${windowSeconds}) end
   )`;
   const [row] = await scope.db
     .insert(principalPacing)
@@ -103,7 +100,7 @@ export async function reserveRequestStart(
       target: principalPacing.principalKey,
       set: {
         lastAcceptedStartAt: start,
-        recentStarts: sql`(array_append(${starts}, ${start}))[greatest(1, ${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 2}):]`,
+        recentStarts: sql`(array_append(${times}, ${start}))[greatest(1, ${count} - ${SENTINEL_REQUESTS_PER_MINUTE - 2}):]`,
       },
     })
     .returning({ startAt: principalPacing.lastAcceptedStartAt });
@@ -111,13 +108,40 @@ export async function reserveRequestStart(
   return row.startAt;
 }
 
-/** Waits for the principal's next request start; returns how long it waited, which task rows show as throttling. */
+/**
+ * Ends a turn claimed with reserveRequestStart. A request that was sent takes its answer time in the window in
+ * place of its claimed start: Sentinel counted it at some moment between the two, so later starts are paced from a
+ * time it cannot have been counted after, whatever delayed it on the way (a busy event loop, a slow network). A
+ * request that was never sent (its job stopped while it waited) gives its place back. The times are sorted again,
+ * since an answer can come later than starts claimed after it, and only the 100 latest matter to the next claim.
+ */
+export async function endRequestTurn(
+  scope: PacingScope,
+  input: { principalKey: string; startAt: Date; answeredAt: Date | null },
+): Promise<void> {
+  const claimed = sql`${input.startAt.toISOString()}::timestamptz(3)`;
+  const times =
+    input.answeredAt === null
+      ? sql`array_remove(${principalPacing.recentStarts}, ${claimed})`
+      : sql`array_replace(${principalPacing.recentStarts}, ${claimed}, greatest(${claimed}, ${input.answeredAt.toISOString()}::timestamptz(3)))`;
+  await scope.db
+    .update(principalPacing)
+    .set({ recentStarts: sql`array(select time from unnest(${times}) as time order by time)` })
+    .where(
+      sql`${principalPacing.principalKey} = ${input.principalKey} and ${claimed} = any(${principalPacing.recentStarts})`,
+    );
+}
+
+/**
+ * Waits for the principal's next request start. Returns the claimed start, which endRequestTurn takes once the
+ * request is answered or given up, and how long it waited, which task rows show as throttling.
+ */
 export async function waitForRequestStart(
   scope: PacingScope,
   input: { principalKey: string; minuteMs: number },
-): Promise<{ waitedMs: number }> {
+): Promise<{ startAt: Date; waitedMs: number }> {
   const startAt = await reserveRequestStart(scope, input);
   const waitedMs = Math.max(0, startAt.getTime() - scope.deps.now().getTime());
   if (waitedMs > 0) await delay(waitedMs);
-  return { waitedMs };
+  return { startAt, waitedMs };
 }

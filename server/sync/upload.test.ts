@@ -47,6 +47,7 @@ describe("uploadAndCompleteBatch", () => {
     await setQueries(scope, serviceId, QUERIES);
     const requestsBefore = stack.azure.control.requests().length;
     let requestsAfterStop = 0;
+    const failedTurnEnds: (Date | null)[] = [];
     await runJob(scope, {
       serviceId,
       mode: "full",
@@ -55,9 +56,16 @@ describe("uploadAndCompleteBatch", () => {
         const before = await remainingOf(jobId);
         stack.azure.control.setFaults({ serverErrorRate: 1 });
         try {
-          await expect(uploadAndCompleteBatch(scope, { jobId, batchId: first?.batchId ?? "" })).rejects.toBeInstanceOf(
-            IntegrationError,
-          );
+          const turn = {
+            wait: () => Promise.resolve(),
+            end: (answeredAt: Date | null) => {
+              failedTurnEnds.push(answeredAt);
+              return Promise.resolve();
+            },
+          };
+          await expect(
+            uploadAndCompleteBatch(scope, { jobId, batchId: first?.batchId ?? "", turn }),
+          ).rejects.toBeInstanceOf(IntegrationError);
         } finally {
           stack.azure.control.setFaults({ serverErrorRate: 0 });
         }
@@ -82,6 +90,9 @@ describe("uploadAndCompleteBatch", () => {
     });
     expect(stack.azure.control.requests().length).toBeGreaterThan(requestsBefore);
     expect(requestsAfterStop).toBe(0);
+    // A request Sentinel refused was still sent: its turn ends at the refusal, keeping its place in the window.
+    expect(failedTurnEnds).toHaveLength(1);
+    expect(failedTurnEnds[0]).toBeInstanceOf(Date);
   });
 
   it("waits for its turn once the request is ready, and a job cancelled meanwhile sends nothing", async () => {
@@ -89,6 +100,7 @@ describe("uploadAndCompleteBatch", () => {
     await setQueries(scope, serviceId, QUERIES);
     const uploads = () => stack.azure.control.requests().filter((request) => request.path.includes(":upload")).length;
     const seenInTurn: number[] = [];
+    const turnEnds: { answeredAt: Date | null; uploadsSoFar: number }[] = [];
     let after = 0;
     let cancelled: unknown;
     await runJob(scope, {
@@ -100,9 +112,15 @@ describe("uploadAndCompleteBatch", () => {
         await uploadAndCompleteBatch(scope, {
           jobId,
           batchId: first?.batchId ?? "",
-          waitForTurn: () => {
-            seenInTurn.push(uploads() - before);
-            return Promise.resolve();
+          turn: {
+            wait: () => {
+              seenInTurn.push(uploads() - before);
+              return Promise.resolve();
+            },
+            end: (answeredAt) => {
+              turnEnds.push({ answeredAt, uploadsSoFar: uploads() - before });
+              return Promise.resolve();
+            },
           },
         });
         after = uploads() - before;
@@ -111,8 +129,14 @@ describe("uploadAndCompleteBatch", () => {
         cancelled = await uploadAndCompleteBatch(scope, {
           jobId,
           batchId: second?.batchId ?? "",
-          waitForTurn: async () => {
-            await testDb.update(jobs).set({ status: "cancelled" }).where(eq(jobs.id, jobId));
+          turn: {
+            wait: async () => {
+              await testDb.update(jobs).set({ status: "cancelled" }).where(eq(jobs.id, jobId));
+            },
+            end: (answeredAt) => {
+              turnEnds.push({ answeredAt, uploadsSoFar: uploads() - before });
+              return Promise.resolve();
+            },
           },
         });
         expect(uploads() - before).toBe(1);
@@ -122,6 +146,12 @@ describe("uploadAndCompleteBatch", () => {
     });
     expect(seenInTurn).toEqual([0]);
     expect(after).toBe(1);
+    // The sent request's turn ends with its answer time; the cancelled one's gives its place back.
+    expect(turnEnds.map((end) => [end.answeredAt instanceof Date, end.uploadsSoFar])).toEqual([
+      [true, 1],
+      [false, 1],
+    ]);
+    expect(turnEnds[1]?.answeredAt).toBeNull();
   });
 
   it("sends nothing when another attempt of the same batch sent it while this one waited for its turn", async () => {
@@ -130,6 +160,7 @@ describe("uploadAndCompleteBatch", () => {
     const uploads = () => stack.azure.control.requests().filter((request) => request.path.includes(":upload")).length;
     let sentByTwin: unknown;
     let requestsDuringTwin = 0;
+    const twinTurnEnds: (Date | null)[] = [];
     await runJob(scope, {
       serviceId,
       mode: "full",
@@ -139,11 +170,17 @@ describe("uploadAndCompleteBatch", () => {
         sentByTwin = await uploadAndCompleteBatch(scope, {
           jobId,
           batchId: first?.batchId ?? "",
-          waitForTurn: async () => {
-            await testDb
-              .update(uploadBatches)
-              .set({ status: "sent" })
-              .where(eq(uploadBatches.id, first?.batchId ?? ""));
+          turn: {
+            wait: async () => {
+              await testDb
+                .update(uploadBatches)
+                .set({ status: "sent" })
+                .where(eq(uploadBatches.id, first?.batchId ?? ""));
+            },
+            end: (answeredAt) => {
+              twinTurnEnds.push(answeredAt);
+              return Promise.resolve();
+            },
           },
         });
         requestsDuringTwin = uploads() - before;
@@ -151,5 +188,6 @@ describe("uploadAndCompleteBatch", () => {
     });
     expect(requestsDuringTwin).toBe(0);
     expect(sentByTwin).toMatchObject({ sent: 0, revoked: 0, rejected: 0 });
+    expect(twinTurnEnds).toEqual([null]);
   });
 });

@@ -93,14 +93,20 @@ export async function uploadAndCompleteBatch(
   return { ...uploaded, remaining: remaining ?? (await completeBatch(scope, { jobId, batchId })).remaining };
 }
 
+/**
+ * A turn under Sentinel's rate limit, taken once the request is ready, so the turn is not spent on the batch's
+ * reads or the token. `end` gets the moment the request was answered or failed, or null when nothing was sent.
+ */
+export type RequestTurn = {
+  wait: () => Promise<void>;
+  end: (answeredAt: Date | null) => Promise<void>;
+};
+
 type BatchToSend = {
   jobId: string;
   batchId: string;
-  /**
-   * Waits for the principal's turn under Sentinel's rate limit once the request is ready, so the turn is not spent
-   * on the batch's reads or the token; a job cancelled meanwhile sends nothing.
-   */
-  waitForTurn?: () => Promise<void>;
+  /** A job cancelled while the turn is awaited sends nothing. */
+  turn?: RequestTurn;
 };
 
 /**
@@ -137,10 +143,10 @@ async function sendBatch(
     endpoints: scope.deps.sentinelEndpoints,
     now: scope.deps.now,
   });
-  const { waitForTurn } = input;
-  const beforeSend = waitForTurn
+  const { turn } = input;
+  const beforeSend = turn
     ? async () => {
-        await waitForTurn();
+        await turn.wait();
         const [current] = await scope.db
           .select({ jobStatus: jobs.status, batchStatus: uploadBatches.status })
           .from(uploadBatches)
@@ -158,17 +164,25 @@ async function sendBatch(
       { beforeSend },
     );
   } catch (error) {
-    if (error instanceof NothingToSendAfterWaiting) return { uploaded: NOTHING_SENT };
+    if (error instanceof NothingToSendAfterWaiting) {
+      await turn?.end(null);
+      return { uploaded: NOTHING_SENT };
+    }
+    await turn?.end(scope.deps.now());
     throw error;
   }
-  return scope.db.transaction(async (tx) => {
+  // Taken now, written after the outcome: the answer's moment, without holding the job's lock for the pacing row.
+  const answeredAt = scope.deps.now();
+  const recorded = await scope.db.transaction(async (tx) => {
     await lockJobRow(tx, job.id);
     const now = scope.deps.now();
-    const recorded = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now });
-    const uploaded = recorded ?? NOTHING_SENT;
+    const recordedOutcome = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now });
+    const uploaded = recordedOutcome ?? NOTHING_SENT;
     if (!countDown) return { uploaded };
     return { uploaded, remaining: await countBatchDown(tx, job, { batchId: batch.id, now }) };
   });
+  await turn?.end(answeredAt);
+  return recorded;
 }
 
 async function recordOutcome(
