@@ -305,7 +305,10 @@ export const serviceSyncState = pgTable("service_sync_state", {
 export const principalPacing = pgTable("principal_pacing", {
   principalKey: text().primaryKey(),
   lastAcceptedStartAt: at().notNull(),
-  /** The principal's last 100 claimed starts, oldest first: the sliding window server/sync/pacing.ts claims from. */
+  /**
+   * The principal's 100 latest request times (a claimed start, then its answer time once answered), oldest first:
+   * the sliding window server/sync/pacing.ts claims from.
+   */
   recentStarts: at()
     .array()
     .notNull()
