@@ -25,17 +25,25 @@ export async function signUp(page: Page, user: TestUser) {
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
+/**
+ * A submit that navigates chains a mutation, a server action or redirect, and the first render of the next page in a
+ * browser context that has not run the app's code yet. That is a navigation, not a UI assertion: on a cold, contended
+ * machine it took up to 12 s (two workers starting together, the browser at 8x CPU throttling), which left the 15 s
+ * assertion timeout no margin.
+ */
+const SUBMIT_NAVIGATION_TIMEOUT_MS = 45_000;
+
 export async function signUpFromScratch(page: Page, user: TestUser) {
   await page.goto("/sign-up");
   await signUp(page, user);
-  await expect(page).toHaveURL(/\/orgs$/);
+  await page.waitForURL(/\/orgs$/, { timeout: SUBMIT_NAVIGATION_TIMEOUT_MS });
 }
 
 export async function createOrganization(page: Page, name: string): Promise<string> {
   await page.goto("/orgs");
   await page.getByLabel("Organization name").fill(name);
   await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page).toHaveURL(/\/[a-z0-9-]+\/configure$/);
+  await page.waitForURL(/\/[a-z0-9-]+\/configure$/, { timeout: SUBMIT_NAVIGATION_TIMEOUT_MS });
   const slug = new URL(page.url()).pathname.split("/")[1];
   if (!slug) throw new Error("no org slug in URL after creating an organization");
   return slug;
