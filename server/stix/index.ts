@@ -1,5 +1,5 @@
 export { INDICATOR_TYPES, isIndicatorType, type IndicatorType } from "./indicator-types";
-export { mappableIndicatorSchema, type MappableIndicator } from "./mappable-indicator";
+export { mappableIndicatorSchema, mappedFieldsOf, type MappableIndicator } from "./mappable-indicator";
 export { dedupeKey, type MappingError } from "./observable";
 /**
  * Mapping for the sync pipeline:
