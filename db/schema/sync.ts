@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -166,7 +167,11 @@ export const syncStaging = pgTable(
     tcId: text().notNull(),
     ownerName: text().notNull(),
     indicatorType: text().notNull(),
-    raw: jsonb().notNull(),
+    /**
+     * The fields of the indicator the mapping reads (server/stix's mappedFieldsOf). json, not jsonb: written once and
+     * read back whole, so Postgres keeps the text instead of converting it to binary and back.
+     */
+    raw: json().notNull(),
   },
   (table) => [
     uniqueIndex("sync_staging_job_query_indicator_idx").on(table.jobId, table.queryPosition, table.tcId),
@@ -230,7 +235,8 @@ export const uploadBatchItems = pgTable(
     contentHash: text().notNull(),
     modified: at().notNull(),
     validUntil: at(),
-    object: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** json, as sync_staging.raw: written once, read back whole, never queried inside. */
+    object: json().$type<Record<string, unknown>>().notNull(),
   },
   (table) => [primaryKey({ columns: [table.batchId, table.ordinal] })],
 );

@@ -22,7 +22,7 @@ const ITEM_COLUMNS: readonly JsonRowColumn[] = [
   ["content_hash", "text"],
   ["modified", "timestamptz"],
   ["valid_until", "timestamptz"],
-  ["object", "jsonb"],
+  ["object", "json"],
 ];
 
 /** Batches written per round trip: ten batches' items stay well under Postgres's 65,535 bind parameters. */

@@ -3,7 +3,7 @@ import { syncDeletions, type Job, type JobQuery } from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
 import { threatConnectClientFor, threatConnectCredentialsOf } from "../services/connections";
 import { getServiceInOrg } from "../services/services";
-import { dedupeKey } from "../stix";
+import { dedupeKey, mappedFieldsOf } from "../stix";
 import {
   MAPPING_FIELDS,
   MAX_PAGE_SIZE,
@@ -97,7 +97,7 @@ const STAGING_COLUMNS: readonly JsonRowColumn[] = [
   ["tc_id", "text"],
   ["owner_name", "text"],
   ["indicator_type", "text"],
-  ["raw", "jsonb"],
+  ["raw", "json"],
 ];
 
 function stageable(job: Job, position: number, indicators: readonly ThreatConnectIndicator[]) {
@@ -127,7 +127,7 @@ function stageable(job: Job, position: number, indicators: readonly ThreatConnec
       tc_id: indicator.id,
       owner_name: indicator.ownerName,
       indicator_type: indicator.type,
-      raw: indicator,
+      raw: mappedFieldsOf(indicator),
     });
   }
   return { staged, errors };

@@ -5,6 +5,7 @@ import {
   compareCandidatePriority,
   mapIndicator,
   stixContentHash,
+  type MappableIndicator,
   type MappingSettings,
   type StixIndicator,
 } from "../stix";
@@ -37,6 +38,9 @@ export type Outcome = {
   counter?: "unchanged" | "duplicates" | "keepAlive" | "revoked";
   error?: JobErrorInput;
 };
+
+/** What download staged: the mapped fields of a ThreatConnect client indicator, which always has a summary. */
+type StagedIndicator = MappableIndicator & Pick<ThreatConnectIndicator, "summary">;
 
 export type StageContext = { job: Job; service: Service; now: Date; horizon: Date };
 
@@ -132,7 +136,7 @@ async function fetchWinnerPage(
     lastKey: rows.at(-1)?.indicatorKey ?? null,
     toOutcomes: () =>
       rows.map((row) => {
-        const indicator = row.raw as ThreatConnectIndicator;
+        const indicator = row.raw as StagedIndicator;
         const lastSent = lastSentByKey.get(row.indicatorKey);
         return outranks({ ...row, ownerName: indicator.ownerName, tcId: indicator.id })
           ? { key: row.indicatorKey, winner: true, counter: "duplicates" }
@@ -143,7 +147,7 @@ async function fetchWinnerPage(
 
 function winnerOutcome(
   row: { indicatorKey: string; queryPosition: number },
-  indicator: ThreatConnectIndicator,
+  indicator: StagedIndicator,
   lastSent: LastSentRow | undefined,
   settings: MappingSettings,
   horizon: Date,
