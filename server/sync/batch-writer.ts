@@ -43,7 +43,14 @@ export function createBatchWriter(
   const seqBase = (options.firstSeq ?? 1) - 1;
   let objects = 0;
 
+  /**
+   * The write in flight: the caller maps the next objects while Postgres stores these. The next flush waits for it
+   * first, so at most one is in flight and its failure surfaces at the next add or at finish.
+   */
+  let writing: Promise<void> = Promise.resolve();
+
   async function flush(): Promise<void> {
+    await writing;
     if (pending.length === 0) return;
     const groups: BatchItem[][] = [];
     for (let start = 0; start < pending.length; start += MAX_OBJECTS_PER_REQUEST) {
@@ -53,6 +60,12 @@ export function createBatchWriter(
     const firstSeq = seqBase + batches + 1;
     batches += groups.length;
     objects += groups.reduce((sum, group) => sum + group.length, 0);
+    writing = write(groups, firstSeq);
+    // Awaited by the next flush; until then a failure must not count as unhandled.
+    writing.catch(() => undefined);
+  }
+
+  async function write(groups: BatchItem[][], firstSeq: number): Promise<void> {
     const written = await db
       .insert(uploadBatches)
       .values(
@@ -94,9 +107,14 @@ export function createBatchWriter(
       pending.push(item);
       if (pending.length >= MAX_OBJECTS_PER_REQUEST * BATCHES_PER_WRITE) await flush();
     },
+    /** Waits for the write in flight, whatever its outcome: a failed part leaves nothing writing behind it. */
+    async settle(): Promise<void> {
+      await writing.catch(() => undefined);
+    },
     /** Writes the last, partial batch; returns how many batches and objects were written in all. */
     async finish(): Promise<{ batches: number; objects: number }> {
       await flush();
+      await writing;
       return { batches, objects };
     },
   };

@@ -83,6 +83,32 @@ describe("prepare in parts", () => {
     expect(new Set(again.items.map((item) => item.stixId))).toEqual(new Set(inParts.items.map((item) => item.stixId)));
   });
 
+  it("fails a part whose batches cannot be written, and its retry writes them once", async () => {
+    const { scope, jobId } = await downloadedJob();
+    await testDb.execute(
+      sql.raw(`
+      create function refuse_second_batch() returns trigger language plpgsql as $$
+      begin
+        if new.job_id = '${jobId}' and new.seq = 2 then raise exception 'batch 2 refused'; end if;
+        return new;
+      end $$;
+      create trigger refuse_second_batch before insert on upload_batches
+        for each row execute function refuse_second_batch();
+    `),
+    );
+    const progress = await beginPrepare(scope, { jobId });
+    await expect(preparePart(scope, { jobId, progress, partRows: 10_000 })).rejects.toThrow(
+      /insert into "upload_batches"/,
+    );
+    await testDb.execute(sql`drop trigger refuse_second_batch on upload_batches`);
+
+    const part = await preparePart(scope, { jobId, progress, partRows: 10_000 });
+    const { batches, items } = await batchesOf(jobId);
+    expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, index) => index + 1));
+    expect(batches).toHaveLength(part.nextSeq - 1);
+    expect(new Set(items.map((item) => item.key)).size).toBe(items.length);
+  });
+
   it("stops at once on a job that is no longer running, and counts nothing", async () => {
     const { scope, jobId, requestId } = await downloadedJob();
     const progress = await beginPrepare(scope, { jobId });

@@ -109,36 +109,42 @@ export async function preparePart(
   const start = progress.cursor;
   let handled = 0;
 
-  for (const [offset, name] of stages.slice(start.stage).entries()) {
-    const stage = start.stage + offset;
-    const fetchPage = (afterKey: string | null) => {
-      const page = fetchStagePage(scope, context, { stage: name, afterKey, limit: PAGE_ROWS });
-      // Read ahead while the page before is mapped; a failure surfaces when it is awaited, not as unhandled.
-      page.catch(() => undefined);
-      return page;
-    };
-    let next: Promise<StagePage> | undefined = fetchPage(offset === 0 ? start.afterKey : null);
-    while (next) {
-      const page: StagePage = await next;
-      next = page.rows > 0 ? fetchPage(page.lastKey) : undefined;
-      for (const outcome of page.toOutcomes()) {
-        open.add(outcome);
-        handled += 1;
-        if (open.items.length % MAX_OBJECTS_PER_REQUEST !== 0) continue;
-        // A cut: everything so far is whole batches, so the next part may start after this observable.
-        for (const item of open.items) await writer.add(item);
-        errors.push(...open.commitTo(tally));
-        if (errors.length >= PAGE_ROWS) errors = await recordErrors(scope, job, errors, now);
-        if (handled >= partRows) {
-          const cursor = { stage, afterKey: outcome.key };
-          return finishPart(scope, { job, writer, errors, now, progress, cursor, tally });
+  try {
+    for (const [offset, name] of stages.slice(start.stage).entries()) {
+      const stage = start.stage + offset;
+      const fetchPage = (afterKey: string | null) => {
+        const page = fetchStagePage(scope, context, { stage: name, afterKey, limit: PAGE_ROWS });
+        // Read ahead while the page before is mapped; a failure surfaces when it is awaited, not as unhandled.
+        page.catch(() => undefined);
+        return page;
+      };
+      let next: Promise<StagePage> | undefined = fetchPage(offset === 0 ? start.afterKey : null);
+      while (next) {
+        const page: StagePage = await next;
+        next = page.rows > 0 ? fetchPage(page.lastKey) : undefined;
+        for (const outcome of page.toOutcomes()) {
+          open.add(outcome);
+          handled += 1;
+          if (open.items.length % MAX_OBJECTS_PER_REQUEST !== 0) continue;
+          // A cut: everything so far is whole batches, so the next part may start after this observable.
+          for (const item of open.items) await writer.add(item);
+          errors.push(...open.commitTo(tally));
+          if (errors.length >= PAGE_ROWS) errors = await recordErrors(scope, job, errors, now);
+          if (handled >= partRows) {
+            const cursor = { stage, afterKey: outcome.key };
+            return await finishPart(scope, { job, writer, errors, now, progress, cursor, tally });
+          }
         }
       }
     }
+    for (const item of open.items) await writer.add(item);
+    errors.push(...open.commitTo(tally));
+    return await finishPart(scope, { job, writer, errors, now, progress, cursor: null, tally });
+  } catch (error) {
+    // A retry deletes this part's batches first: no write of this attempt may land after that.
+    await writer.settle();
+    throw error;
   }
-  for (const item of open.items) await writer.add(item);
-  errors.push(...open.commitTo(tally));
-  return finishPart(scope, { job, writer, errors, now, progress, cursor: null, tally });
 }
 
 /** Outcomes since the last cut, counted into the tally only once their objects are in whole batches. */
