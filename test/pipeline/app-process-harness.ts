@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Inngest } from "inngest";
 import { startAzureEmulator, type AzureEmulator, type FaultSettings } from "@/local/azure";
@@ -8,7 +9,7 @@ import { createOutboundPolicy } from "@/server/net/outbound-policy";
 import type { Scope } from "@/server/scope";
 import { TEST_KEYS, testDb, testDeps } from "@/test/db";
 import { spawnApp, type AppProcess } from "./app-process";
-import { freePort, killHard, uniqueEngineSchema } from "./engine-process";
+import { freePort, killHard, spawnEngine, uniqueEngineSchema } from "./engine-process";
 import type { ScenarioHarness } from "./scenario";
 
 export type AppProcessHarnessOptions = {
@@ -16,6 +17,11 @@ export type AppProcessHarnessOptions = {
   seed?: number;
   minuteMs: number;
   azureFaults?: Partial<FaultSettings>;
+  /**
+   * "process" runs the engine as `npm run engine` does, in a process of its own too, so a benchmark measures the app
+   * and the engine apart from the emulators, which stay in the test process.
+   */
+  engine?: "in-process" | "process";
 };
 
 export type AppProcessHarness = ScenarioHarness & {
@@ -25,6 +31,9 @@ export type AppProcessHarness = ScenarioHarness & {
   assertAppAlive(): void;
   /** Kills the app's process with SIGKILL and starts it again on the same port; resolves once it listens. */
   restartAppHard(): Promise<void>;
+  appProcessId(): number | undefined;
+  /** Undefined when the engine runs in the test process. */
+  engineProcessId(): number | undefined;
   close(): Promise<void>;
 };
 
@@ -64,6 +73,7 @@ export async function startAppProcessHarness(options: AppProcessHarnessOptions):
 
     const engineUrl = `http://127.0.0.1:${await freePort()}`;
     const appPort = await freePort();
+    const appBaseUrl = `http://127.0.0.1:${appPort}/api/inngest`;
     const inngest = new Inngest({
       id: "sentinel-bridge",
       isDev: true,
@@ -96,15 +106,22 @@ export async function startAppProcessHarness(options: AppProcessHarnessOptions):
     let app: AppProcess = await spawnApp(appSettings);
     closers.push(() => killHard(app.child));
 
-    const engine: RunningEngine = await startEngine({
+    const engineSettings = {
       port: Number(new URL(engineUrl).port),
       databaseUrl,
       schema: uniqueEngineSchema(),
-      retryBackoffMs,
       pollIntervalMs: 20,
-      appUrls: [`http://127.0.0.1:${appPort}/api/inngest`],
-    });
-    closers.push(() => engine.close());
+    };
+    let engineProcess: ChildProcess | undefined;
+    if (options.engine === "process") {
+      // The CLI takes one fixed backoff; the first step of the in-process engine's doubling.
+      engineProcess = await spawnEngine({ ...engineSettings, retryBackoffMs: retryBackoffMs(0), appUrl: appBaseUrl });
+      const spawned = engineProcess;
+      closers.push(() => killHard(spawned));
+    } else {
+      const engine: RunningEngine = await startEngine({ ...engineSettings, retryBackoffMs, appUrls: [appBaseUrl] });
+      closers.push(() => engine.close());
+    }
 
     return {
       threatConnect,
@@ -121,6 +138,8 @@ export async function startAppProcessHarness(options: AppProcessHarnessOptions):
         await killHard(app.child);
         app = await spawnApp(appSettings);
       },
+      appProcessId: () => app.child.pid,
+      engineProcessId: () => engineProcess?.pid,
       close,
     };
   } catch (error) {
