@@ -46,9 +46,10 @@ export type StageContext = { job: Job; service: Service; now: Date; horizon: Dat
 
 /**
  * A page of a stage, read but not yet mapped: everything the database has to say about these observables, so the
- * next page can be fetched while this one is mapped. No rows: the stage is done.
+ * next page can be fetched while this one is mapped (one observable at a time, as the caller asks). No rows: the
+ * stage is done.
  */
-export type StagePage = { rows: number; lastKey: string | null; toOutcomes: () => Outcome[] };
+export type StagePage = { rows: number; lastKey: string | null; toOutcomes: () => Iterable<Outcome> };
 
 export async function fetchStagePage(
   scope: Scope,
@@ -134,14 +135,15 @@ async function fetchWinnerPage(
   return {
     rows: rows.length,
     lastKey: rows.at(-1)?.indicatorKey ?? null,
-    toOutcomes: () =>
-      rows.map((row) => {
+    *toOutcomes() {
+      for (const row of rows) {
         const indicator = row.raw as StagedIndicator;
         const lastSent = lastSentByKey.get(row.indicatorKey);
-        return outranks({ ...row, ownerName: indicator.ownerName, tcId: indicator.id })
+        yield outranks({ ...row, ownerName: indicator.ownerName, tcId: indicator.id })
           ? { key: row.indicatorKey, winner: true, counter: "duplicates" }
           : winnerOutcome(row, indicator, lastSent, settings, context.horizon);
-      }),
+      }
+    },
   };
 }
 
