@@ -25,6 +25,12 @@ const BODIES: Record<string, string> = {
     item("5"),
     item("9007199254740993"),
   ].join(",")}]}`,
+  // JSON can carry a NUL as \u0000; Postgres can store it in neither text nor jsonb.
+  "/nul": `{"status":"Success","data":[${[
+    JSON.stringify({ ...indicator(1), tags: { data: [{ name: "ok" }, { name: "bad\u0000tag" }] } }),
+    item("2"),
+    JSON.stringify({ ...indicator(3), summary: "host\u0000.example" }),
+  ].join(",")}]}`,
   "/truncated": `{"status":"Success","data":[${item("1")},${item("2").slice(0, 40)}`,
   "/no-data": '{"status":"Success","count":0}',
   "/html": "<html><body>Sign in</body></html>",
@@ -74,6 +80,15 @@ describe("reading indicator pages a chunk at a time", () => {
     expect(chunks[0]?.rejected[0]).toMatchObject({ field: "indicator" });
     expect(chunks[0]?.rejected[0]?.reason).toMatch(/^not valid JSON/);
     expect(chunks[1]?.rejected[0]).toMatchObject({ id: "4", field: "summary" });
+  });
+
+  it("rejects an indicator holding a NUL anywhere, naming the field, with the names in its error storable", async () => {
+    const page = await client("/nul").indicatorPage({});
+    expect(page.indicators.map((one) => one.id)).toEqual(["2"]);
+    expect(page.rejected).toEqual([
+      expect.objectContaining({ id: "1", field: "tags.data.1.name", reason: expect.stringContaining("NUL") }),
+      expect.objectContaining({ id: "3", field: "summary", summary: "host\uFFFD.example" }),
+    ]);
   });
 
   it("gives indicatorPage the same indicators and rejects in one piece", async () => {

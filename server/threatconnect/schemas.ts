@@ -69,9 +69,32 @@ export type RejectedIndicator = {
   reason: string;
 };
 
+/** A field named in a job error must be storable itself: a NUL shows as U+FFFD. */
 function readableString(item: Record<string, unknown>, key: string): string | undefined {
   const value = item[key];
-  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+  return typeof value === "string" || typeof value === "number" ? String(value).replaceAll("\0", "\uFFFD") : undefined;
+}
+
+/**
+ * The path of the first string in `value` holding a NUL (U+0000), or null. JSON allows one as `\u0000`, but
+ * Postgres text and jsonb cannot hold it, so an indicator carrying one could be sent to Sentinel and then never
+ * recorded as sent.
+ */
+function nulCharacterPath(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\0") ? path : null;
+  if (typeof value !== "object" || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = nulCharacterPath(value[index], `${path}.${index}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const key in value) {
+    const found = nulCharacterPath((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
 }
 
 export function parseIndicators(items: readonly unknown[]): {
@@ -82,19 +105,23 @@ export function parseIndicators(items: readonly unknown[]): {
   const rejected: RejectedIndicator[] = [];
   for (const item of items) {
     const parsed = indicatorSchema.safeParse(item);
-    if (parsed.success) {
+    const nulAt = parsed.success ? nulCharacterPath(parsed.data, "") : null;
+    if (parsed.success && nulAt === null) {
       indicators.push(parsed.data);
       continue;
     }
-    const issue = parsed.error.issues[0];
+    const issue = parsed.success ? undefined : parsed.error.issues[0];
     const record = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    const where = nulAt ?? (issue && issue.path.length > 0 ? issue.path.join(".") : "indicator");
     rejected.push({
       id: readableString(record, "id"),
       type: readableString(record, "type"),
       summary: readableString(record, "summary"),
       ownerName: readableString(record, "ownerName"),
-      field: issue && issue.path.length > 0 ? issue.path.join(".") : "indicator",
-      reason: issue?.message ?? "not a ThreatConnect indicator",
+      field: where,
+      reason: nulAt
+        ? "holds a NUL character (U+0000), which cannot be stored or sent"
+        : (issue?.message ?? "not a ThreatConnect indicator"),
     });
   }
   return { indicators, rejected };
