@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { untilListening } from "./until-listening";
 
 export type AppProcessOptions = {
   port: number;
@@ -53,25 +54,8 @@ export async function spawnApp(options: AppProcessOptions): Promise<AppProcess> 
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start: ${output}`)), 60_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the app exited with ${code ?? signal}: ${output}`));
-    });
-  });
+  let output = await untilListening(child, "app", 60_000);
   // Keep draining its output, keeping only its tail, so a chatty app never blocks on a full pipe.
-  child.stdout.removeAllListeners("data");
-  child.stderr.removeAllListeners("data");
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS));
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
+import { untilListening } from "./until-listening";
 
 /** A port that was free a moment ago, so a restarted engine can come back where the app expects it. */
 export async function freePort(): Promise<number> {
@@ -49,25 +50,8 @@ export async function spawnEngine(options: EngineProcessOptions): Promise<ChildP
     env: { ...process.env, DATABASE_URL: options.databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the engine did not start: ${output}`)), 30_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the engine exited with ${code}: ${output}`));
-    });
-  });
+  await untilListening(child, "engine", 30_000);
   // Keep draining its output, without keeping it, so a chatty engine never blocks on a full pipe.
-  child.stdout.removeAllListeners("data");
-  child.stderr.removeAllListeners("data");
   child.stdout.resume();
   child.stderr.resume();
   return child;
