@@ -1,6 +1,11 @@
+import { eq } from "drizzle-orm";
+import { expect } from "vitest";
 import { JOB_PHASES, type JobPhase } from "@/lib/vocabulary";
+import { sentState, type Job } from "@/db/schema";
+import { uploadsInFlightPerPrincipal } from "@/server/sync/pacing";
+import { testDb } from "@/test/db";
 import { seededRandom } from "./seeded-random";
-import { jobRow, uploadRequests, waitUntil, type ScenarioHarness } from "./scenario";
+import { jobRow, storedObjects, uploadRequests, waitUntil, type ScenarioHarness } from "./scenario";
 
 /**
  * Where a kill drill strikes one full update: once the job reaches the download or prepare phase, then after two
@@ -50,4 +55,33 @@ export async function killAlongPlan(input: {
   await killWhen(`${plan.firstBatches} batches`, () => acceptedBatches(harness) >= plan.firstBatches);
   await killWhen(`${plan.secondBatches} batches`, () => acceptedBatches(harness) >= plan.secondBatches);
   return landed;
+}
+
+/**
+ * What a kill drill asserts once its job ended: it succeeded, Sentinel's store and the service's sent-state both
+ * equal the expected set, and only batches whose answer a kill cut off went twice (Sentinel keeps one copy of each
+ * object), so at most the uploads in flight at each kill.
+ */
+export async function expectDeliveredExactlyDespiteKills(
+  harness: ScenarioHarness,
+  input: {
+    job: Pick<Job, "status" | "error">;
+    serviceId: string;
+    expected: Set<string>;
+    killedIn: string[];
+    minuteMs: number;
+    context: string;
+  },
+): Promise<void> {
+  const { job, expected, context } = input;
+  expect([job.status, job.error], context).toEqual(["succeeded", null]);
+  const stored = new Set(storedObjects(harness).map((object) => object.id as string));
+  expect(stored, context).toEqual(expected);
+  const sent = await testDb.select().from(sentState).where(eq(sentState.serviceId, input.serviceId));
+  expect(new Set(sent.map((row) => row.stixId)), context).toEqual(expected);
+  const accepted = uploadRequests(harness)
+    .filter((request) => request.status === 200)
+    .reduce((sum, request) => sum + (request.objectCount ?? 0), 0);
+  const inFlight = uploadsInFlightPerPrincipal(input.minuteMs);
+  expect(accepted - expected.size, context).toBeLessThanOrEqual(100 * inFlight * input.killedIn.length);
 }
