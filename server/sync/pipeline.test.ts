@@ -225,7 +225,8 @@ describe("retrying failed records", () => {
     const { job: full } = await runJob(scope, { serviceId, mode: "full" });
     const live = await testDb.select().from(sentState).where(eq(sentState.serviceId, serviceId));
     const chosen = live.slice(0, 2).map((row) => row.tcId ?? "");
-    for (const id of chosen) stack.threatConnect.control.modifyIndicator(id, { confidence: 7 });
+    // A new tag always changes what is sent; a confidence could already be the one set.
+    for (const id of chosen) stack.threatConnect.control.modifyIndicator(id, { tags: ["Retry test"] });
 
     const { job } = await runJob(scope, { serviceId, mode: "delta", indicatorIds: chosen });
     expect(job).toMatchObject({ status: "succeeded", fetchedCount: 2, sentCount: 2, revokedCount: 0 });

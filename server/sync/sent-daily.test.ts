@@ -65,7 +65,10 @@ describe("sent_daily_counts from uploads", () => {
     const { job: full } = await runJob(scope, { serviceId, mode: "full" });
     const live = await testDb.select().from(sentState).where(eq(sentState.serviceId, serviceId));
     for (const row of live.slice(0, 3)) stack.threatConnect.control.deleteIndicator(row.tcId ?? "");
-    for (const row of live.slice(3, 7)) stack.threatConnect.control.modifyIndicator(row.tcId ?? "", { rating: 5 });
+    // A new tag always changes what is sent; a rating could already be the one set (the dataset draws 0-5).
+    for (const row of live.slice(3, 7)) {
+      stack.threatConnect.control.modifyIndicator(row.tcId ?? "", { tags: ["Daily count test"] });
+    }
 
     const { job: delta } = await runJob(scope, { serviceId, mode: "delta" });
     expect(delta).toMatchObject({ status: "succeeded", sentCount: 4, revokedCount: 3 });
