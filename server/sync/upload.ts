@@ -171,18 +171,21 @@ async function sendBatch(
     await turn?.end(scope.deps.now());
     throw error;
   }
-  // Taken now, written after the outcome: the answer's moment, without holding the job's lock for the pacing row.
+  // Taken now, written once the outcome is recorded (or failed to be): the answer's moment, without holding the
+  // job's lock for the pacing row.
   const answeredAt = scope.deps.now();
-  const recorded = await scope.db.transaction(async (tx) => {
-    await lockJobRow(tx, job.id);
-    const now = scope.deps.now();
-    const recordedOutcome = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now });
-    const uploaded = recordedOutcome ?? NOTHING_SENT;
-    if (!countDown) return { uploaded };
-    return { uploaded, remaining: await countBatchDown(tx, job, { batchId: batch.id, now }) };
-  });
-  await turn?.end(answeredAt);
-  return recorded;
+  try {
+    return await scope.db.transaction(async (tx) => {
+      await lockJobRow(tx, job.id);
+      const now = scope.deps.now();
+      const recorded = await recordOutcome(tx, { job, service, batchId: batch.id, items, outcome, now });
+      const uploaded = recorded ?? NOTHING_SENT;
+      if (!countDown) return { uploaded };
+      return { uploaded, remaining: await countBatchDown(tx, job, { batchId: batch.id, now }) };
+    });
+  } finally {
+    await turn?.end(answeredAt);
+  }
 }
 
 async function recordOutcome(
