@@ -1,5 +1,5 @@
 import { completeBatch } from "@/server/sync";
-import { endRequestTurn, uploadsInFlightPerPrincipal, waitForRequestStart } from "@/server/sync/pacing";
+import { requestTurn, uploadsInFlightPerPrincipal } from "@/server/sync/pacing";
 import { uploadAndCompleteBatch } from "@/server/sync/upload";
 import { batchReady, jobCancelled, type BatchReadyData } from "../events";
 import type { PipelineContext } from "../pipeline";
@@ -46,22 +46,9 @@ export function createUploadBatch(context: PipelineContext) {
       const uploaded = await step.run(
         taskStep("upload", "upload", `Upload batch ${batchNumber} of ${batchCount}`),
         async () => {
-          let throttleWaitMs = 0;
-          let claimedStart: Date | undefined;
-          const pacing = { principalKey, minuteMs: context.sentinelMinuteMs };
-          const turn = {
-            wait: async () => {
-              const claimed = await waitForRequestStart(context.system, pacing);
-              claimedStart = claimed.startAt;
-              throttleWaitMs = claimed.waitedMs;
-            },
-            end: async (answeredAt: Date | null) => {
-              if (!claimedStart) return;
-              await endRequestTurn(context.system, { principalKey, startAt: claimedStart, answeredAt });
-            },
-          };
+          const turn = requestTurn(context.system, { principalKey, minuteMs: context.sentinelMinuteMs });
           const outcome = await uploadAndCompleteBatch(context.scopeFor(orgId), { jobId, batchId, turn });
-          return { ...outcome, throttleWaitMs };
+          return { ...outcome, throttleWaitMs: turn.waitedMs() };
         },
       );
       const { remaining } = uploaded;

@@ -10,6 +10,7 @@ import {
   pacingIntervalMs,
   pacingWindowMs,
   principalKeyOf,
+  requestTurn,
   reserveRequestStart,
   uploadsInFlightPerPrincipal,
   waitForRequestStart,
@@ -226,6 +227,29 @@ describe("endRequestTurn", () => {
     expect(maxRequestsInWindow(arrivals, MINUTE_MS), `seed ${seed}`).toBeLessThanOrEqual(100);
     // The window still sends most of the budget: the delays cost their length once per 100 requests.
     expect(shareOfLimit(arrivals.slice(100), MINUTE_MS)).toBeGreaterThan(0.9);
+  });
+});
+
+describe("requestTurn", () => {
+  it("ends nothing when no start was claimed, and gives back a claimed start never used", async () => {
+    const scope = scopeAt(() => new Date());
+    const principalKey = `test:${randomUUID()}`;
+    const windowOf = async () => {
+      const [row] = await testDb
+        .select({ times: principalPacing.recentStarts })
+        .from(principalPacing)
+        .where(eq(principalPacing.principalKey, principalKey));
+      return row?.times.length;
+    };
+    const failedBeforeItsTurn = requestTurn(scope, { principalKey, minuteMs: 60_000 });
+    await failedBeforeItsTurn.end(new Date());
+    expect(await windowOf()).toBeUndefined();
+
+    const cancelledWhileWaiting = requestTurn(scope, { principalKey, minuteMs: 60_000 });
+    await cancelledWhileWaiting.wait();
+    expect([await windowOf(), cancelledWhileWaiting.waitedMs()]).toEqual([1, 0]);
+    await cancelledWhileWaiting.end(null);
+    expect(await windowOf()).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { principalPacing } from "@/db/schema";
 import type { AzureCloud } from "@/lib/vocabulary";
 import { getServiceInOrg } from "@/server/services/services";
@@ -128,7 +128,7 @@ export async function endRequestTurn(
     .update(principalPacing)
     .set({ recentStarts: sql`array(select time from unnest(${times}) as time order by time)` })
     .where(
-      sql`${principalPacing.principalKey} = ${input.principalKey} and ${claimed} = any(${principalPacing.recentStarts})`,
+      and(eq(principalPacing.principalKey, input.principalKey), sql`${claimed} = any(${principalPacing.recentStarts})`),
     );
 }
 
@@ -144,4 +144,35 @@ export async function waitForRequestStart(
   const waitedMs = Math.max(0, startAt.getTime() - scope.deps.now().getTime());
   if (waitedMs > 0) await delay(waitedMs);
   return { startAt, waitedMs };
+}
+
+/**
+ * A turn under Sentinel's rate limit, taken once the request is ready, so the turn is not spent on the batch's
+ * reads or the token. `end` gets the moment the request was answered or failed, or null when nothing was sent.
+ */
+export type RequestTurn = {
+  wait: () => Promise<void>;
+  end: (answeredAt: Date | null) => Promise<void>;
+};
+
+/**
+ * One request's turn for a principal: `wait` claims a start and waits for it, `end` puts the answer in the window
+ * (and does nothing if no start was claimed, as when the request failed before its turn). `waitedMs` is what the
+ * task row shows as throttling.
+ */
+export function requestTurn(
+  scope: PacingScope,
+  input: { principalKey: string; minuteMs: number },
+): RequestTurn & { waitedMs: () => number } {
+  let claimed: { startAt: Date; waitedMs: number } | undefined;
+  return {
+    async wait() {
+      claimed = await waitForRequestStart(scope, input);
+    },
+    async end(answeredAt) {
+      if (!claimed) return;
+      await endRequestTurn(scope, { principalKey: input.principalKey, startAt: claimed.startAt, answeredAt });
+    },
+    waitedMs: () => claimed?.waitedMs ?? 0,
+  };
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfEventLoop } from "node:timers/promises";
 import { and, count, eq, gte, sql } from "drizzle-orm";
 import { jobErrors, jobs, syncStaging, uploadBatches } from "@/db/schema";
 import { getJobInOrg } from "../jobs/job-rows";
@@ -130,7 +131,7 @@ export async function preparePart(
         for (const outcome of page.toOutcomes()) {
           open.add(outcome);
           handled += 1;
-          if (handled % YIELD_EVERY === 0) await yieldToIo();
+          if (handled % YIELD_EVERY === 0) await nextTurnOfEventLoop();
           if (open.items.length % MAX_OBJECTS_PER_REQUEST !== 0) continue;
           // A cut: everything so far is whole batches, so the next part may start after this observable.
           for (const item of open.items) await writer.add(item);
@@ -151,10 +152,6 @@ export async function preparePart(
     await writer.settle();
     throw error;
   }
-}
-
-function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Outcomes since the last cut, counted into the tally only once their objects are in whole batches. */

@@ -8,6 +8,7 @@ import { getServiceInOrg } from "../services/services";
 import { sourceSystemFor } from "../stix";
 import { recordJobErrors, type JobErrorInput } from "./job-errors";
 import { insertJsonRows, type JsonRowColumn } from "./json-rows";
+import type { RequestTurn } from "./pacing";
 import { addSentDailyCounts } from "./sent-daily";
 import type { Scope } from "./system-scope";
 
@@ -92,15 +93,6 @@ export async function uploadAndCompleteBatch(
   const { jobId, batchId } = input;
   return { ...uploaded, remaining: remaining ?? (await completeBatch(scope, { jobId, batchId })).remaining };
 }
-
-/**
- * A turn under Sentinel's rate limit, taken once the request is ready, so the turn is not spent on the batch's
- * reads or the token. `end` gets the moment the request was answered or failed, or null when nothing was sent.
- */
-export type RequestTurn = {
-  wait: () => Promise<void>;
-  end: (answeredAt: Date | null) => Promise<void>;
-};
 
 type BatchToSend = {
   jobId: string;
